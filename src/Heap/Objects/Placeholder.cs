@@ -1,0 +1,3 @@
+namespace HeapNotebook.Heap.Objects;
+
+internal static class Placeholder;
