@@ -1,0 +1,85 @@
+using System.Numerics;
+using HeapNotebook.Heap.Memory;
+using HeapNotebook.Heap.Objects;
+
+namespace HeapNotebook.Heap.Collectors;
+
+/// <summary>
+/// The sweep every non-moving plan shares: walk a span's allocation bitmap, free each object
+/// left white, turn each survivor white again for the next cycle and age it; then a span with
+/// room goes back on its class's list and an empty span returns its pages to the page heap.
+/// </summary>
+internal sealed class Sweeper(SimulatedHeap heap)
+{
+    public long ObjectsFreed { get; private set; }
+
+    public long BytesFreed { get; private set; }
+
+    public long SpansSwept { get; private set; }
+
+    public long SlotsExamined { get; private set; }
+
+    public void Reset() => ObjectsFreed = BytesFreed = SpansSwept = SlotsExamined = 0;
+
+    public void SweepAll()
+    {
+        var spans = heap.Spans;
+        for (var id = 0; id < spans.IdLimit; id++)
+        {
+            if (spans.ById(id) is { } span)
+            {
+                SweepSpan(span);
+            }
+        }
+    }
+
+    public void SweepSpan(Span span)
+    {
+        var objects = heap.Objects;
+        var colors = objects.Color;
+        var ages = objects.Age;
+        var bits = span.AllocBits;
+        var spanObjects = span.Objects;
+        for (var word = 0; word < bits.Length; word++)
+        {
+            var live = bits[word];
+            while (live != 0)
+            {
+                var slot = (word << 6) + BitOperations.TrailingZeroCount(live);
+                live &= live - 1;
+                SlotsExamined++;
+                var index = spanObjects[slot];
+                if (colors[index] == ObjectColor.White)
+                {
+                    heap.FreeObject(index);
+                    span.FreeSlot(slot);
+                    ObjectsFreed++;
+                    BytesFreed += span.ElementSize;
+                }
+                else
+                {
+                    colors[index] = ObjectColor.White;
+                    if (ages[index] < byte.MaxValue)
+                    {
+                        ages[index]++;
+                    }
+                }
+            }
+        }
+
+        SpansSwept++;
+        if (span.SizeClass == 0)
+        {
+            if (span.IsEmpty)
+            {
+                heap.Spans.Release(span);
+            }
+        }
+        else
+        {
+            heap.SmallObjects.AfterSweep(span);
+        }
+    }
+
+    public long WorkPicoseconds() => SpansSwept * heap.Costs.SweepSpan + SlotsExamined * heap.Costs.SweepObject;
+}

@@ -1,0 +1,125 @@
+using HeapNotebook.Heap.Objects;
+
+namespace HeapNotebook.Heap.Collectors;
+
+/// <summary>
+/// The marking engine every tracing plan shares: shade the roots, then repeatedly take a grey
+/// object, shade its white referents and blacken it. The grey set is an explicit stack of object
+/// indices, never recursion, so a ten-million-node linked list marks like any other graph.
+/// Work is counted so the plan can turn it into virtual time; <see cref="Drain"/> takes a budget
+/// so incremental plans can interleave marking with the mutator.
+/// </summary>
+internal sealed class Tracer(SimulatedHeap heap)
+{
+    private int[] _grey = new int[1024];
+    private int _greyCount;
+
+    public long ObjectsMarked { get; private set; }
+
+    public long BytesMarked { get; private set; }
+
+    public long PointersScanned { get; private set; }
+
+    public long RootsScanned { get; private set; }
+
+    public long StackScanBytes { get; private set; }
+
+    public long GlobalsScanBytes { get; private set; }
+
+    public int GreyCount => _greyCount;
+
+    public void Reset()
+    {
+        _greyCount = 0;
+        ObjectsMarked = BytesMarked = PointersScanned = RootsScanned = StackScanBytes = GlobalsScanBytes = 0;
+    }
+
+    /// <summary>Shades every global and every stack slot.</summary>
+    public void ShadeRoots()
+    {
+        foreach (var (_, handle) in heap.Roots.Entries)
+        {
+            Shade(handle.Index);
+        }
+
+        var stack = heap.Stack;
+        var locals = stack.Locals;
+        for (var i = 0; i < stack.Top; i++)
+        {
+            Shade(locals[i]);
+        }
+
+        GlobalsScanBytes = heap.Roots.Count * 8L;
+        StackScanBytes = stack.Top * 8L;
+        RootsScanned += heap.Roots.Count + stack.Top;
+    }
+
+    public void Shade(int index)
+    {
+        if (index == 0 || heap.Objects.Color[index] != ObjectColor.White)
+        {
+            return;
+        }
+
+        heap.Objects.Color[index] = ObjectColor.Grey;
+        if (_greyCount == _grey.Length)
+        {
+            Array.Resize(ref _grey, _grey.Length * 2);
+        }
+
+        _grey[_greyCount++] = index;
+    }
+
+    /// <summary>Scans grey objects until none is left or <paramref name="objectBudget"/> have been scanned; true when no grey object remains.</summary>
+    public bool Drain(long objectBudget = long.MaxValue)
+    {
+        var objects = heap.Objects;
+        var colors = objects.Color;
+        var slotStart = objects.SlotStart;
+        var slotCount = objects.SlotCount;
+        var sizes = objects.Size;
+        var data = heap.Slots.Data;
+        var grey = _grey;
+        var greyCount = _greyCount;
+        long marked = 0, scanned = 0, bytes = 0;
+
+        while (greyCount > 0 && marked < objectBudget)
+        {
+            var current = grey[--greyCount];
+            colors[current] = ObjectColor.Black;
+            marked++;
+            bytes += Memory.SizeClasses.RoundedSize(sizes[current]);
+            var start = slotStart[current];
+            var end = start + slotCount[current];
+            scanned += end - start;
+            for (var s = start; s < end; s++)
+            {
+                var target = data[s];
+                if (target != 0 && colors[target] == ObjectColor.White)
+                {
+                    colors[target] = ObjectColor.Grey;
+                    if (greyCount == grey.Length)
+                    {
+                        Array.Resize(ref _grey, grey.Length * 2);
+                        grey = _grey;
+                    }
+
+                    grey[greyCount++] = target;
+                }
+            }
+        }
+
+        _greyCount = greyCount;
+        ObjectsMarked += marked;
+        PointersScanned += scanned;
+        BytesMarked += bytes;
+        return greyCount == 0;
+    }
+
+    /// <summary>Virtual picoseconds of the marking work counted so far.</summary>
+    public long WorkPicoseconds()
+    {
+        var costs = heap.Costs;
+        return ObjectsMarked * costs.MarkObject + PointersScanned * costs.ScanPointer + RootsScanned * costs.RootScan;
+    }
+}

@@ -1,0 +1,39 @@
+using HeapNotebook.Heap.Time;
+
+namespace HeapNotebook.Heap;
+
+/// <summary>How a heap is made. Every figure a heap produces follows from these and the operations run on it.</summary>
+public sealed record HeapOptions
+{
+    public const long DefaultMinimumHeapBytes = 4L << 20;
+
+    /// <summary>The collector plan, by name (see <see cref="Collectors.CollectorRegistry"/>).</summary>
+    public string Collector { get; init; } = "marksweep";
+
+    /// <summary>GOGC: the percentage the heap may grow over the live heap before the next cycle; null means off.</summary>
+    public int? Gogc { get; init; } = 100;
+
+    /// <summary>GOMAXPROCS: processors available to the program and the collector.</summary>
+    public int Procs { get; init; } = 4;
+
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>The most simulated heap memory (HeapSys) the heap may obtain; allocation past it is a simulated out-of-memory.</summary>
+    public long HeapSizeLimitBytes { get; init; } = 16L << 30;
+
+    /// <summary>The most live objects the heap may hold, so a program cannot take the host process out of memory.</summary>
+    public int MaxObjects { get; init; } = 50_000_000;
+
+    /// <summary>The heap goal's floor at GOGC=100 (Go's 4 MiB heapminimum); tests lower it so collections come every few dozen operations.</summary>
+    public long MinimumHeapBytes { get; init; } = DefaultMinimumHeapBytes;
+
+    /// <summary>Run the reference model in lockstep and check the heap after every collection (slow; on in tests).</summary>
+    public bool Verify { get; init; }
+
+    public CostModel Costs { get; init; } = CostModel.Default;
+
+    /// <summary>A hint for how many objects to make room for up front.</summary>
+    public int InitialObjectCapacity { get; init; } = 4096;
+
+    public string Name { get; init; } = "heap";
+}

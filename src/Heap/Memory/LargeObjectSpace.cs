@@ -1,0 +1,16 @@
+namespace HeapNotebook.Heap.Memory;
+
+/// <summary>Objects over 32 KiB: each gets a span of its own, a whole number of pages, returned to the page heap when the object dies.</summary>
+internal sealed class LargeObjectSpace(SpanRegistry spans)
+{
+    public SpanRegistry Spans { get; } = spans;
+
+    /// <summary>Places a large object; returns its span, or null when the page heap may not grow that far.</summary>
+    public Span? Allocate(long size, int objectIndex)
+    {
+        var pages = SizeClasses.PagesFor(size);
+        var span = Spans.Create(pages, 0, pages * SizeClasses.PageSize, 1);
+        span?.TryAllocateSlot(objectIndex);
+        return span;
+    }
+}

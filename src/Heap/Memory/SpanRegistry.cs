@@ -1,0 +1,96 @@
+namespace HeapNotebook.Heap.Memory;
+
+/// <summary>Every span in use, by id, and the page map from a page to the span that owns it (Go's spans array).</summary>
+internal sealed class SpanRegistry(PageHeap pages)
+{
+    private readonly List<Span?> _spans = [];
+    private readonly Stack<int> _freeIds = new();
+    private int[] _pageToSpan = new int[1024];
+
+    public PageHeap Pages { get; } = pages;
+
+    public int InUseCount { get; private set; }
+
+    public long InUseBytes { get; private set; }
+
+    /// <summary>Spans in use, by id (deterministic order).</summary>
+    public IEnumerable<Span> InUse
+    {
+        get
+        {
+            foreach (var span in _spans)
+            {
+                if (span is not null)
+                {
+                    yield return span;
+                }
+            }
+        }
+    }
+
+    public int IdLimit => _spans.Count;
+
+    public Span? ById(int id) => _spans[id];
+
+    /// <summary>A new span over fresh pages, or null when the page heap may not grow that far.</summary>
+    public Span? Create(int pages, int sizeClass, int elementSize, int capacity)
+    {
+        var start = Pages.Allocate(pages);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        var id = _freeIds.Count > 0 ? _freeIds.Pop() : _spans.Count;
+        var span = new Span(id, start, pages, sizeClass, elementSize, capacity);
+        if (id == _spans.Count)
+        {
+            _spans.Add(span);
+        }
+        else
+        {
+            _spans[id] = span;
+        }
+
+        if (start + pages > _pageToSpan.Length)
+        {
+            Array.Resize(ref _pageToSpan, Math.Max(start + pages, _pageToSpan.Length * 2));
+        }
+
+        for (var p = start; p < start + pages; p++)
+        {
+            _pageToSpan[p] = id + 1;
+        }
+
+        InUseCount++;
+        InUseBytes += span.SpanBytes;
+        return span;
+    }
+
+    public void Release(Span span)
+    {
+        span.Released = true;
+        for (var p = span.StartPage; p < span.StartPage + span.Pages; p++)
+        {
+            _pageToSpan[p] = 0;
+        }
+
+        Pages.Free(span.StartPage, span.Pages);
+        _spans[span.Id] = null;
+        _freeIds.Push(span.Id);
+        InUseCount--;
+        InUseBytes -= span.SpanBytes;
+    }
+
+    public Span? SpanOfOffset(long offset)
+    {
+        var page = (int)(offset >> SizeClasses.PageShift);
+        if (page >= _pageToSpan.Length)
+        {
+            return null;
+        }
+
+        var id = _pageToSpan[page];
+        return id == 0 ? null : _spans[id - 1];
+    }
+}

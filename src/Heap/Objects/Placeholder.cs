@@ -1,3 +1,0 @@
-namespace HeapNotebook.Heap.Objects;
-
-internal static class Placeholder;

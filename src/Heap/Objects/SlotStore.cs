@@ -1,0 +1,87 @@
+namespace HeapNotebook.Heap.Objects;
+
+/// <summary>
+/// Every pointer slot of every object in one pooled int array: an object's slots are a
+/// contiguous run, each holding a target's table index (0 = null). Freed runs are kept on free
+/// lists by length and reused first, so a steady program does not grow the pool.
+/// </summary>
+internal sealed class SlotStore
+{
+    private const int ExactLists = 64;
+
+    private readonly int[] _freeHeads = new int[ExactLists + 1];
+    private readonly SortedDictionary<int, Stack<int>> _largeFree = [];
+
+    public SlotStore(int initialCapacity)
+    {
+        // Position 0 is unused, so 0 can mean "no run" in the free lists.
+        Data = new int[Math.Max(64, initialCapacity)];
+        Top = 1;
+    }
+
+    public int[] Data;
+
+    public int Top { get; private set; }
+
+    /// <summary>A run of <paramref name="count"/> null slots.</summary>
+    public int Allocate(int count)
+    {
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        int start;
+        if (count <= ExactLists && _freeHeads[count] != 0)
+        {
+            start = _freeHeads[count];
+            _freeHeads[count] = Data[start];
+            Data[start] = 0;
+            if (count > 1)
+            {
+                Array.Clear(Data, start + 1, count - 1);
+            }
+
+            return start;
+        }
+
+        if (count > ExactLists && _largeFree.TryGetValue(count, out var runs) && runs.Count > 0)
+        {
+            start = runs.Pop();
+            Array.Clear(Data, start, count);
+            return start;
+        }
+
+        if (Top + count > Data.Length)
+        {
+            Array.Resize(ref Data, Math.Max(Top + count, Data.Length + Data.Length / 2));
+        }
+
+        start = Top;
+        Top += count;
+        return start;
+    }
+
+    public void Free(int start, int count)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+
+        if (count <= ExactLists)
+        {
+            Data[start] = _freeHeads[count];
+            _freeHeads[count] = start;
+            return;
+        }
+
+        if (!_largeFree.TryGetValue(count, out var runs))
+        {
+            runs = new Stack<int>();
+            _largeFree[count] = runs;
+        }
+
+        runs.Push(start);
+    }
+}

@@ -1,0 +1,534 @@
+using System.Globalization;
+using HeapNotebook.Heap.Collectors;
+using HeapNotebook.Heap.Errors;
+using HeapNotebook.Heap.Memory;
+using HeapNotebook.Heap.Objects;
+using HeapNotebook.Heap.Pacing;
+using HeapNotebook.Heap.Telemetry;
+using HeapNotebook.Heap.Time;
+using HeapNotebook.Heap.Verification;
+using HeapNotebook.Heap.Workloads;
+
+namespace HeapNotebook.Heap;
+
+/// <summary>
+/// A simulated garbage-collected heap and the mutator's view of it: allocate objects with
+/// pointer slots, read and write those slots, hold objects through named globals and stack
+/// frames, and let the chosen collector plan reclaim the rest. Every operation either completes
+/// or throws a <see cref="HeapException"/> before changing anything.
+/// </summary>
+public sealed class SimulatedHeap
+{
+    /// <summary>The largest object one allocation may ask for.</summary>
+    public const int MaxObjectBytes = 1 << 30;
+
+    private readonly List<GcCycle> _cycles = [];
+    private long _triggerBytes;
+
+    public SimulatedHeap(HeapOptions? options = null)
+    {
+        Options = options ?? new HeapOptions();
+        ValidateOptions(Options);
+        Costs = new WorkCosts(Options.Costs);
+        Random = new DeterministicRandom(Options.Seed);
+        Objects = new ObjectTable(Options.InitialObjectCapacity);
+        Slots = new SlotStore(Options.InitialObjectCapacity * 2);
+        Pages = new PageHeap(Options.HeapSizeLimitBytes);
+        Spans = new SpanRegistry(Pages);
+        SmallObjects = new SizeClassSpace(Spans);
+        LargeObjects = new LargeObjectSpace(Spans);
+        Stack = new RootStack();
+        Roots = new RootSet(this);
+        Model = Options.Verify ? new ReferenceModel() : null;
+        HeapGoalBytes = HeapGoal.Compute(0, 0, 0, Options.Gogc, Options.MinimumHeapBytes);
+        _triggerBytes = HeapGoalBytes;
+        Plan = CollectorRegistry.Create(Options.Collector, this);
+    }
+
+    public HeapOptions Options { get; }
+
+    public string Name => Options.Name;
+
+    public CollectorPlan Plan { get; }
+
+    public VirtualClock Clock { get; } = new();
+
+    /// <summary>The heap's one seeded generator; workloads draw from it.</summary>
+    public DeterministicRandom Random { get; }
+
+    public RootSet Roots { get; }
+
+    public IReadOnlyList<GcCycle> Cycles => _cycles;
+
+    /// <summary>The goal of the next cycle, in bytes of live heap.</summary>
+    public long HeapGoalBytes { get; private set; }
+
+    /// <summary>Objects the heap holds now, reachable or not yet swept.</summary>
+    public int ObjectCount => Objects.LiveCount;
+
+    /// <summary>Stack frames, innermost last.</summary>
+    public IReadOnlyList<string> FrameNames => Stack.Frames.Select(f => f.Name).ToArray();
+
+    internal WorkCosts Costs { get; }
+
+    internal ObjectTable Objects { get; }
+
+    internal SlotStore Slots { get; }
+
+    internal PageHeap Pages { get; }
+
+    internal SpanRegistry Spans { get; }
+
+    internal SizeClassSpace SmallObjects { get; }
+
+    internal LargeObjectSpace LargeObjects { get; }
+
+    internal RootStack Stack { get; }
+
+    internal HeapCounters Counters { get; } = new();
+
+    internal ReferenceModel? Model { get; }
+
+    // ---- the mutator -------------------------------------------------------------------
+
+    /// <summary>Allocates an object of <paramref name="size"/> bytes with <paramref name="slots"/> pointer slots, all null.</summary>
+    public ObjectHandle Alloc(int size, int slots = 0)
+    {
+        ValidateAllocation(size, slots);
+        if (Counters.HeapLive >= _triggerBytes)
+        {
+            Plan.OnTrigger();
+        }
+
+        var sizeClass = SizeClasses.ClassOf(size);
+        var index = TryPlace(size, sizeClass, out var offset);
+        if (index < 0)
+        {
+            Plan.Collect(GcTrigger.AllocationFailure);
+            index = TryPlace(size, sizeClass, out offset);
+            if (index < 0)
+            {
+                throw OutOfMemory(size);
+            }
+        }
+
+        var slotStart = Slots.Allocate(slots);
+        Objects.Commit(index, size, offset, slotStart, slots, sizeClass == 0 ? SpaceKind.Large : SpaceKind.SizeClass, Plan.AllocationColor);
+        var rounded = sizeClass == 0 ? (long)SizeClasses.PagesFor(size) * SizeClasses.PageSize : SizeClasses.ObjectSize(sizeClass);
+        Counters.HeapLive += rounded;
+        Counters.TotalAlloc += rounded;
+        Counters.Mallocs++;
+        Clock.Advance(Costs.Allocation + rounded * Costs.ZeroingPerByte);
+        var handle = new ObjectHandle(index, Objects.Version[index]);
+        Model?.OnAlloc(handle, size, slots);
+        return handle;
+    }
+
+    /// <summary>The object a pointer slot refers to, or <see cref="ObjectHandle.Null"/>.</summary>
+    public ObjectHandle Read(ObjectHandle source, int slot)
+    {
+        CheckSlot(source, slot, "read");
+        Clock.Advance(Costs.PointerRead);
+        return Objects.HandleOf(Slots.Data[Objects.SlotStart[source.Index] + slot]);
+    }
+
+    /// <summary>Stores <paramref name="target"/> (or null) in a pointer slot, through the plan's write barrier.</summary>
+    public void Write(ObjectHandle source, int slot, ObjectHandle target)
+    {
+        CheckSlot(source, slot, "write");
+        if (!target.IsNull)
+        {
+            CheckLive(target, "store");
+        }
+
+        var position = Objects.SlotStart[source.Index] + slot;
+        if (Plan.BarrierActive)
+        {
+            Plan.WriteBarrier(source.Index, slot, Slots.Data[position], target.Index);
+        }
+
+        Slots.Data[position] = target.Index;
+        Clock.Advance(Costs.PointerWrite);
+        Model?.OnWrite(source, slot, target);
+    }
+
+    /// <summary>Pushes a stack frame with named locals, all null.</summary>
+    public void PushFrame(string name, params string[] locals)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(locals);
+        if (locals.Distinct(StringComparer.Ordinal).Count() != locals.Length)
+        {
+            throw new InvalidRootOperationException($"Frame '{name}' names a local twice: {string.Join(", ", locals)}. Give each local its own name.");
+        }
+
+        Stack.Push(name, locals, locals.Length);
+        Model?.OnPushFrame(locals.Length);
+    }
+
+    /// <summary>Pushes an anonymous frame with <paramref name="localCount"/> locals, all null.</summary>
+    public void PushFrame(int localCount)
+    {
+        if (localCount < 0)
+        {
+            throw new InvalidRootOperationException($"A frame cannot have {localCount} locals; use 0 or more.");
+        }
+
+        Stack.Push("frame", null, localCount);
+        Model?.OnPushFrame(localCount);
+    }
+
+    public void PopFrame()
+    {
+        if (Stack.FrameCount == 0)
+        {
+            throw new InvalidRootOperationException("There is no stack frame to pop. Push one with PushFrame first.");
+        }
+
+        Stack.Pop();
+        Model?.OnPopFrame();
+    }
+
+    public void SetLocal(int local, ObjectHandle value)
+    {
+        var position = LocalPosition(local);
+        if (!value.IsNull)
+        {
+            CheckLive(value, "keep in a local");
+        }
+
+        Stack.Locals[position] = value.Index;
+        Model?.OnSetLocal(local, value);
+    }
+
+    public void SetLocal(string local, ObjectHandle value) => SetLocal(LocalIndex(local), value);
+
+    public ObjectHandle GetLocal(int local) => Objects.HandleOf(Stack.Locals[LocalPosition(local)]);
+
+    public ObjectHandle GetLocal(string local) => GetLocal(LocalIndex(local));
+
+    /// <summary>A forced, complete collection: runtime.GC().</summary>
+    public void Collect() => Plan.Collect(GcTrigger.Forced);
+
+    /// <summary>Runs a workload to completion (or until cancelled) on this heap.</summary>
+    public WorkloadResult Run(IWorkload workload, CancellationToken cancellation = default, IProgress<double>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        return workload.Run(this, new WorkloadContext(cancellation, progress));
+    }
+
+    // ---- questions about objects ---------------------------------------------------------
+
+    public bool IsLive(ObjectHandle handle) => Objects.IsLive(handle);
+
+    public int SizeOf(ObjectHandle handle) => Objects.Size[Checked(handle)];
+
+    public int SlotCountOf(ObjectHandle handle) => Objects.SlotCount[Checked(handle)];
+
+    public ObjectColor ColorOf(ObjectHandle handle) => Objects.Color[Checked(handle)];
+
+    public int AgeOf(ObjectHandle handle) => Objects.Age[Checked(handle)];
+
+    /// <summary>The object's simulated address (Go's arenas start at 0xc000000000 on 64-bit Linux).</summary>
+    public long AddressOf(ObjectHandle handle) => ArenaBase + Objects.AddressOffset(Checked(handle));
+
+    public const long ArenaBase = 0xc000000000;
+
+    // ---- statistics ------------------------------------------------------------------------
+
+    public MemStats Stats
+    {
+        get
+        {
+            var counters = Counters;
+            var sys = Pages.SysBytes;
+            var inUse = Spans.InUseBytes;
+            var elapsedPs = Math.Max(1, Clock.Picoseconds);
+            return new MemStats
+            {
+                HeapAlloc = counters.HeapLive,
+                HeapInuse = inUse,
+                HeapIdle = sys - inUse,
+                HeapReleased = (long)Pages.ReleasedPages * SizeClasses.PageSize,
+                HeapSys = sys,
+                HeapObjects = Objects.LiveCount,
+                TotalAlloc = counters.TotalAlloc,
+                Mallocs = counters.Mallocs,
+                Frees = counters.Frees,
+                NextGC = HeapGoalBytes,
+                LastGC = counters.LastGcNs,
+                PauseNs = counters.PauseRing.ToArray(),
+                PauseTotalNs = counters.PauseTotalNs,
+                NumGC = counters.NumGC,
+                NumForcedGC = counters.NumForcedGC,
+                GCCPUFraction = counters.GcCpuPicoseconds / ((double)elapsedPs * Options.Procs),
+            };
+        }
+    }
+
+    /// <summary>The gctrace lines of every cycle so far.</summary>
+    public IEnumerable<string> GcTraceLines() => _cycles.Select(c => GcTrace.Format(c));
+
+    /// <summary>Checks the heap now: structure always; against the reference model when the heap was made with Verify on.</summary>
+    public VerificationReport Verify() => Verifier.Check(this, completeCollection: false);
+
+    // ---- plan support ---------------------------------------------------------------------
+
+    internal CycleInProgress BeginCycle(GcTrigger trigger, GcKind kind = GcKind.Full) =>
+        new(this, Counters.NumGC + 1, trigger, kind);
+
+    internal void EndCycle(CycleInProgress cycle, CycleOutcome outcome)
+    {
+        var counters = Counters;
+        counters.NumGC++;
+        if (cycle.Trigger == GcTrigger.Forced)
+        {
+            counters.NumForcedGC++;
+        }
+
+        counters.GcCpuPicoseconds += cycle.GcCpuPicoseconds + outcome.AssistCpuPs + outcome.IdleCpuPs;
+        var pause = cycle.Phases.Where(p => p.StopTheWorld).Sum(p => p.DurationNs);
+        counters.PauseTotalNs += pause;
+        counters.PauseRing[(counters.NumGC + HeapCounters.PauseRingSize - 1) % HeapCounters.PauseRingSize] = pause;
+        counters.LastGcNs = Clock.Nanoseconds;
+
+        HeapGoalBytes = outcome.NextGoalBytes;
+        _triggerBytes = outcome.NextTriggerBytes;
+        Pages.Scavenge(outcome.NextGoalBytes == HeapGoal.NoGoal ? long.MaxValue : outcome.NextGoalBytes + outcome.NextGoalBytes / 10);
+
+        _cycles.Add(new GcCycle
+        {
+            Number = cycle.Number,
+            Kind = cycle.Kind,
+            Trigger = cycle.Trigger,
+            StartNs = cycle.StartNs,
+            EndNs = Clock.Nanoseconds,
+            Phases = cycle.Phases.ToArray(),
+            HeapStartBytes = cycle.HeapStartBytes,
+            HeapMarkEndBytes = outcome.HeapMarkEndBytes,
+            HeapMarkedBytes = outcome.HeapMarkedBytes,
+            HeapGoalBytes = cycle.HeapGoalBytes,
+            NextGoalBytes = outcome.NextGoalBytes,
+            HeapAfterBytes = counters.HeapLive,
+            ObjectsMarked = outcome.ObjectsMarked,
+            PointersScanned = outcome.PointersScanned,
+            ObjectsFreed = outcome.ObjectsFreed,
+            BytesFreed = outcome.BytesFreed,
+            StackScanBytes = outcome.StackScanBytes,
+            GlobalsScanBytes = outcome.GlobalsScanBytes,
+            Procs = Options.Procs,
+            AssistCpuNs = outcome.AssistCpuPs / 1000,
+            BackgroundCpuNs = outcome.BackgroundCpuPs / 1000,
+            IdleCpuNs = outcome.IdleCpuPs / 1000,
+            CpuFractionSinceStart = counters.GcCpuPicoseconds / ((double)Math.Max(1, Clock.Picoseconds) * Options.Procs),
+        });
+
+        if (Model is not null)
+        {
+            var report = Verifier.Check(this, outcome.Complete);
+            if (!report.Passed)
+            {
+                throw new HeapVerificationException(report);
+            }
+
+            Model.Prune(this);
+        }
+    }
+
+    /// <summary>Frees one object's table entry and slots; the caller clears its span slot.</summary>
+    internal void FreeObject(int index)
+    {
+        var size = Objects.Size[index];
+        var rounded = Objects.Space[index] == SpaceKind.Large
+            ? (long)SizeClasses.PagesFor(size) * SizeClasses.PageSize
+            : SizeClasses.ObjectSize(SizeClasses.ClassOf(size));
+        Slots.Free(Objects.SlotStart[index], Objects.SlotCount[index]);
+        Objects.Free(index);
+        Counters.HeapLive -= rounded;
+        Counters.Frees++;
+    }
+
+    internal void SetGlobalRoot(string name, ObjectHandle value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Length == 0)
+        {
+            throw new InvalidRootOperationException("A root needs a name; an empty name cannot be looked up again.");
+        }
+
+        if (!value.IsNull)
+        {
+            CheckLive(value, "root");
+        }
+
+        Roots.SetRaw(name, value);
+        Clock.Advance(Costs.PointerWrite);
+        Model?.OnSetGlobal(name, value);
+    }
+
+    // ---- checks ---------------------------------------------------------------------------
+
+    private int TryPlace(int size, int sizeClass, out long offset)
+    {
+        offset = -1;
+        if (Objects.LiveCount >= Options.MaxObjects)
+        {
+            return -1;
+        }
+
+        var index = Objects.Reserve();
+        if (sizeClass != 0)
+        {
+            offset = SmallObjects.Allocate(sizeClass, index);
+        }
+        else if (LargeObjects.Allocate(size, index) is { } span)
+        {
+            offset = span.BaseOffset;
+        }
+
+        return offset < 0 ? -1 : index;
+    }
+
+    private SimulatedOutOfMemoryException OutOfMemory(int size)
+    {
+        var stats = Stats;
+        var reason = Objects.LiveCount >= Options.MaxObjects
+            ? string.Create(CultureInfo.InvariantCulture, $"the heap already holds its limit of {Options.MaxObjects:N0} objects")
+            : string.Create(CultureInfo.InvariantCulture, $"no {Format(SizeClasses.RoundedSize(size))} fits within the heap size limit of {Format(Options.HeapSizeLimitBytes)}");
+        return new SimulatedOutOfMemoryException(
+            FormattableString.Invariant(
+                $"fatal error: out of memory allocating {size} bytes: {reason}, even after a full collection. Heap: {Format(stats.HeapAlloc)} allocated in {stats.HeapObjects:N0} objects, {Format(stats.HeapInuse)} in use, {Format(stats.HeapSys)} obtained. Keep fewer objects reachable, or make the heap with a larger size limit."),
+            size, stats.HeapSys, Options.HeapSizeLimitBytes, stats.HeapAlloc);
+    }
+
+    internal static string Format(long bytes) => bytes switch
+    {
+        >= 1L << 30 when bytes % (1L << 30) == 0 => string.Create(CultureInfo.InvariantCulture, $"{bytes >> 30} GiB"),
+        >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0.##} MiB"),
+        >= 1L << 10 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.##} KiB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
+    };
+
+    private static void ValidateAllocation(int size, int slots)
+    {
+        if (size <= 0 || size > MaxObjectBytes)
+        {
+            throw new InvalidAllocationException(string.Create(CultureInfo.InvariantCulture,
+                $"Cannot allocate {size} bytes: an object's size must be between 1 byte and {MaxObjectBytes:N0} bytes (1 GiB)."));
+        }
+
+        if (slots < 0 || (long)slots * 8 > size)
+        {
+            throw new InvalidAllocationException(string.Create(CultureInfo.InvariantCulture,
+                $"Cannot give a {size}-byte object {slots} pointer slots: each slot takes 8 bytes, so it can have between 0 and {size / 8}."));
+        }
+    }
+
+    private int Checked(ObjectHandle handle)
+    {
+        CheckLive(handle, "use");
+        return handle.Index;
+    }
+
+    private void CheckLive(ObjectHandle handle, string action)
+    {
+        if (Objects.IsLive(handle))
+        {
+            return;
+        }
+
+        if (handle.IsNull)
+        {
+            throw new StaleHandleException($"Cannot {action} a null reference: an object is needed here.");
+        }
+
+        if (handle.Index <= 0 || handle.Index >= Objects.HighWater)
+        {
+            throw new StaleHandleException($"Cannot {action} object {handle}: this heap never allocated it (is it from another heap?).");
+        }
+
+        throw new StaleHandleException(
+            $"Cannot {action} object {handle}: it was freed by the collector, so the handle is stale. " +
+            "An object survives a collection only while a root, a stack local or a live object points to it.");
+    }
+
+    private void CheckSlot(ObjectHandle source, int slot, string action)
+    {
+        CheckLive(source, action == "read" ? "read from" : "write to");
+        var count = Objects.SlotCount[source.Index];
+        if ((uint)slot >= (uint)count)
+        {
+            throw new SlotOutOfRangeException(count == 0
+                ? $"Cannot {action} slot {slot} of object {source}: it has no pointer slots."
+                : $"Cannot {action} slot {slot} of object {source}: it has {count} pointer slots, numbered 0 to {count - 1}.");
+        }
+    }
+
+    private int LocalPosition(int local)
+    {
+        if (Stack.FrameCount == 0)
+        {
+            throw new InvalidRootOperationException("There is no stack frame. Push one with PushFrame before using locals.");
+        }
+
+        var frame = Stack.Current;
+        if ((uint)local >= (uint)frame.Count)
+        {
+            throw new InvalidRootOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"Frame '{frame.Name}' has {frame.Count} locals, numbered 0 to {frame.Count - 1}; there is no local {local}."));
+        }
+
+        return frame.Base + local;
+    }
+
+    private int LocalIndex(string local)
+    {
+        if (Stack.FrameCount == 0)
+        {
+            throw new InvalidRootOperationException("There is no stack frame. Push one with PushFrame before using locals.");
+        }
+
+        var frame = Stack.Current;
+        var index = frame.IndexOf(local);
+        return index >= 0
+            ? index
+            : throw new InvalidRootOperationException(
+                $"Frame '{frame.Name}' has no local named '{local}'. Its locals: {(frame.LocalNames is { Length: > 0 } names ? string.Join(", ", names) : "none")}.");
+    }
+
+    private static void ValidateOptions(HeapOptions options)
+    {
+        if (options.Gogc is < 0)
+        {
+            throw new InvalidHeapOptionException($"GOGC cannot be {options.Gogc}: use a percentage of 0 or more, or off (null).");
+        }
+
+        if (options.Procs is < 1 or > 1024)
+        {
+            throw new InvalidHeapOptionException($"procs (GOMAXPROCS) cannot be {options.Procs}: use 1 to 1024.");
+        }
+
+        if (options.HeapSizeLimitBytes < SizeClasses.PageSize * 8L || options.HeapSizeLimitBytes > 32L << 30)
+        {
+            throw new InvalidHeapOptionException($"The heap size limit cannot be {Format(options.HeapSizeLimitBytes)}: use 64 KiB to 32 GiB.");
+        }
+
+        if (options.MaxObjects < 1)
+        {
+            throw new InvalidHeapOptionException($"The object limit cannot be {options.MaxObjects}: use 1 or more.");
+        }
+
+        if (options.MinimumHeapBytes < 0)
+        {
+            throw new InvalidHeapOptionException($"The minimum heap cannot be negative ({options.MinimumHeapBytes}).");
+        }
+
+        if (options.InitialObjectCapacity < 0)
+        {
+            throw new InvalidHeapOptionException($"The initial object capacity cannot be negative ({options.InitialObjectCapacity}).");
+        }
+
+        ArgumentNullException.ThrowIfNull(options.Costs);
+        ArgumentNullException.ThrowIfNull(options.Collector);
+    }
+}

@@ -1,0 +1,176 @@
+using System.Numerics;
+using HeapNotebook.Heap.Objects;
+
+namespace HeapNotebook.Heap.Verification;
+
+/// <summary>
+/// The judge of every collector. Structure is always checked: each object sits in exactly one
+/// span slot at the address it claims, no pointer or root refers to a freed object. With the
+/// reference model on, the heap must also agree with the model: every reachable object still
+/// exists with the same size and the same slots, the heap holds nothing the program never
+/// allocated, and after a complete collection nothing unreachable survived.
+/// </summary>
+internal static class Verifier
+{
+    private const int MaxProblems = 20;
+
+    public static VerificationReport Check(SimulatedHeap heap, bool completeCollection)
+    {
+        var problems = new List<string>();
+        var objects = heap.Objects;
+        CheckSpans(heap, problems);
+        CheckPointers(heap, problems);
+
+        var reachableCount = 0;
+        if (heap.Model is { } model && problems.Count < MaxProblems)
+        {
+            var reachable = model.Reachable();
+            reachableCount = reachable.Count;
+            foreach (var (handle, path) in reachable)
+            {
+                if (problems.Count >= MaxProblems)
+                {
+                    break;
+                }
+
+                var expected = model.Objects[handle];
+                if (!heap.IsLive(handle))
+                {
+                    problems.Add($"Object {handle} ({expected.Size} B) is still reachable through {path}, but the heap freed it: a live object was lost.");
+                    continue;
+                }
+
+                if (objects.Size[handle.Index] != expected.Size || objects.SlotCount[handle.Index] != expected.Slots.Length)
+                {
+                    problems.Add($"Object {handle} should be {expected.Size} B with {expected.Slots.Length} slots but the heap has {objects.Size[handle.Index]} B with {objects.SlotCount[handle.Index]} slots.");
+                    continue;
+                }
+
+                var start = objects.SlotStart[handle.Index];
+                for (var s = 0; s < expected.Slots.Length; s++)
+                {
+                    var actual = objects.HandleOf(heap.Slots.Data[start + s]);
+                    if (actual != expected.Slots[s])
+                    {
+                        problems.Add($"Slot {s} of object {handle} (reached through {path}) should point to {expected.Slots[s]} but points to {actual}.");
+                    }
+                }
+            }
+
+            for (var index = 1; index < objects.HighWater && problems.Count < MaxProblems; index++)
+            {
+                if (!objects.IsLive(index))
+                {
+                    continue;
+                }
+
+                var handle = objects.HandleOf(index);
+                if (!model.Objects.ContainsKey(handle))
+                {
+                    problems.Add($"The heap holds object {handle}, which the program never allocated (or which it already freed once).");
+                }
+                else if (completeCollection && !reachable.ContainsKey(handle))
+                {
+                    problems.Add($"Object {handle} ({objects.Size[index]} B) survived a complete collection though nothing reaches it.");
+                }
+            }
+        }
+
+        return new VerificationReport(heap.Model is not null, objects.LiveCount, reachableCount, problems);
+    }
+
+    private static void CheckSpans(SimulatedHeap heap, List<string> problems)
+    {
+        var objects = heap.Objects;
+        var placements = new byte[objects.HighWater];
+        var spans = heap.Spans;
+        for (var id = 0; id < spans.IdLimit && problems.Count < MaxProblems; id++)
+        {
+            if (spans.ById(id) is not { } span)
+            {
+                continue;
+            }
+
+            var counted = 0;
+            for (var word = 0; word < span.AllocBits.Length; word++)
+            {
+                var bits = span.AllocBits[word];
+                while (bits != 0)
+                {
+                    var slot = (word << 6) + BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                    counted++;
+                    var index = span.Objects[slot];
+                    if (!objects.IsLive(index))
+                    {
+                        problems.Add($"Span {id} slot {slot} is marked allocated but holds no live object.");
+                        continue;
+                    }
+
+                    if (objects.AddressOffset(index) != span.OffsetOf(slot))
+                    {
+                        problems.Add($"Object {objects.HandleOf(index)} claims address 0x{SimulatedHeap.ArenaBase + objects.AddressOffset(index):x} but sits in span {id} at 0x{SimulatedHeap.ArenaBase + span.OffsetOf(slot):x}.");
+                    }
+
+                    if (++placements[index] == 2)
+                    {
+                        problems.Add($"Object {objects.HandleOf(index)} exists twice: it occupies more than one span slot.");
+                    }
+                }
+            }
+
+            if (counted != span.AllocatedCount)
+            {
+                problems.Add($"Span {id} counts {span.AllocatedCount} objects but its bitmap has {counted}.");
+            }
+        }
+
+        for (var index = 1; index < objects.HighWater && problems.Count < MaxProblems; index++)
+        {
+            if (objects.IsLive(index) && placements[index] == 0)
+            {
+                problems.Add($"Object {objects.HandleOf(index)} is live in the object table but occupies no span slot.");
+            }
+        }
+    }
+
+    private static void CheckPointers(SimulatedHeap heap, List<string> problems)
+    {
+        var objects = heap.Objects;
+        var data = heap.Slots.Data;
+        for (var index = 1; index < objects.HighWater && problems.Count < MaxProblems; index++)
+        {
+            if (!objects.IsLive(index))
+            {
+                continue;
+            }
+
+            var start = objects.SlotStart[index];
+            for (var s = 0; s < objects.SlotCount[index]; s++)
+            {
+                var target = data[start + s];
+                if (target != 0 && !objects.IsLive(target))
+                {
+                    problems.Add($"Slot {s} of object {objects.HandleOf(index)} dangles: it points to table entry #{target}, which holds no live object.");
+                }
+            }
+        }
+
+        foreach (var (name, handle) in heap.Roots.Entries)
+        {
+            if (!heap.IsLive(handle))
+            {
+                problems.Add($"Root '{name}' dangles: it refers to {handle}, which was freed.");
+            }
+        }
+
+        for (var i = 0; i < heap.Stack.Top; i++)
+        {
+            var target = heap.Stack.Locals[i];
+            if (target != 0 && !objects.IsLive(target))
+            {
+                problems.Add($"Stack slot {i} dangles: it refers to table entry #{target}, which holds no live object.");
+            }
+        }
+    }
+}

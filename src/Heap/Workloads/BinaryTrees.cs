@@ -1,0 +1,90 @@
+using HeapNotebook.Heap.Objects;
+
+namespace HeapNotebook.Heap.Workloads;
+
+/// <summary>
+/// The Benchmarks Game's binary-trees, in the shape of its Go program: a stretch tree of depth
+/// max+1 built, checked and dropped; a long-lived tree of depth max kept throughout; then for
+/// d = 4, 6, …, max, 2^(max−d+4) trees of depth d built, checked and dropped. Nodes are
+/// 16-byte objects with two pointer slots, as Go's <c>struct{ left, right *Node }</c>. Children
+/// are built first and held in stack locals while their parent is allocated, as Go holds them.
+/// </summary>
+public sealed class BinaryTrees(int maxDepth) : Workload
+{
+    public const int MinDepth = 4;
+    public const int NodeBytes = 16;
+
+    public override string Name => "binary-trees";
+
+    public int MaxDepth { get; } = Math.Max(MinDepth + 2, maxDepth);
+
+    /// <summary>Allocations the program makes at this depth (every node of every tree).</summary>
+    public static long AllocationCount(int maxDepth)
+    {
+        var max = Math.Max(MinDepth + 2, maxDepth);
+        long total = (1L << (max + 2)) - 1 + (1L << (max + 1)) - 1;
+        for (var d = MinDepth; d <= max; d += 2)
+        {
+            total += (1L << (max - d + MinDepth)) * ((1L << (d + 1)) - 1);
+        }
+
+        return total;
+    }
+
+    protected override long Execute(SimulatedHeap heap)
+    {
+        heap.PushFrame("main", "stretch", "longLived");
+        var stretch = Build(heap, MaxDepth + 1);
+        heap.SetLocal(0, stretch);
+        long checksum = Check(heap, stretch);
+        heap.SetLocal(0, ObjectHandle.Null);
+
+        var longLived = Build(heap, MaxDepth);
+        heap.SetLocal(1, longLived);
+        var rounds = (MaxDepth - MinDepth) / 2 + 1;
+        var round = 0;
+        for (var depth = MinDepth; depth <= MaxDepth; depth += 2, round++)
+        {
+            var iterations = 1 << (MaxDepth - depth + MinDepth);
+            var checkEvery = Math.Max(1, iterations / 16);
+            for (var i = 0; i < iterations; i++)
+            {
+                if (i % checkEvery == 0)
+                {
+                    Checkpoint((round + (double)i / iterations) / rounds);
+                }
+
+                checksum += Check(heap, Build(heap, depth));
+            }
+        }
+
+        checksum += Check(heap, longLived);
+        heap.PopFrame();
+        return checksum;
+    }
+
+    private static ObjectHandle Build(SimulatedHeap heap, int depth)
+    {
+        if (depth <= 0)
+        {
+            return heap.Alloc(NodeBytes, 2);
+        }
+
+        heap.PushFrame(2);
+        var left = Build(heap, depth - 1);
+        heap.SetLocal(0, left);
+        var right = Build(heap, depth - 1);
+        heap.SetLocal(1, right);
+        var node = heap.Alloc(NodeBytes, 2);
+        heap.Write(node, 0, left);
+        heap.Write(node, 1, right);
+        heap.PopFrame();
+        return node;
+    }
+
+    private static int Check(SimulatedHeap heap, ObjectHandle node)
+    {
+        var left = heap.Read(node, 0);
+        return left.IsNull ? 1 : 1 + Check(heap, left) + Check(heap, heap.Read(node, 1));
+    }
+}

@@ -1,0 +1,57 @@
+using HeapNotebook.Heap.Objects;
+
+namespace HeapNotebook.Heap.Workloads;
+
+/// <summary>
+/// A request loop: each request allocates a 64-byte request object and a chain of temporary
+/// objects (16 to 512 bytes) hanging from it, all garbage when the request ends; one request in
+/// ten also stores a session object in a long-lived cache table, replacing a random older
+/// session. Per-request garbage with a slowly changing long-lived set is the classic server shape.
+/// </summary>
+public sealed class Server(int requests, int garbagePerRequest, int cacheSize, int sessionSize) : Workload
+{
+    public override string Name => "server";
+
+    protected override long Execute(SimulatedHeap heap)
+    {
+        var random = heap.Random;
+        heap.PushFrame("server", "cache", "request", "temp");
+        var cache = heap.Alloc(cacheSize * 8, cacheSize);
+        heap.SetLocal(0, cache);
+        long checksum = 0;
+        var checkEvery = Math.Max(1, requests / 100);
+        for (var r = 0; r < requests; r++)
+        {
+            if (r % checkEvery == 0)
+            {
+                Checkpoint((double)r / requests);
+            }
+
+            var request = heap.Alloc(64, 2);
+            heap.SetLocal(1, request);
+            var previous = request;
+            for (var g = 0; g < garbagePerRequest; g++)
+            {
+                var size = 16 << random.NextInt(6);
+                var temp = heap.Alloc(size, 1);
+                heap.Write(previous, 0, temp);
+                previous = temp;
+                checksum += size;
+            }
+
+            if (random.NextInt(10) == 0)
+            {
+                var session = heap.Alloc(sessionSize, 1);
+                heap.SetLocal(2, session);
+                heap.Write(session, 0, ObjectHandle.Null);
+                heap.Write(cache, random.NextInt(cacheSize), session);
+            }
+
+            heap.SetLocal(1, ObjectHandle.Null);
+            heap.SetLocal(2, ObjectHandle.Null);
+        }
+
+        heap.PopFrame();
+        return checksum;
+    }
+}

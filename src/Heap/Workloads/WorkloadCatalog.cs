@@ -1,0 +1,94 @@
+using System.Globalization;
+using HeapNotebook.Heap.Errors;
+
+namespace HeapNotebook.Heap.Workloads;
+
+/// <summary>Every workload the simulator offers, with its options, and the one place that checks option values.</summary>
+public static class WorkloadCatalog
+{
+    public static IReadOnlyList<WorkloadDefinition> All { get; } =
+    [
+        new("binary-trees", "The Benchmarks Game's binary-trees: many short-lived trees beside one long-lived tree.",
+            [new("depth", "depth of the largest trees (the game's n)", 10, 4, 26)],
+            get => new BinaryTrees((int)get("depth"))),
+        new("churn", "Allocation with a chosen lifetime distribution: most objects die young, a percentage lives long.",
+            [
+                new("allocs", "objects to allocate", 200_000, 1, 2_000_000_000),
+                new("live", "slots of the young table: the mean lifetime in allocations", 5_000, 1, 10_000_000),
+                new("long-lived-percent", "percentage of objects that go to the long-lived table", 5, 0, 100),
+                new("long-lived-slots", "slots of the long-lived table", 20_000, 1, 10_000_000),
+                new("min-size", "smallest object, bytes", 16, 16, 32_768),
+                new("max-size", "largest object, bytes", 256, 16, 1 << 20),
+            ],
+            get => new Churn(get("allocs"), (int)get("live"), (int)get("long-lived-percent"), (int)get("long-lived-slots"), (int)get("min-size"), (int)Math.Max(get("min-size"), get("max-size")))),
+        new("lru-cache", "A least-recently-used cache under skewed requests: evicted entries become garbage.",
+            [
+                new("capacity", "entries the cache keeps", 2_000, 1, 10_000_000),
+                new("requests", "requests to serve", 200_000, 1, 2_000_000_000),
+                new("keys", "distinct keys requested", 10_000, 1, 100_000_000),
+                new("value-size", "bytes per cached value", 256, 1, 1 << 20),
+            ],
+            get => new LruCache((int)get("capacity"), get("requests"), (int)get("keys"), (int)get("value-size"))),
+        new("cycles", "Rings of objects that die together: garbage to a tracer, a leak to plain reference counting.",
+            [
+                new("rings", "rings to build", 10_000, 1, 100_000_000),
+                new("ring-size", "objects per ring", 8, 2, 100_000),
+                new("live", "rings kept alive at a time", 100, 1, 1_000_000),
+            ],
+            get => new Cycles((int)get("rings"), (int)get("ring-size"), (int)get("live"))),
+        new("fragment", "Interleaved lifetimes that leave holes a non-moving collector cannot fill.",
+            [
+                new("objects", "objects per round", 20_000, 2, 10_000_000),
+                new("small-size", "bytes of the objects that die", 32, 1, 32_768),
+                new("medium-size", "bytes of the objects that stay", 96, 1, 32_768),
+                new("rounds", "rounds of allocate-then-drop", 3, 1, 100),
+            ],
+            get => new Fragment((int)get("objects"), (int)get("small-size"), (int)get("medium-size"), (int)get("rounds"))),
+        new("server", "Per-request garbage beside a slowly changing long-lived session cache.",
+            [
+                new("requests", "requests to serve", 20_000, 1, 100_000_000),
+                new("garbage", "temporary objects per request", 20, 0, 100_000),
+                new("cache-size", "sessions kept", 2_000, 1, 10_000_000),
+                new("session-size", "bytes per session", 512, 8, 1 << 20),
+            ],
+            get => new Server((int)get("requests"), (int)get("garbage"), (int)get("cache-size"), (int)get("session-size"))),
+    ];
+
+    public static IReadOnlyList<string> Names { get; } = All.Select(w => w.Name).ToArray();
+
+    public static WorkloadDefinition Find(string name) =>
+        All.FirstOrDefault(w => string.Equals(w.Name, name, StringComparison.Ordinal))
+        ?? throw new WorkloadException($"There is no workload named '{name}'. Choose one of: {string.Join(", ", Names)}.");
+
+    /// <summary>Makes a workload from option values given as text (as a notebook command gives them); every option is checked before anything runs.</summary>
+    public static IWorkload Create(string name, IReadOnlyDictionary<string, string>? options = null)
+    {
+        var definition = Find(name);
+        var values = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var option in definition.Options)
+        {
+            values[option.Name] = option.Default;
+        }
+
+        foreach (var (key, text) in options ?? new Dictionary<string, string>())
+        {
+            var option = definition.Options.FirstOrDefault(o => string.Equals(o.Name, key, StringComparison.Ordinal))
+                ?? throw new WorkloadException(
+                    $"Workload '{name}' has no option '{key}'. Its options: {string.Join(", ", definition.Options.Select(o => $"{o.Name} ({o.Description}, default {o.Default.ToString(CultureInfo.InvariantCulture)})"))}.");
+            if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            {
+                throw new WorkloadException($"Option '{key}' of workload '{name}' must be a whole number, not '{text}'.");
+            }
+
+            if (value < option.Min || value > option.Max)
+            {
+                throw new WorkloadException(string.Create(CultureInfo.InvariantCulture,
+                    $"Option '{key}' of workload '{name}' must be between {option.Min} and {option.Max}, not {value}."));
+            }
+
+            values[key] = value;
+        }
+
+        return definition.Create(k => values[k]);
+    }
+}
