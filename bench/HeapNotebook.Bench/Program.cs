@@ -1,1 +1,231 @@
-Console.WriteLine("bench");
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using HeapNotebook.Bench;
+using HeapNotebook.Heap;
+using HeapNotebook.Heap.Collectors;
+using HeapNotebook.Heap.Objects;
+using HeapNotebook.Heap.Workloads;
+
+// Benchmarks print figures; they assert nothing. Usage:
+//   binary-trees [--depth 16] [--collector marksweep] [--gogc 100|off] [--procs 4] [--trace 5]
+//   mark [--objects 10000000] [--presize true|false]
+var arguments = new Arguments(args);
+try
+{
+    switch (arguments.Command)
+    {
+        case "binary-trees":
+            BinaryTreesBenchmark(arguments);
+            break;
+        case "mark":
+            MarkBenchmark(arguments);
+            break;
+        default:
+            Console.Error.WriteLine("usage: bench binary-trees [--depth N] [--collector NAME] [--gogc N|off] [--procs N] [--trace N]\n       bench mark [--objects N]");
+            return 2;
+    }
+}
+catch (ArgumentException error)
+{
+    Console.Error.WriteLine(error.Message);
+    return 2;
+}
+
+return 0;
+
+static void BinaryTreesBenchmark(Arguments arguments)
+{
+    var depth = arguments.Int("depth", 16);
+    var collector = arguments.Text("collector", "marksweep");
+    var gogc = arguments.Text("gogc", "100");
+    var procs = arguments.Int("procs", 4);
+    var traceLines = arguments.Int("trace", 0);
+    var options = new HeapOptions
+    {
+        Collector = collector,
+        Gogc = gogc == "off" ? null : int.Parse(gogc, CultureInfo.InvariantCulture),
+        Procs = procs,
+    };
+
+    // Warm both paths up until the JIT has tiered them up, so neither pays for it in the timed run.
+    for (var warmup = 0; warmup < 3; warmup++)
+    {
+        NativeBinaryTrees.Run(Math.Min(depth, 14));
+        new SimulatedHeap(options).Run(new BinaryTrees(Math.Min(depth, 14)));
+        Thread.Sleep(150);
+    }
+
+    GC.Collect();
+
+    var heap = new SimulatedHeap(options);
+    var watch = Stopwatch.StartNew();
+    var result = heap.Run(new BinaryTrees(depth));
+    var simulatorSeconds = watch.Elapsed.TotalSeconds;
+    using var process = Process.GetCurrentProcess();
+    process.Refresh();
+    var peakMemory = process.PeakWorkingSet64;
+    var peakObjects = heap.Cycles.Count == 0 ? heap.ObjectCount : heap.Cycles.Max(c => c.ObjectsMarked + c.ObjectsFreed);
+
+    GC.Collect();
+    watch.Restart();
+    var nativeChecksum = NativeBinaryTrees.Run(depth);
+    var nativeSeconds = watch.Elapsed.TotalSeconds;
+
+    var stats = heap.Stats;
+    var line = new Dictionary<string, object>
+    {
+        ["benchmark"] = "binary-trees",
+        ["depth"] = depth,
+        ["collector"] = collector,
+        ["gogc"] = gogc,
+        ["procs"] = procs,
+        ["allocations"] = result.Allocations,
+        ["gcCycles"] = stats.NumGC,
+        ["checksum"] = result.Checksum,
+        ["checksumMatchesNative"] = result.Checksum == nativeChecksum,
+        ["simulatorSeconds"] = Math.Round(simulatorSeconds, 4),
+        ["nativeSeconds"] = Math.Round(nativeSeconds, 4),
+        ["ratio"] = Math.Round(simulatorSeconds / nativeSeconds, 3),
+        ["allocationsPerSecond"] = Math.Round(result.Allocations / simulatorSeconds),
+        ["peakProcessMemoryBytes"] = peakMemory,
+        ["peakLiveObjects"] = peakObjects,
+        ["processBytesPerLiveObjectAtPeak"] = Math.Round((double)peakMemory / Math.Max(1, peakObjects), 1),
+        ["virtualSeconds"] = heap.Clock.Seconds,
+        ["pauseTotalMs"] = stats.PauseTotalNs / 1e6,
+        ["gcCpuFraction"] = Math.Round(stats.GCCPUFraction, 4),
+    };
+    if (traceLines > 0)
+    {
+        line["gctrace"] = heap.GcTraceLines().Take(traceLines).ToArray();
+    }
+
+    Console.WriteLine(JsonSerializer.Serialize(line, Json.Options));
+}
+
+static void MarkBenchmark(Arguments arguments)
+{
+    var count = arguments.Int("objects", 10_000_000);
+    using var process = Process.GetCurrentProcess();
+
+    // The simulator first, from a clean process, so its memory is measured against a true baseline.
+    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    process.Refresh();
+    var baseline = process.WorkingSet64;
+
+    // --presize true tells the heap how many objects to expect (HeapOptions.InitialObjectCapacity),
+    // so the figure is the representation's cost without the slack of growing arrays.
+    var presize = arguments.Text("presize", "false") == "true";
+    SimulatedHeap? heap = new SimulatedHeap(new HeapOptions { Gogc = null, Procs = 1, InitialObjectCapacity = presize ? count + 1 : 4096 });
+    heap.PushFrame("main", "last");
+    // A fresh heap hands out table indices 1, 2, 3, … so object i's handle is (i, 0).
+    var previous = ObjectHandle.Null;
+    for (var i = 1; i <= count; i++)
+    {
+        var node = heap.Alloc(16, 2);
+        heap.Write(node, 0, previous);
+        heap.Write(node, 1, new ObjectHandle(i / 2 + 1, 0));
+        heap.SetLocal(0, node);
+        previous = node;
+    }
+
+    // Arrays outgrown while the heap was built are garbage; compact the large-object heap once so
+    // the figure counts what the heap holds, not what the runtime has not yet given back.
+    System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    process.Refresh();
+    var built = process.WorkingSet64;
+
+    var tracer = new Tracer(heap);
+    var watch = Stopwatch.StartNew();
+    tracer.ShadeRoots();
+    tracer.Drain();
+    var markSeconds = watch.Elapsed.TotalSeconds;
+    var marked = tracer.ObjectsMarked;
+    heap.ResetColorsForBenchmark();
+
+    watch.Restart();
+    heap.Collect();
+    var collectSeconds = watch.Elapsed.TotalSeconds;
+    var objectsAfterCollect = heap.ObjectCount;
+    heap = null;
+    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+
+    // The real runtime: the same graph as .NET objects, then one full blocking collection.
+    var nativeSeconds = NativeGraph.BuildAndCollect(count);
+
+    Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["benchmark"] = "mark",
+        ["liveObjects"] = count,
+        ["presized"] = presize,
+        ["objectsMarked"] = marked,
+        ["markSeconds"] = Math.Round(markSeconds, 4),
+        ["markObjectsPerSecond"] = Math.Round(marked / markSeconds),
+        ["collectSeconds"] = Math.Round(collectSeconds, 4),
+        ["nativeGcCollectSeconds"] = Math.Round(nativeSeconds, 4),
+        ["markRatio"] = Math.Round(markSeconds / nativeSeconds, 3),
+        ["processBytesPerLiveObject"] = Math.Round((double)(built - baseline) / count, 1),
+        ["heapObjectsAfterCollect"] = objectsAfterCollect,
+    }, Json.Options));
+}
+
+internal static class Json
+{
+    public static readonly JsonSerializerOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+}
+
+internal static class NativeGraph
+{
+    private sealed class Node
+    {
+        public Node? Previous;
+        public Node? Other;
+    }
+
+    /// <summary>Builds the benchmark graph as real objects and times one full blocking GC.Collect over it.</summary>
+    public static double BuildAndCollect(int count)
+    {
+        var nodes = new Node[count + 1];
+        for (var i = 1; i <= count; i++)
+        {
+            nodes[i] = new Node { Previous = nodes[i - 1] };
+            nodes[i].Other = nodes[i / 2 + 1] ?? nodes[i];
+        }
+
+        var last = nodes[count];
+        Array.Clear(nodes);
+        GC.Collect();
+        var watch = Stopwatch.StartNew();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+        var seconds = watch.Elapsed.TotalSeconds;
+        GC.KeepAlive(last);
+        return seconds;
+    }
+}
+
+internal sealed class Arguments
+{
+    private readonly Dictionary<string, string> _options = new(StringComparer.Ordinal);
+
+    public Arguments(string[] args)
+    {
+        Command = args.Length > 0 ? args[0] : "";
+        for (var i = 1; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"Expected '--name value', got '{args[i]}'.");
+            }
+
+            _options[args[i][2..]] = args[++i];
+        }
+    }
+
+    public string Command { get; }
+
+    public string Text(string name, string fallback) => _options.GetValueOrDefault(name, fallback);
+
+    public int Int(string name, int fallback) =>
+        _options.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+}

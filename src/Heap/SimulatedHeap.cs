@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using HeapNotebook.Heap.Collectors;
 using HeapNotebook.Heap.Errors;
 using HeapNotebook.Heap.Memory;
@@ -24,12 +25,14 @@ public sealed class SimulatedHeap
 
     private readonly List<GcCycle> _cycles = [];
     private long _triggerBytes;
+    private readonly int _maxObjects;
 
     public SimulatedHeap(HeapOptions? options = null)
     {
         Options = options ?? new HeapOptions();
         ValidateOptions(Options);
         Costs = new WorkCosts(Options.Costs);
+        _maxObjects = Options.MaxObjects;
         Random = new DeterministicRandom(Options.Seed);
         Objects = new ObjectTable(Options.InitialObjectCapacity);
         Slots = new SlotStore(Options.InitialObjectCapacity * 2);
@@ -69,6 +72,9 @@ public sealed class SimulatedHeap
     /// <summary>Stack frames, innermost last.</summary>
     public IReadOnlyList<string> FrameNames => Stack.Frames.Select(f => f.Name).ToArray();
 
+    /// <summary>How many stack frames are pushed.</summary>
+    public int FrameDepth => Stack.FrameCount;
+
     internal WorkCosts Costs { get; }
 
     internal ObjectTable Objects { get; }
@@ -95,7 +101,8 @@ public sealed class SimulatedHeap
     public ObjectHandle Alloc(int size, int slots = 0)
     {
         ValidateAllocation(size, slots);
-        if (Counters.HeapLive >= _triggerBytes)
+        var counters = Counters;
+        if (counters.HeapLive >= _triggerBytes)
         {
             Plan.OnTrigger();
         }
@@ -112,12 +119,12 @@ public sealed class SimulatedHeap
             }
         }
 
-        var slotStart = Slots.Allocate(slots);
+        var slotStart = SlotRunFor(index, slots);
         Objects.Commit(index, size, offset, slotStart, slots, sizeClass == 0 ? SpaceKind.Large : SpaceKind.SizeClass, Plan.AllocationColor);
         var rounded = sizeClass == 0 ? (long)SizeClasses.PagesFor(size) * SizeClasses.PageSize : SizeClasses.ObjectSize(sizeClass);
-        Counters.HeapLive += rounded;
-        Counters.TotalAlloc += rounded;
-        Counters.Mallocs++;
+        counters.HeapLive += rounded;
+        counters.TotalAlloc += rounded;
+        counters.Mallocs++;
         Clock.Advance(Costs.Allocation + rounded * Costs.ZeroingPerByte);
         var handle = new ObjectHandle(index, Objects.Version[index]);
         Model?.OnAlloc(handle, size, slots);
@@ -174,7 +181,7 @@ public sealed class SimulatedHeap
             throw new InvalidRootOperationException($"A frame cannot have {localCount} locals; use 0 or more.");
         }
 
-        Stack.Push("frame", null, localCount);
+        Stack.Push(null, null, localCount);
         Model?.OnPushFrame(localCount);
     }
 
@@ -335,17 +342,29 @@ public sealed class SimulatedHeap
         }
     }
 
-    /// <summary>Frees one object's table entry and slots; the caller clears its span slot.</summary>
-    internal void FreeObject(int index)
+    /// <summary>Turns every object white again (used by the benchmark after timing a mark on its own).</summary>
+    internal void ResetColorsForBenchmark() => Array.Clear(Objects.Color, 0, Objects.HighWater);
+
+    /// <summary>A cleared run of <paramref name="slots"/> pointer slots for a new object at a reserved index: the run the index had when it can be reused, else a new one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int SlotRunFor(int index, int slots)
     {
-        var size = Objects.Size[index];
-        var rounded = Objects.Space[index] == SpaceKind.Large
-            ? (long)SizeClasses.PagesFor(size) * SizeClasses.PageSize
-            : SizeClasses.ObjectSize(SizeClasses.ClassOf(size));
-        Slots.Free(Objects.SlotStart[index], Objects.SlotCount[index]);
-        Objects.Free(index);
-        Counters.HeapLive -= rounded;
-        Counters.Frees++;
+        var objects = Objects;
+        var previousCount = objects.SlotCount[index];
+        if (previousCount == slots)
+        {
+            var start = objects.SlotStart[index];
+            var data = Slots.Data;
+            for (var i = start; i < start + slots; i++)
+            {
+                data[i] = 0;
+            }
+
+            return start;
+        }
+
+        Slots.Free(objects.SlotStart[index], previousCount);
+        return Slots.Allocate(slots);
     }
 
     internal void SetGlobalRoot(string name, ObjectHandle value)
@@ -368,10 +387,11 @@ public sealed class SimulatedHeap
 
     // ---- checks ---------------------------------------------------------------------------
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int TryPlace(int size, int sizeClass, out long offset)
     {
         offset = -1;
-        if (Objects.LiveCount >= Options.MaxObjects)
+        if (Objects.LiveCount >= _maxObjects)
         {
             return -1;
         }
@@ -409,7 +429,19 @@ public sealed class SimulatedHeap
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ValidateAllocation(int size, int slots)
+    {
+        if (size > 0 && size <= MaxObjectBytes && slots >= 0 && (long)slots * 8 <= size)
+        {
+            return;
+        }
+
+        ThrowInvalidAllocation(size, slots);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowInvalidAllocation(int size, int slots)
     {
         if (size <= 0 || size > MaxObjectBytes)
         {
@@ -430,13 +462,18 @@ public sealed class SimulatedHeap
         return handle.Index;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckLive(ObjectHandle handle, string action)
     {
-        if (Objects.IsLive(handle))
+        if (!Objects.IsLive(handle))
         {
-            return;
+            ThrowNotLive(handle, action);
         }
+    }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowNotLive(ObjectHandle handle, string action)
+    {
         if (handle.IsNull)
         {
             throw new StaleHandleException($"Cannot {action} a null reference: an object is needed here.");
@@ -452,11 +489,20 @@ public sealed class SimulatedHeap
             "An object survives a collection only while a root, a stack local or a live object points to it.");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckSlot(ObjectHandle source, int slot, string action)
     {
         CheckLive(source, action == "read" ? "read from" : "write to");
+        if ((uint)slot >= (uint)Objects.SlotCount[source.Index])
+        {
+            ThrowSlotOutOfRange(source, slot, action);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowSlotOutOfRange(ObjectHandle source, int slot, string action)
+    {
         var count = Objects.SlotCount[source.Index];
-        if ((uint)slot >= (uint)count)
         {
             throw new SlotOutOfRangeException(count == 0
                 ? $"Cannot {action} slot {slot} of object {source}: it has no pointer slots."
@@ -464,7 +510,20 @@ public sealed class SimulatedHeap
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int LocalPosition(int local)
+    {
+        var stack = Stack;
+        if (stack.FrameCount > 0 && (uint)local < (uint)stack.CurrentCount)
+        {
+            return stack.CurrentBase + local;
+        }
+
+        return ThrowBadLocal(local);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int ThrowBadLocal(int local)
     {
         if (Stack.FrameCount == 0)
         {
@@ -472,13 +531,11 @@ public sealed class SimulatedHeap
         }
 
         var frame = Stack.Current;
-        if ((uint)local >= (uint)frame.Count)
         {
             throw new InvalidRootOperationException(string.Create(CultureInfo.InvariantCulture,
                 $"Frame '{frame.Name}' has {frame.Count} locals, numbered 0 to {frame.Count - 1}; there is no local {local}."));
         }
 
-        return frame.Base + local;
     }
 
     private int LocalIndex(string local)

@@ -40,21 +40,28 @@ internal sealed class Sweeper(SimulatedHeap heap)
         var ages = objects.Age;
         var bits = span.AllocBits;
         var spanObjects = span.Objects;
+        long freedHere = 0;
+        long examined = 0;
         for (var word = 0; word < bits.Length; word++)
         {
-            var live = bits[word];
-            while (live != 0)
+            var allocated = bits[word];
+            if (allocated == 0)
             {
-                var slot = (word << 6) + BitOperations.TrailingZeroCount(live);
-                live &= live - 1;
-                SlotsExamined++;
-                var index = spanObjects[slot];
+                continue;
+            }
+
+            var dead = 0UL;
+            var remaining = allocated;
+            while (remaining != 0)
+            {
+                var bit = BitOperations.TrailingZeroCount(remaining);
+                remaining &= remaining - 1;
+                examined++;
+                var index = spanObjects[(word << 6) + bit];
                 if (colors[index] == ObjectColor.White)
                 {
-                    heap.FreeObject(index);
-                    span.FreeSlot(slot);
-                    ObjectsFreed++;
-                    BytesFreed += span.ElementSize;
+                    dead |= 1UL << bit;
+                    objects.Free(index);
                 }
                 else
                 {
@@ -65,8 +72,19 @@ internal sealed class Sweeper(SimulatedHeap heap)
                     }
                 }
             }
+
+            if (dead != 0)
+            {
+                span.FreeSlots(word, dead);
+                freedHere += BitOperations.PopCount(dead);
+            }
         }
 
+        SlotsExamined += examined;
+        ObjectsFreed += freedHere;
+        BytesFreed += freedHere * span.ElementSize;
+        heap.Counters.HeapLive -= freedHere * span.ElementSize;
+        heap.Counters.Frees += freedHere;
         SpansSwept++;
         if (span.SizeClass == 0)
         {

@@ -25,10 +25,11 @@ internal sealed class SizeClassSpace(SpanRegistry spans)
     }
 
     /// <summary>Places an object of the class; returns its address offset, or -1 when no span can be had.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public long Allocate(int sizeClass, int objectIndex)
     {
         var span = _current[sizeClass];
-        if (span is not null)
+        if (span is not null && !span.IsFull)
         {
             var slot = span.TryAllocateSlot(objectIndex);
             if (slot >= 0)
@@ -37,7 +38,12 @@ internal sealed class SizeClassSpace(SpanRegistry spans)
             }
         }
 
-        span = NextSpanWithRoom(sizeClass);
+        return AllocateFromNextSpan(sizeClass, objectIndex);
+    }
+
+    private long AllocateFromNextSpan(int sizeClass, int objectIndex)
+    {
+        var span = NextSpanWithRoom(sizeClass);
         if (span is null)
         {
             return -1;

@@ -12,34 +12,55 @@ internal sealed class Span
 {
     public Span(int id, int startPage, int pages, int sizeClass, int elementSize, int capacity)
     {
+        AllocBits = new ulong[(capacity + 63) >> 6];
+        Objects = new int[capacity];
+        Reuse(id, startPage, pages, sizeClass, elementSize, capacity);
+    }
+
+    /// <summary>Makes a released span describe new pages; its arrays are kept when the capacity is the same (spans of one class are pooled).</summary>
+    public void Reuse(int id, int startPage, int pages, int sizeClass, int elementSize, int capacity)
+    {
+        if (capacity != Capacity)
+        {
+            AllocBits = new ulong[(capacity + 63) >> 6];
+            Objects = new int[capacity];
+        }
+        else
+        {
+            Array.Clear(AllocBits);
+        }
+
         Id = id;
         StartPage = startPage;
         Pages = pages;
         SizeClass = sizeClass;
         ElementSize = elementSize;
         Capacity = capacity;
-        AllocBits = new ulong[(capacity + 63) >> 6];
-        Objects = new int[capacity];
+        AllocatedCount = 0;
+        _freeHint = 0;
+        QueuedAsPartial = false;
+        Released = false;
     }
 
-    public int Id { get; }
+    public int Id { get; private set; }
 
-    public int StartPage { get; }
+    public int StartPage { get; private set; }
 
-    public int Pages { get; }
+    public int Pages { get; private set; }
 
-    public int SizeClass { get; }
+    public int SizeClass { get; private set; }
 
     /// <summary>Bytes per slot; for a large span, the whole span.</summary>
-    public int ElementSize { get; }
+    public int ElementSize { get; private set; }
 
-    public int Capacity { get; }
+    public int Capacity { get; private set; }
 
     public int AllocatedCount { get; private set; }
 
-    public ulong[] AllocBits { get; }
+    public ulong[] AllocBits { get; private set; }
 
-    public int[] Objects { get; }
+    /// <summary>The object in each slot; meaningful only where the allocation bit is set.</summary>
+    public int[] Objects { get; private set; }
 
     /// <summary>True while the span sits in its class's list of spans with free slots.</summary>
     public bool QueuedAsPartial { get; set; }
@@ -93,11 +114,22 @@ internal sealed class Span
     public void FreeSlot(int slot)
     {
         AllocBits[slot >> 6] &= ~(1UL << (slot & 63));
-        Objects[slot] = 0;
         AllocatedCount--;
         if (slot < _freeHint)
         {
             _freeHint = slot;
+        }
+    }
+
+    /// <summary>Clears the bits of <paramref name="deadBits"/> in one bitmap word (a sweep frees a word's dead objects at once).</summary>
+    public void FreeSlots(int word, ulong deadBits)
+    {
+        AllocBits[word] &= ~deadBits;
+        AllocatedCount -= BitOperations.PopCount(deadBits);
+        var lowest = (word << 6) + BitOperations.TrailingZeroCount(deadBits);
+        if (lowest < _freeHint)
+        {
+            _freeHint = lowest;
         }
     }
 

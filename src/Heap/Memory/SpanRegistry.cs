@@ -6,6 +6,7 @@ internal sealed class SpanRegistry(PageHeap pages)
     private readonly List<Span?> _spans = [];
     private readonly Stack<int> _freeIds = new();
     private int[] _pageToSpan = new int[1024];
+    private readonly Stack<Span>[] _released = Enumerable.Range(0, SizeClasses.Count).Select(_ => new Stack<Span>()).ToArray();
 
     public PageHeap Pages { get; } = pages;
 
@@ -42,7 +43,17 @@ internal sealed class SpanRegistry(PageHeap pages)
         }
 
         var id = _freeIds.Count > 0 ? _freeIds.Pop() : _spans.Count;
-        var span = new Span(id, start, pages, sizeClass, elementSize, capacity);
+        Span span;
+        if (_released[sizeClass].TryPop(out var reused))
+        {
+            reused.Reuse(id, start, pages, sizeClass, elementSize, capacity);
+            span = reused;
+        }
+        else
+        {
+            span = new Span(id, start, pages, sizeClass, elementSize, capacity);
+        }
+
         if (id == _spans.Count)
         {
             _spans.Add(span);
@@ -80,6 +91,10 @@ internal sealed class SpanRegistry(PageHeap pages)
         _freeIds.Push(span.Id);
         InUseCount--;
         InUseBytes -= span.SpanBytes;
+        if (!span.QueuedAsPartial && _released[span.SizeClass].Count < 256)
+        {
+            _released[span.SizeClass].Push(span);
+        }
     }
 
     public Span? SpanOfOffset(long offset)

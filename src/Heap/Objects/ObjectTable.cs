@@ -4,8 +4,9 @@ namespace HeapNotebook.Heap.Objects;
 /// Every simulated object, stored as parallel arrays of primitive fields (structure of arrays),
 /// so ten million objects cost a few tens of bytes each and a mark loop walks plain arrays.
 /// Index 0 is never used: a pointer slot holding 0 is null. A freed index goes on a LIFO free
-/// list (threaded through <see cref="SlotStart"/>) and its version moves on, so handles to the
-/// old object are recognised as stale.
+/// list (threaded through <see cref="Size"/>) and its version moves on, so handles to the old
+/// object are recognised as stale. A freed index keeps its run of pointer slots, so the next
+/// object with as many slots reuses it without touching the slot store's free lists.
 /// </summary>
 internal sealed class ObjectTable
 {
@@ -37,10 +38,10 @@ internal sealed class ObjectTable
     /// <summary>The object's address offset from the arena base, in 8-byte units (32 GiB of address space).</summary>
     public uint[] AddressUnits;
 
-    /// <summary>Requested size in bytes.</summary>
+    /// <summary>Requested size in bytes; for a free index, the next free index.</summary>
     public int[] Size;
 
-    /// <summary>First pointer slot in the <see cref="SlotStore"/>; for a free index, the next free index.</summary>
+    /// <summary>First pointer slot in the <see cref="SlotStore"/>; a free index keeps the run it had, of <see cref="SlotCount"/> slots.</summary>
     public int[] SlotStart;
 
     public int[] SlotCount;
@@ -55,14 +56,21 @@ internal sealed class ObjectTable
 
     public bool IsLive(int index) => index > 0 && index < HighWater && Space[index] != SpaceKind.None;
 
-    public bool IsLive(ObjectHandle handle) =>
-        handle.Index > 0 && handle.Index < HighWater && Space[handle.Index] != SpaceKind.None && Version[handle.Index] == handle.Version;
+    /// <summary>Index 0 is never live (its space stays None), so no separate null test is needed.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public bool IsLive(ObjectHandle handle)
+    {
+        var index = handle.Index;
+        var versions = Version;
+        return (uint)index < (uint)versions.Length && versions[index] == handle.Version && Space[index] != SpaceKind.None;
+    }
 
     public ObjectHandle HandleOf(int index) => index == 0 ? ObjectHandle.Null : new ObjectHandle(index, Version[index]);
 
     public long AddressOffset(int index) => (long)AddressUnits[index] << 3;
 
-    /// <summary>Reserves an index for a new object; its fields are set by <see cref="Commit"/>.</summary>
+    /// <summary>Reserves an index for a new object (a fresh index has an empty slot run); its fields are set by <see cref="Commit"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int Reserve()
     {
         if (_freeHead != 0)
@@ -82,7 +90,7 @@ internal sealed class ObjectTable
     {
         if (index == _freeHead)
         {
-            _freeHead = SlotStart[index];
+            _freeHead = Size[index];
         }
         else
         {
@@ -99,20 +107,21 @@ internal sealed class ObjectTable
         LiveCount++;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Free(int index)
     {
         Version[index]++;
         Space[index] = SpaceKind.None;
         Color[index] = ObjectColor.White;
-        SlotCount[index] = 0;
-        SlotStart[index] = _freeHead;
+        Size[index] = _freeHead;
         _freeHead = index;
         LiveCount--;
     }
 
     private void Grow()
     {
-        var capacity = Capacity + Math.Max(1024, Capacity / 2);
+        // Geometric growth, gentler once the table is large, so a big heap carries little slack.
+        var capacity = Capacity + Math.Max(1024, Capacity >= 1 << 20 ? Capacity / 4 : Capacity / 2);
         Array.Resize(ref Version, capacity);
         Array.Resize(ref AddressUnits, capacity);
         Array.Resize(ref Size, capacity);

@@ -2,43 +2,68 @@ namespace HeapNotebook.Heap.Objects;
 
 /// <summary>
 /// The simulated goroutine stack: frames pushed and popped by the mutator, each with a fixed
-/// number of local slots that hold object indices (0 = null). All locals live in one array so
-/// pushing a frame costs no allocation and scanning the stack is one loop.
+/// number of local slots that hold object indices (0 = null). All locals live in one array and
+/// frames are two int arrays, so pushing a frame costs no allocation and scanning the stack is
+/// one loop.
 /// </summary>
 internal sealed class RootStack
 {
-    private readonly List<FrameInfo> _frames = [];
+    private int[] _frameBase = new int[64];
+    private int[] _frameCount = new int[64];
+    private string?[] _frameName = new string?[64];
+    private string[]?[] _localNames = new string[]?[64];
 
     public int[] Locals = new int[256];
 
     public int Top { get; private set; }
 
-    public int FrameCount => _frames.Count;
+    public int FrameCount { get; private set; }
 
-    public IReadOnlyList<FrameInfo> Frames => _frames;
+    public int CurrentBase => _frameBase[FrameCount - 1];
 
-    public int Push(string name, string[]? localNames, int localCount)
+    public int CurrentCount => _frameCount[FrameCount - 1];
+
+    public FrameInfo Current => Frame(FrameCount - 1);
+
+    public IEnumerable<FrameInfo> Frames => Enumerable.Range(0, FrameCount).Select(Frame);
+
+    public FrameInfo Frame(int depth) => new(_frameName[depth] ?? "frame", _frameBase[depth], _frameCount[depth], _localNames[depth]);
+
+    public void Push(string? name, string[]? localNames, int localCount)
     {
         if (Top + localCount > Locals.Length)
         {
             Array.Resize(ref Locals, Math.Max(Top + localCount, Locals.Length * 2));
         }
 
-        Array.Clear(Locals, Top, localCount);
-        _frames.Add(new FrameInfo(name, Top, localCount, localNames));
+        if (FrameCount == _frameBase.Length)
+        {
+            var size = _frameBase.Length * 2;
+            Array.Resize(ref _frameBase, size);
+            Array.Resize(ref _frameCount, size);
+            Array.Resize(ref _frameName, size);
+            Array.Resize(ref _localNames, size);
+        }
+
+        var locals = Locals;
+        for (var i = Top; i < Top + localCount; i++)
+        {
+            locals[i] = 0;
+        }
+
+        _frameBase[FrameCount] = Top;
+        _frameCount[FrameCount] = localCount;
+        _frameName[FrameCount] = name;
+        _localNames[FrameCount] = localNames;
+        FrameCount++;
         Top += localCount;
-        return _frames.Count - 1;
     }
 
-    public FrameInfo Pop()
+    public void Pop()
     {
-        var frame = _frames[^1];
-        _frames.RemoveAt(_frames.Count - 1);
-        Top = frame.Base;
-        return frame;
+        FrameCount--;
+        Top = _frameBase[FrameCount];
     }
-
-    public FrameInfo Current => _frames[^1];
 
     internal readonly record struct FrameInfo(string Name, int Base, int Count, string[]? LocalNames)
     {

@@ -24,6 +24,7 @@ internal sealed class SlotStore
     public int Top { get; private set; }
 
     /// <summary>A run of <paramref name="count"/> null slots.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int Allocate(int count)
     {
         if (count == 0)
@@ -34,12 +35,19 @@ internal sealed class SlotStore
         int start;
         if (count <= ExactLists && _freeHeads[count] != 0)
         {
+            var data = Data;
             start = _freeHeads[count];
-            _freeHeads[count] = Data[start];
-            Data[start] = 0;
-            if (count > 1)
+            _freeHeads[count] = data[start];
+            if (count <= 8)
             {
-                Array.Clear(Data, start + 1, count - 1);
+                for (var i = start; i < start + count; i++)
+                {
+                    data[i] = 0;
+                }
+            }
+            else
+            {
+                Array.Clear(data, start, count);
             }
 
             return start;
@@ -54,7 +62,7 @@ internal sealed class SlotStore
 
         if (Top + count > Data.Length)
         {
-            Array.Resize(ref Data, Math.Max(Top + count, Data.Length + Data.Length / 2));
+            Array.Resize(ref Data, Math.Max(Top + count, Data.Length + (Data.Length >= 1 << 21 ? Data.Length / 4 : Data.Length / 2)));
         }
 
         start = Top;
@@ -62,6 +70,7 @@ internal sealed class SlotStore
         return start;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Free(int start, int count)
     {
         if (count == 0)

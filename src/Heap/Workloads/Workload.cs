@@ -23,7 +23,7 @@ public abstract class Workload : IWorkload
         _progress = context.Progress;
         FractionDone = 0;
         _lastReported = 0;
-        var framesAtStart = heap.FrameNames.Count;
+        var framesAtStart = heap.FrameDepth;
         var mallocsAtStart = heap.Stats.Mallocs;
         long checksum;
         bool completed;
@@ -35,7 +35,7 @@ public abstract class Workload : IWorkload
         }
         catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
         {
-            while (heap.FrameNames.Count > framesAtStart)
+            while (heap.FrameDepth > framesAtStart)
             {
                 heap.PopFrame();
             }
