@@ -51,7 +51,11 @@ static void BinaryTreesBenchmark(Arguments arguments)
     // Warm both paths up until the JIT has tiered them up, so neither pays for it in the timed run.
     for (var warmup = 0; warmup < 3; warmup++)
     {
-        NativeBinaryTrees.Run(Math.Min(depth, 14));
+        if (arguments.Text("native", "true") == "true")
+        {
+            NativeBinaryTrees.Run(Math.Min(depth, 14));
+        }
+
         new SimulatedHeap(options).Run(new BinaryTrees(Math.Min(depth, 14)));
         Thread.Sleep(150);
     }
@@ -69,8 +73,9 @@ static void BinaryTreesBenchmark(Arguments arguments)
 
     GC.Collect();
     watch.Restart();
-    var nativeChecksum = NativeBinaryTrees.Run(depth);
-    var nativeSeconds = watch.Elapsed.TotalSeconds;
+    var runNative = arguments.Text("native", "true") == "true";
+    var nativeChecksum = runNative ? NativeBinaryTrees.Run(depth) : result.Checksum;
+    var nativeSeconds = runNative ? watch.Elapsed.TotalSeconds : double.NaN;
 
     var stats = heap.Stats;
     var line = new Dictionary<string, object>
@@ -118,13 +123,13 @@ static void MarkBenchmark(Arguments arguments)
     var presize = arguments.Text("presize", "false") == "true";
     SimulatedHeap? heap = new SimulatedHeap(new HeapOptions { Gogc = null, Procs = 1, InitialObjectCapacity = presize ? count + 1 : 4096 });
     heap.PushFrame("main", "last");
-    // A fresh heap hands out table indices 1, 2, 3, … so object i's handle is (i, 0).
+    // A fresh heap hands out table indices 1, 2, 3, … at version 1, so object i's handle is (i, 1).
     var previous = ObjectHandle.Null;
     for (var i = 1; i <= count; i++)
     {
         var node = heap.Alloc(16, 2);
         heap.Write(node, 0, previous);
-        heap.Write(node, 1, new ObjectHandle(i / 2 + 1, 0));
+        heap.Write(node, 1, new ObjectHandle(i / 2 + 1, 1));
         heap.SetLocal(0, node);
         previous = node;
     }

@@ -98,20 +98,42 @@ public sealed class SimulatedHeap
     // ---- the mutator -------------------------------------------------------------------
 
     /// <summary>Allocates an object of <paramref name="size"/> bytes with <paramref name="slots"/> pointer slots, all null.</summary>
-    public ObjectHandle Alloc(int size, int slots = 0)
+    public ObjectHandle Alloc(int size, int slots = 0) => Alloc(size, slots, ReadOnlySpan<ObjectHandle>.Empty);
+
+    /// <summary>
+    /// Allocates an object and fills its first slots with <paramref name="initial"/>, as Go's
+    /// <c>&amp;Node{left, right}</c> does. While the allocation may run a collection the initial
+    /// values are held as roots, as the arguments of Go's mallocgc are; the stores go through the
+    /// write barrier like any other.
+    /// </summary>
+    public ObjectHandle Alloc(int size, int slots, ReadOnlySpan<ObjectHandle> initial)
     {
         ValidateAllocation(size, slots);
+        if (initial.Length > slots)
+        {
+            throw new InvalidAllocationException(string.Create(CultureInfo.InvariantCulture,
+                $"Cannot fill {initial.Length} slots of an object with {slots} pointer slots: give at most {slots} initial values."));
+        }
+
+        foreach (var value in initial)
+        {
+            if (!value.IsNull)
+            {
+                CheckLive(value, "store");
+            }
+        }
+
         var counters = Counters;
         if (counters.HeapLive >= _triggerBytes)
         {
-            Plan.OnTrigger();
+            CollectHolding(initial, GcTrigger.HeapGoal);
         }
 
         var sizeClass = SizeClasses.ClassOf(size);
         var index = TryPlace(size, sizeClass, out var offset);
         if (index < 0)
         {
-            Plan.Collect(GcTrigger.AllocationFailure);
+            CollectHolding(initial, GcTrigger.AllocationFailure);
             index = TryPlace(size, sizeClass, out offset);
             if (index < 0)
             {
@@ -119,16 +141,63 @@ public sealed class SimulatedHeap
             }
         }
 
+        var objects = Objects;
         var slotStart = SlotRunFor(index, slots);
-        Objects.Commit(index, size, offset, slotStart, slots, sizeClass == 0 ? SpaceKind.Large : SpaceKind.SizeClass, Plan.AllocationColor);
+        objects.Commit(index, size, offset, slotStart, slots, sizeClass == 0 ? SpaceKind.Large : SpaceKind.SizeClass, Plan.AllocationColor);
         var rounded = sizeClass == 0 ? (long)SizeClasses.PagesFor(size) * SizeClasses.PageSize : SizeClasses.ObjectSize(sizeClass);
         counters.HeapLive += rounded;
         counters.TotalAlloc += rounded;
         counters.Mallocs++;
-        Clock.Advance(Costs.Allocation + rounded * Costs.ZeroingPerByte);
-        var handle = new ObjectHandle(index, Objects.Version[index]);
+        var handle = new ObjectHandle(index, objects.Version[index]);
         Model?.OnAlloc(handle, size, slots);
+        var data = Slots.Data;
+        for (var i = 0; i < initial.Length; i++)
+        {
+            if (Plan.BarrierActive)
+            {
+                Plan.WriteBarrier(index, i, 0, initial[i].Index);
+            }
+
+            data[slotStart + i] = initial[i].Index;
+            Model?.OnWrite(handle, i, initial[i]);
+        }
+
+        Clock.Advance(Costs.Allocation + rounded * Costs.ZeroingPerByte + initial.Length * Costs.PointerWrite);
         return handle;
+    }
+
+    private void CollectHolding(ReadOnlySpan<ObjectHandle> held, GcTrigger trigger)
+    {
+        if (held.Length > 0)
+        {
+            Stack.Push("mallocgc", null, held.Length);
+            Model?.OnPushFrame(held.Length);
+            for (var i = 0; i < held.Length; i++)
+            {
+                Stack.Locals[Stack.CurrentBase + i] = held[i].Index;
+                Model?.OnSetLocal(i, held[i]);
+            }
+        }
+
+        try
+        {
+            if (trigger == GcTrigger.HeapGoal)
+            {
+                Plan.OnTrigger();
+            }
+            else
+            {
+                Plan.Collect(trigger);
+            }
+        }
+        finally
+        {
+            if (held.Length > 0)
+            {
+                Stack.Pop();
+                Model?.OnPopFrame();
+            }
+        }
     }
 
     /// <summary>The object a pointer slot refers to, or <see cref="ObjectHandle.Null"/>.</summary>
@@ -271,6 +340,32 @@ public sealed class SimulatedHeap
                 GCCPUFraction = counters.GcCpuPicoseconds / ((double)elapsedPs * Options.Procs),
             };
         }
+    }
+
+    /// <summary>Every span in use, by id: its address, class and occupancy.</summary>
+    public IReadOnlyList<SpanInfo> DescribeSpans() =>
+        Spans.InUse.Select(s => new SpanInfo(s.Id, ArenaBase + s.BaseOffset, s.Pages, s.SizeClass, s.ElementSize, s.Capacity, s.AllocatedCount)).ToArray();
+
+    /// <summary>Internal and external fragmentation now, with a histogram of free page runs by length in pages.</summary>
+    public FragmentationReport Fragmentation()
+    {
+        var histogram = new SortedDictionary<int, int>();
+        long freePages = 0;
+        var largest = 0;
+        foreach (var (_, length) in Pages.FreeRuns())
+        {
+            histogram[length] = histogram.GetValueOrDefault(length) + 1;
+            freePages += length;
+            largest = Math.Max(largest, length);
+        }
+
+        var stats = Stats;
+        return new FragmentationReport(
+            stats.HeapInuse - stats.HeapAlloc,
+            freePages * SizeClasses.PageSize,
+            (long)largest * SizeClasses.PageSize,
+            freePages == 0 ? 0 : 1.0 - (double)largest / freePages,
+            histogram);
     }
 
     /// <summary>The gctrace lines of every cycle so far.</summary>

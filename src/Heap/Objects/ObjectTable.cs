@@ -4,8 +4,9 @@ namespace HeapNotebook.Heap.Objects;
 /// Every simulated object, stored as parallel arrays of primitive fields (structure of arrays),
 /// so ten million objects cost a few tens of bytes each and a mark loop walks plain arrays.
 /// Index 0 is never used: a pointer slot holding 0 is null. A freed index goes on a LIFO free
-/// list (threaded through <see cref="Size"/>) and its version moves on, so handles to the old
-/// object are recognised as stale. A freed index keeps its run of pointer slots, so the next
+/// list (threaded through <see cref="Size"/>). The version of an index is bumped when an
+/// object is placed there and again when it is freed, so it is odd exactly while the index holds
+/// a live object, and a handle (which keeps the version it was given) goes stale at the free. A freed index keeps its run of pointer slots, so the next
 /// object with as many slots reuses it without touching the slot store's free lists.
 /// </summary>
 internal sealed class ObjectTable
@@ -54,15 +55,15 @@ internal sealed class ObjectTable
     /// <summary>Collections survived (saturating at 255).</summary>
     public byte[] Age;
 
-    public bool IsLive(int index) => index > 0 && index < HighWater && Space[index] != SpaceKind.None;
+    public bool IsLive(int index) => (uint)index < (uint)HighWater && (Version[index] & 1) != 0;
 
-    /// <summary>Index 0 is never live (its space stays None), so no separate null test is needed.</summary>
+    /// <summary>A handle is live when its version is the index's current one and that version is odd; index 0's version stays 0, so null is never live.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool IsLive(ObjectHandle handle)
     {
         var index = handle.Index;
         var versions = Version;
-        return (uint)index < (uint)versions.Length && versions[index] == handle.Version && Space[index] != SpaceKind.None;
+        return (handle.Version & 1) != 0 && (uint)index < (uint)versions.Length && versions[index] == handle.Version;
     }
 
     public ObjectHandle HandleOf(int index) => index == 0 ? ObjectHandle.Null : new ObjectHandle(index, Version[index]);
@@ -97,6 +98,7 @@ internal sealed class ObjectTable
             HighWater++;
         }
 
+        Version[index]++;
         Size[index] = size;
         AddressUnits[index] = (uint)(addressOffset >> 3);
         SlotStart[index] = slotStart;

@@ -7,7 +7,8 @@ namespace HeapNotebook.Heap.Workloads;
 /// max+1 built, checked and dropped; a long-lived tree of depth max kept throughout; then for
 /// d = 4, 6, …, max, 2^(max−d+4) trees of depth d built, checked and dropped. Nodes are
 /// 16-byte objects with two pointer slots, as Go's <c>struct{ left, right *Node }</c>. Children
-/// are built first and held in stack locals while their parent is allocated, as Go holds them.
+/// are built first; the left one is held in a stack local while the right one is built, and both are
+/// the initial values of their parent's allocation, as in Go's <c>&amp;Node{left, right}</c>.
 /// </summary>
 public sealed class BinaryTrees(int maxDepth) : Workload
 {
@@ -70,14 +71,11 @@ public sealed class BinaryTrees(int maxDepth) : Workload
             return heap.Alloc(NodeBytes, 2);
         }
 
-        heap.PushFrame(2);
+        heap.PushFrame(1);
         var left = Build(heap, depth - 1);
         heap.SetLocal(0, left);
         var right = Build(heap, depth - 1);
-        heap.SetLocal(1, right);
-        var node = heap.Alloc(NodeBytes, 2);
-        heap.Write(node, 0, left);
-        heap.Write(node, 1, right);
+        var node = heap.Alloc(NodeBytes, 2, [left, right]);
         heap.PopFrame();
         return node;
     }
