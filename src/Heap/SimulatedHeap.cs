@@ -208,6 +208,24 @@ public sealed class SimulatedHeap
         return Objects.HandleOf(Slots.Data[Objects.SlotStart[source.Index] + slot]);
     }
 
+    /// <summary>Copies the object's pointer slots into <paramref name="destination"/> (as many as fit); returns how many the object has.</summary>
+    public int ReadSlots(ObjectHandle source, Span<ObjectHandle> destination)
+    {
+        CheckLive(source, "read from");
+        var objects = Objects;
+        var count = objects.SlotCount[source.Index];
+        var start = objects.SlotStart[source.Index];
+        var data = Slots.Data;
+        var copied = Math.Min(count, destination.Length);
+        for (var i = 0; i < copied; i++)
+        {
+            destination[i] = objects.HandleOf(data[start + i]);
+        }
+
+        Clock.Advance(copied * Costs.PointerRead);
+        return count;
+    }
+
     /// <summary>Stores <paramref name="target"/> (or null) in a pointer slot, through the plan's write barrier.</summary>
     public void Write(ObjectHandle source, int slot, ObjectHandle target)
     {

@@ -82,7 +82,8 @@ public sealed class BinaryTrees(int maxDepth) : Workload
 
     private static int Check(SimulatedHeap heap, ObjectHandle node)
     {
-        var left = heap.Read(node, 0);
-        return left.IsNull ? 1 : 1 + Check(heap, left) + Check(heap, heap.Read(node, 1));
+        Span<ObjectHandle> children = stackalloc ObjectHandle[2];
+        heap.ReadSlots(node, children);
+        return children[0].IsNull ? 1 : 1 + Check(heap, children[0]) + Check(heap, children[1]);
     }
 }
