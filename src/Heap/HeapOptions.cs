@@ -13,6 +13,15 @@ public sealed record HeapOptions
     /// <summary>GOGC: the percentage the heap may grow over the live heap before the next cycle; null means off.</summary>
     public int? Gogc { get; init; } = 100;
 
+    /// <summary>The write barrier of an incremental plan: none, dijkstra, yuasa or hybrid; null for the plan's own default (hybrid).</summary>
+    public string? Barrier { get; init; }
+
+    /// <summary>Grey objects an allocation must scan while the tricolor plan marks (Baker's incremental ratio).</summary>
+    public int IncrementalWork { get; init; } = 8;
+
+    /// <summary>GOMEMLIMIT: a soft limit on the heap in bytes, or null for none.</summary>
+    public long? MemoryLimitBytes { get; init; }
+
     /// <summary>GOMAXPROCS: processors available to the program and the collector.</summary>
     public int Procs { get; init; } = 4;
 

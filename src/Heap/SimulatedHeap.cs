@@ -95,6 +95,18 @@ public sealed class SimulatedHeap
 
     internal ReferenceModel? Model { get; }
 
+    private Collectors.Incremental.IncrementalMarkingPlan? Recorder => Plan as Collectors.Incremental.IncrementalMarkingPlan;
+
+    /// <summary>With the verifier on, checks the barrier's invariant after every mutator operation during marking.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AfterMutation()
+    {
+        if (Model is not null && Plan.IsMarking && Plan.CheckInvariant() is { } problem)
+        {
+            throw new HeapVerificationException(new VerificationReport(true, Objects.LiveCount, 0, [problem]));
+        }
+    }
+
     // ---- the mutator -------------------------------------------------------------------
 
     /// <summary>Allocates an object of <paramref name="size"/> bytes with <paramref name="slots"/> pointer slots, all null.</summary>
@@ -155,6 +167,7 @@ public sealed class SimulatedHeap
         {
             if (Plan.BarrierActive)
             {
+                Recorder?.RecordWrite(handle, null, i, 0, initial[i].Index);
                 Plan.WriteBarrier(index, i, 0, initial[i].Index);
             }
 
@@ -163,6 +176,12 @@ public sealed class SimulatedHeap
         }
 
         Clock.Advance(Costs.Allocation + rounded * Costs.ZeroingPerByte + initial.Length * Costs.PointerWrite);
+        if (Plan.WantsAllocationHook)
+        {
+            Plan.AfterAllocation(rounded);
+        }
+
+        AfterMutation();
         return handle;
     }
 
@@ -238,12 +257,14 @@ public sealed class SimulatedHeap
         var position = Objects.SlotStart[source.Index] + slot;
         if (Plan.BarrierActive)
         {
+            Recorder?.RecordWrite(source, null, slot, Slots.Data[position], target.Index);
             Plan.WriteBarrier(source.Index, slot, Slots.Data[position], target.Index);
         }
 
         Slots.Data[position] = target.Index;
         Clock.Advance(Costs.PointerWrite);
         Model?.OnWrite(source, slot, target);
+        AfterMutation();
     }
 
     /// <summary>Pushes a stack frame with named locals, all null.</summary>
@@ -281,6 +302,7 @@ public sealed class SimulatedHeap
 
         Stack.Pop();
         Model?.OnPopFrame();
+        AfterMutation();
     }
 
     public void SetLocal(int local, ObjectHandle value)
@@ -293,6 +315,7 @@ public sealed class SimulatedHeap
 
         Stack.Locals[position] = value.Index;
         Model?.OnSetLocal(local, value);
+        AfterMutation();
     }
 
     public void SetLocal(string local, ObjectHandle value) => SetLocal(LocalIndex(local), value);
@@ -301,8 +324,34 @@ public sealed class SimulatedHeap
 
     public ObjectHandle GetLocal(string local) => GetLocal(LocalIndex(local));
 
-    /// <summary>A forced, complete collection: runtime.GC().</summary>
-    public void Collect() => Plan.Collect(GcTrigger.Forced);
+    /// <summary>A forced, complete collection: runtime.GC(). A cycle already running is finished first.</summary>
+    public void Collect()
+    {
+        Plan.Collect(GcTrigger.Forced);
+        AfterMutation();
+    }
+
+    /// <summary>The phase of the cycle in progress, or null when none is running.</summary>
+    public GcPhase? Phase => Plan.Phase;
+
+    /// <summary>Advances incremental marking by about <paramref name="work"/> grey objects, starting a cycle when none is running.</summary>
+    public void Step(long work = 1)
+    {
+        if (work < 0)
+        {
+            throw new InvalidHeapOptionException($"Cannot step by {work} units of work; use 1 or more.");
+        }
+
+        Plan.Step(work);
+        AfterMutation();
+    }
+
+    /// <summary>Runs the cycle to the end of its current phase (starting one when none is running).</summary>
+    public void StepToNextPhase()
+    {
+        Plan.StepToNextPhase();
+        AfterMutation();
+    }
 
     /// <summary>Runs a workload to completion (or until cancelled) on this heap.</summary>
     public WorkloadResult Run(IWorkload workload, CancellationToken cancellation = default, IProgress<double>? progress = null)
@@ -406,7 +455,7 @@ public sealed class SimulatedHeap
             counters.NumForcedGC++;
         }
 
-        counters.GcCpuPicoseconds += cycle.GcCpuPicoseconds + outcome.AssistCpuPs + outcome.IdleCpuPs;
+        counters.GcCpuPicoseconds += cycle.GcCpuPicoseconds;
         var pause = cycle.Phases.Where(p => p.StopTheWorld).Sum(p => p.DurationNs);
         counters.PauseTotalNs += pause;
         counters.PauseRing[(counters.NumGC + HeapCounters.PauseRingSize - 1) % HeapCounters.PauseRingSize] = pause;
@@ -440,6 +489,8 @@ public sealed class SimulatedHeap
             AssistCpuNs = outcome.AssistCpuPs / 1000,
             BackgroundCpuNs = outcome.BackgroundCpuPs / 1000,
             IdleCpuNs = outcome.IdleCpuPs / 1000,
+            BarrierHits = outcome.BarrierHits,
+            BarrierShades = outcome.BarrierShades,
             CpuFractionSinceStart = counters.GcCpuPicoseconds / ((double)Math.Max(1, Clock.Picoseconds) * Options.Procs),
         });
 
@@ -493,9 +544,17 @@ public sealed class SimulatedHeap
             CheckLive(value, "root");
         }
 
+        if (Plan.BarrierActive)
+        {
+            var old = Roots.TryGet(name, out var previous) ? previous.Index : 0;
+            Recorder?.RecordWrite(ObjectHandle.Null, name, 0, old, value.Index);
+            Plan.WriteBarrier(0, 0, old, value.Index);
+        }
+
         Roots.SetRaw(name, value);
         Clock.Advance(Costs.PointerWrite);
         Model?.OnSetGlobal(name, value);
+        AfterMutation();
     }
 
     // ---- checks ---------------------------------------------------------------------------

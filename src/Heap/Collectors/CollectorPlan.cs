@@ -24,6 +24,33 @@ public abstract class CollectorPlan
     /// <summary>The colour a new object is born with (black while an incremental mark is running).</summary>
     internal ObjectColor AllocationColor { get; private protected set; } = ObjectColor.White;
 
+    /// <summary>The phase of the cycle in progress, or null when no cycle is running.</summary>
+    public virtual GcPhase? Phase => null;
+
+    /// <summary>True while an incremental mark is running (barriers on, new objects black).</summary>
+    internal bool IsMarking => Phase == GcPhase.Mark;
+
+    /// <summary>Set by plans that want <see cref="AfterAllocation"/> called on every allocation.</summary>
+    internal bool WantsAllocationHook { get; private protected set; }
+
+    /// <summary>Called after every allocation while <see cref="WantsAllocationHook"/> is set, with the bytes allocated.</summary>
+    internal virtual void AfterAllocation(long bytes)
+    {
+    }
+
+    /// <summary>Advances an incremental collection by about <paramref name="work"/> objects of marking, starting a cycle if none runs.</summary>
+    internal virtual void Step(long work) => throw new Errors.InvalidHeapOptionException(
+        $"The {Name} collector stops the world for a whole cycle, so there is nothing to step. Make the heap with the tricolor or go collector to watch marking step by step.");
+
+    /// <summary>Runs the cycle to the end of its current phase, starting one if none runs.</summary>
+    internal virtual void StepToNextPhase() => Step(0);
+
+    /// <summary>Checks, after a mutator operation during marking, the invariant the barrier promises; null when it holds.</summary>
+    internal virtual string? CheckInvariant() => null;
+
+    /// <summary>Explains, from the writes made during marking, how an object came to be lost; null when nothing is known.</summary>
+    internal virtual string? ExplainLoss(ObjectHandle lost) => null;
+
     /// <summary>Runs a complete cycle; returns when it is over (runtime.GC() blocks the same way).</summary>
     internal abstract void Collect(GcTrigger trigger);
 

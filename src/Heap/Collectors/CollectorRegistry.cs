@@ -9,6 +9,7 @@ public static class CollectorRegistry
     private static readonly (string Name, PlanConstraints Constraints, Func<SimulatedHeap, CollectorPlan> Create)[] Plans =
     [
         ("marksweep", MarkSweepPlan.Description, heap => new MarkSweepPlan(heap)),
+        ("tricolor", Tricolor.TricolorPlan.Description, heap => new Tricolor.TricolorPlan(heap)),
     ];
 
     public static IReadOnlyList<string> Names { get; } = Plans.Select(p => p.Name).ToArray();

@@ -15,4 +15,6 @@ internal readonly record struct CycleOutcome(
     long AssistCpuPs = 0,
     long BackgroundCpuPs = 0,
     long IdleCpuPs = 0,
-    bool Complete = true);
+    bool Complete = true,
+    long BarrierHits = 0,
+    long BarrierShades = 0);

@@ -54,11 +54,24 @@ internal sealed class Tracer(SimulatedHeap heap)
         RootsScanned += heap.Roots.Count + stack.Top;
     }
 
-    public void Shade(int index)
+    /// <summary>Shades every stack slot again (the rescan an insertion barrier needs at mark termination).</summary>
+    public void RescanStacks()
+    {
+        var stack = heap.Stack;
+        for (var i = 0; i < stack.Top; i++)
+        {
+            Shade(stack.Locals[i]);
+        }
+
+        RootsScanned += stack.Top;
+    }
+
+    /// <summary>Greys a white object; returns false when there was nothing to do (null, grey or black).</summary>
+    public bool Shade(int index)
     {
         if (index == 0 || heap.Objects.Color[index] != ObjectColor.White)
         {
-            return;
+            return false;
         }
 
         heap.Objects.Color[index] = ObjectColor.Grey;
@@ -68,6 +81,7 @@ internal sealed class Tracer(SimulatedHeap heap)
         }
 
         _grey[_greyCount++] = index;
+        return true;
     }
 
     /// <summary>Scans grey objects until none is left or <paramref name="objectBudget"/> have been scanned; true when no grey object remains.</summary>

@@ -52,6 +52,12 @@ public sealed record GcCycle
     /// <summary>The heap's GC CPU fraction since it was made, as it stood when this cycle ended (gctrace's "%").</summary>
     public double CpuFractionSinceStart { get; init; }
 
+    /// <summary>Write-barrier executions while this cycle marked.</summary>
+    public long BarrierHits { get; init; }
+
+    /// <summary>Objects the write barrier shaded grey during this cycle.</summary>
+    public long BarrierShades { get; init; }
+
     /// <summary>Mark CPU time paid by allocating goroutines (assists).</summary>
     public long AssistCpuNs { get; init; }
 

@@ -36,7 +36,8 @@ internal static class Verifier
                 var expected = model.Objects[handle];
                 if (!heap.IsLive(handle))
                 {
-                    problems.Add($"Object {handle} ({expected.Size} B) is still reachable through {path}, but the heap freed it: a live object was lost.");
+                    var why = heap.Plan.ExplainLoss(handle);
+                    problems.Add($"Object {handle} ({expected.Size} B) is still reachable through {path}, but the heap freed it: a live object was lost." + (why is null ? string.Empty : " How: " + why));
                     continue;
                 }
 
@@ -50,7 +51,7 @@ internal static class Verifier
                 for (var s = 0; s < expected.Slots.Length; s++)
                 {
                     var actual = objects.HandleOf(heap.Slots.Data[start + s]);
-                    if (actual != expected.Slots[s])
+                    if (actual != expected.Slots[s] && heap.IsLive(expected.Slots[s]))
                     {
                         problems.Add($"Slot {s} of object {handle} (reached through {path}) should point to {expected.Slots[s]} but points to {actual}.");
                     }
@@ -151,7 +152,10 @@ internal static class Verifier
                 var target = data[start + s];
                 if (target != 0 && !objects.IsLive(target))
                 {
-                    problems.Add($"Slot {s} of object {objects.HandleOf(index)} dangles: it points to table entry #{target}, which holds no live object.");
+                    var lost = new ObjectHandle(target, objects.Version[target] - 1);
+                    var why = heap.Plan.ExplainLoss(lost);
+                    problems.Add($"Slot {s} of object {objects.HandleOf(index)} dangles: it points to table entry #{target}, which holds no live object." +
+                        (why is null ? string.Empty : $" The object there was {lost}, and it was lost: {why}"));
                 }
             }
         }

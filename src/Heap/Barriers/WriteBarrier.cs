@@ -1,0 +1,23 @@
+using HeapNotebook.Heap.Collectors;
+
+namespace HeapNotebook.Heap.Barriers;
+
+/// <summary>
+/// A write barrier: code the mutator runs on every pointer store while marking is in progress,
+/// so that concurrent or incremental marking cannot miss a live object. Each barrier shades
+/// some of the objects involved in the store and promises one tri-colour invariant.
+/// </summary>
+public abstract class WriteBarrier
+{
+    public abstract string Name { get; }
+
+    public abstract string Description { get; }
+
+    public abstract TriColorInvariant Promise { get; }
+
+    /// <summary>Stacks are not barriered; an insertion barrier must rescan them with the world stopped before marking can end.</summary>
+    public abstract bool RescansStacksAtTermination { get; }
+
+    /// <summary>Runs the barrier for a store that replaces <paramref name="oldTarget"/> by <paramref name="newTarget"/> (indices, 0 = null); returns how many objects it shaded.</summary>
+    internal abstract int Apply(Tracer tracer, int oldTarget, int newTarget);
+}

@@ -1,0 +1,414 @@
+using System.Globalization;
+using System.Text;
+using HeapNotebook.Heap.Barriers;
+using HeapNotebook.Heap.Objects;
+using HeapNotebook.Heap.Pacing;
+using HeapNotebook.Heap.Telemetry;
+
+namespace HeapNotebook.Heap.Collectors.Incremental;
+
+/// <summary>
+/// The machinery every incremental tri-colour plan shares, and the one place that switches
+/// phases and barriers.
+///
+///   1. Start (sweep termination, world stopped): finish any sweep left from the last cycle;
+///      turn the write barrier on and allocate black; shade every root grey.
+///   2. Mark (the world runs): grey objects are scanned in bounded increments interleaved with
+///      the mutator — paid by allocations (assists), by explicit steps, or by background workers.
+///      The barrier keeps the invariant it promises so no live object is left white.
+///   3. Mark termination (world stopped): with an insertion barrier, rescan the stacks and drain
+///      what that shades; turn the barrier off; new objects are white again.
+///   4. Sweep: free every white object; black ones turn white for the next cycle. Objects that
+///      died during marking were already black or were allocated black: floating garbage, freed
+///      by the next cycle.
+///
+/// Invariant: during marking, the one the barrier promises (strong or weak tri-colour); when
+/// marking ends no grey object remains, so every object reachable from a root is black.
+/// </summary>
+internal abstract class IncrementalMarkingPlan : CollectorPlan
+{
+    protected readonly Tracer Tracer;
+    protected readonly Sweeper Sweeper;
+    private readonly List<WriteRecord> _writeLog = [];
+    private readonly bool _logWrites;
+    private GcPhase? _phase;
+    private CycleInProgress? _cycle;
+    private long _markStartNs;
+    private long _markStartPs;
+    private long _assistPs;
+    private long _backgroundPs;
+    private long _accountedMarkPs;
+    private long _operation;
+
+    protected IncrementalMarkingPlan(SimulatedHeap heap, string barrierName)
+        : base(heap)
+    {
+        Tracer = new Tracer(heap);
+        Sweeper = new Sweeper(heap);
+        Barrier = WriteBarriers.Create(barrierName);
+        _logWrites = heap.Options.Verify || Barrier.Promise == TriColorInvariant.None;
+    }
+
+    public WriteBarrier Barrier { get; }
+
+    public override GcPhase? Phase => _phase;
+
+    /// <summary>Barrier executions in the cycle in progress (or the last one).</summary>
+    public long BarrierHits { get; private set; }
+
+    /// <summary>Objects the barrier shaded in the cycle in progress (or the last one).</summary>
+    public long BarrierShades { get; private set; }
+
+    internal override void Collect(GcTrigger trigger)
+    {
+        if (_phase == GcPhase.Mark)
+        {
+            FinishMark(blocking: true);
+        }
+
+        StartCycle(trigger);
+        FinishMark(blocking: true);
+    }
+
+    internal override void OnTrigger()
+    {
+        if (_phase != GcPhase.Mark)
+        {
+            StartCycle(GcTrigger.HeapGoal);
+        }
+    }
+
+    internal override void Step(long work)
+    {
+        if (_phase != GcPhase.Mark)
+        {
+            StartCycle(GcTrigger.Forced);
+            if (work <= 0)
+            {
+                return;
+            }
+        }
+
+        DoMarkWork(Math.Max(1, work), assist: true);
+    }
+
+    internal override void StepToNextPhase()
+    {
+        if (_phase != GcPhase.Mark)
+        {
+            StartCycle(GcTrigger.Forced);
+            return;
+        }
+
+        FinishMark(blocking: true);
+    }
+
+    internal override void WriteBarrier(int source, int slot, int oldTarget, int newTarget)
+    {
+        if (_phase != GcPhase.Mark)
+        {
+            return;
+        }
+
+        BarrierHits++;
+        var shaded = Barrier.Apply(Tracer, oldTarget, newTarget);
+        BarrierShades += shaded;
+        if (shaded > 0)
+        {
+            Heap.Clock.Advance(Heap.Costs.Barrier * shaded);
+        }
+    }
+
+    /// <summary>Records a store for explanations; called by the heap for heap slots and globals while marking.</summary>
+    internal void RecordWrite(ObjectHandle source, string? rootName, int slot, int oldTarget, int newTarget)
+    {
+        if (!_logWrites || _phase != GcPhase.Mark)
+        {
+            return;
+        }
+
+        var objects = Heap.Objects;
+        var sourceColor = source.IsNull ? ObjectColor.Black : objects.Color[source.Index];
+        _writeLog.Add(new WriteRecord(++_operation, source, rootName, slot, objects.HandleOf(oldTarget), objects.HandleOf(newTarget), sourceColor));
+    }
+
+    protected void StartCycle(GcTrigger trigger)
+    {
+        var heap = Heap;
+        _cycle = heap.BeginCycle(trigger);
+        FinishSweep();
+        Tracer.Reset();
+        Sweeper.Reset();
+        BarrierHits = BarrierShades = 0;
+        _assistPs = _backgroundPs = _accountedMarkPs = 0;
+        _writeLog.Clear();
+        _operation = 0;
+
+        _cycle.StopTheWorldPhase(GcPhase.SweepTermination, heap.Costs.SweepTermination + Sweeper.WorkPicoseconds() / heap.Options.Procs);
+        Sweeper.Reset();
+        BarrierActive = true;
+        AllocationColor = ObjectColor.Black;
+        _phase = GcPhase.Mark;
+        _markStartNs = heap.Clock.Nanoseconds;
+        _markStartPs = heap.Clock.Picoseconds;
+        Tracer.ShadeRoots();
+        OnMarkStarted();
+    }
+
+    /// <summary>Scans up to <paramref name="objectBudget"/> grey objects; an assist stalls the mutator for the work, background work does not.</summary>
+    protected void DoMarkWork(long objectBudget, bool assist)
+    {
+        var done = Tracer.Drain(objectBudget);
+        var work = Tracer.WorkPicoseconds() - _accountedMarkPs;
+        _accountedMarkPs += work;
+        if (assist)
+        {
+            _assistPs += work;
+            Heap.Clock.Advance(work);
+        }
+        else
+        {
+            _backgroundPs += work;
+        }
+
+        if (done && _phase == GcPhase.Mark)
+        {
+            FinishMark(blocking: false);
+        }
+    }
+
+    /// <summary>Ends marking: drains what is left (with every proc when the program is blocked on it), rescans stacks if the barrier needs it, then sweeps.</summary>
+    protected void FinishMark(bool blocking)
+    {
+        var heap = Heap;
+        var cycle = _cycle!;
+        var procs = heap.Options.Procs;
+        Tracer.Drain();
+        var remaining = Tracer.WorkPicoseconds() - _accountedMarkPs;
+        _accountedMarkPs += remaining;
+        _backgroundPs += remaining;
+        if (blocking)
+        {
+            heap.Clock.Advance(remaining / procs);
+        }
+
+        var markEndNs = heap.Clock.Nanoseconds;
+        cycle.ConcurrentPhase(GcPhase.Mark, _markStartNs, markEndNs - _markStartNs, _assistPs + _backgroundPs);
+        var heapAtMarkEnd = heap.Counters.HeapLive;
+
+        long rescanPs = 0;
+        if (Barrier.RescansStacksAtTermination)
+        {
+            var before = Tracer.WorkPicoseconds();
+            Tracer.RescanStacks();
+            Tracer.Drain();
+            rescanPs = Tracer.WorkPicoseconds() - before;
+        }
+
+        cycle.StopTheWorldPhase(GcPhase.MarkTermination, heap.Costs.MarkTermination + rescanPs / procs, (heap.Costs.MarkTermination * procs) + rescanPs);
+        BarrierActive = false;
+        AllocationColor = ObjectColor.White;
+        _phase = null;
+
+        var complete = SweepAfterMark(cycle);
+        var nextGoal = NextGoal(Tracer.BytesMarked, Tracer.StackScanBytes, Tracer.GlobalsScanBytes);
+        heap.EndCycle(cycle, new CycleOutcome(
+            HeapMarkEndBytes: heapAtMarkEnd,
+            HeapMarkedBytes: Tracer.BytesMarked,
+            NextGoalBytes: nextGoal,
+            NextTriggerBytes: NextTrigger(nextGoal, Tracer.BytesMarked),
+            ObjectsMarked: Tracer.ObjectsMarked,
+            PointersScanned: Tracer.PointersScanned,
+            ObjectsFreed: Sweeper.ObjectsFreed,
+            BytesFreed: Sweeper.BytesFreed,
+            StackScanBytes: Tracer.StackScanBytes,
+            GlobalsScanBytes: Tracer.GlobalsScanBytes,
+            AssistCpuPs: _assistPs,
+            BackgroundCpuPs: _backgroundPs,
+            Complete: complete,
+            BarrierHits: BarrierHits,
+            BarrierShades: BarrierShades));
+        _cycle = null;
+    }
+
+    /// <summary>Sweeps after marking; returns true when every white object has been freed (an eager sweep).</summary>
+    protected virtual bool SweepAfterMark(CycleInProgress cycle)
+    {
+        Sweeper.SweepAll();
+        var work = Sweeper.WorkPicoseconds();
+        cycle.StopTheWorldPhase(GcPhase.Sweep, work / Heap.Options.Procs, work);
+        return true;
+    }
+
+    /// <summary>Completes a lazy sweep left from the last cycle; nothing for an eager plan.</summary>
+    protected virtual void FinishSweep()
+    {
+    }
+
+    protected virtual void OnMarkStarted()
+    {
+    }
+
+    protected virtual long NextGoal(long marked, long stacks, long globals) =>
+        HeapGoal.Compute(marked, stacks, globals, Heap.Options.Gogc, Heap.Options.MinimumHeapBytes);
+
+    protected virtual long NextTrigger(long goal, long marked) => goal;
+
+    internal override string? CheckInvariant()
+    {
+        if (_phase != GcPhase.Mark)
+        {
+            return null;
+        }
+
+        return Barrier.Promise switch
+        {
+            TriColorInvariant.Strong => FindStrongViolation(),
+            TriColorInvariant.Weak => FindWeakViolation(),
+            _ => null,
+        };
+    }
+
+    private string? FindStrongViolation()
+    {
+        var objects = Heap.Objects;
+        var data = Heap.Slots.Data;
+        for (var index = 1; index < objects.HighWater; index++)
+        {
+            if (!objects.IsLive(index) || objects.Color[index] != ObjectColor.Black)
+            {
+                continue;
+            }
+
+            var start = objects.SlotStart[index];
+            for (var s = 0; s < objects.SlotCount[index]; s++)
+            {
+                var target = data[start + s];
+                if (target != 0 && objects.Color[target] == ObjectColor.White)
+                {
+                    return $"The strong tri-colour invariant is broken: black object {objects.HandleOf(index)} points (slot {s}) to white object {objects.HandleOf(target)}, though the {Barrier.Name} barrier promises no black-to-white pointer.";
+                }
+            }
+        }
+
+        foreach (var (name, handle) in Heap.Roots.Entries)
+        {
+            if (objects.Color[handle.Index] == ObjectColor.White)
+            {
+                return $"The strong tri-colour invariant is broken: root '{name}', scanned at the start of marking, points to white object {handle}.";
+            }
+        }
+
+        return null;
+    }
+
+    private string? FindWeakViolation()
+    {
+        var objects = Heap.Objects;
+        var data = Heap.Slots.Data;
+        var protectedWhite = new HashSet<int>();
+        var queue = new Queue<int>();
+        for (var index = 1; index < objects.HighWater; index++)
+        {
+            if (objects.IsLive(index) && objects.Color[index] == ObjectColor.Grey)
+            {
+                queue.Enqueue(index);
+            }
+        }
+
+        while (queue.Count > 0)
+        {
+            var current = queue.Dequeue();
+            var start = objects.SlotStart[current];
+            for (var s = 0; s < objects.SlotCount[current]; s++)
+            {
+                var target = data[start + s];
+                if (target != 0 && objects.Color[target] == ObjectColor.White && protectedWhite.Add(target))
+                {
+                    queue.Enqueue(target);
+                }
+            }
+        }
+
+        string? Check(int target, string holder) =>
+            target != 0 && objects.Color[target] == ObjectColor.White && !protectedWhite.Contains(target)
+                ? $"The weak tri-colour invariant is broken: {holder} points to white object {objects.HandleOf(target)}, and no grey object reaches it through white objects, though the {Barrier.Name} barrier promises it."
+                : null;
+
+        for (var index = 1; index < objects.HighWater; index++)
+        {
+            if (!objects.IsLive(index) || objects.Color[index] != ObjectColor.Black)
+            {
+                continue;
+            }
+
+            var start = objects.SlotStart[index];
+            for (var s = 0; s < objects.SlotCount[index]; s++)
+            {
+                if (Check(data[start + s], $"black object {objects.HandleOf(index)} (slot {s})") is { } problem)
+                {
+                    return problem;
+                }
+            }
+        }
+
+        foreach (var (name, handle) in Heap.Roots.Entries)
+        {
+            if (Check(handle.Index, $"root '{name}'") is { } problem)
+            {
+                return problem;
+            }
+        }
+
+        for (var i = 0; i < Heap.Stack.Top; i++)
+        {
+            if (Check(Heap.Stack.Locals[i], $"stack slot {i}") is { } problem)
+            {
+                return problem;
+            }
+        }
+
+        return null;
+    }
+
+    internal override string? ExplainLoss(ObjectHandle lost)
+    {
+        WriteRecord? storedIntoBlack = null;
+        WriteRecord? cut = null;
+        foreach (var record in _writeLog)
+        {
+            if (record.NewTarget == lost && record.SourceColor == ObjectColor.Black)
+            {
+                storedIntoBlack = record;
+            }
+
+            if (record.OldTarget == lost && record.NewTarget != lost)
+            {
+                cut = record;
+            }
+        }
+
+        if (storedIntoBlack is null && cut is null)
+        {
+            return null;
+        }
+
+        var sb = new StringBuilder();
+        if (storedIntoBlack is { } store)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"write #{store.Operation} stored it into {Describe(store)}, which was already black (scanned), so the marker never looked at that slot again");
+        }
+
+        if (cut is { } deletion)
+        {
+            sb.Append(sb.Length > 0 ? "; " : string.Empty);
+            sb.Append(CultureInfo.InvariantCulture, $"write #{deletion.Operation} removed it from {Describe(deletion)}, which was {deletion.SourceColor.ToString().ToLowerInvariant()}, cutting its last path from a grey object");
+        }
+
+        sb.Append(CultureInfo.InvariantCulture, $". With the {Barrier.Name} barrier nothing shaded it, so it stayed white and was freed though still reachable.");
+        return sb.ToString();
+    }
+
+    private static string Describe(WriteRecord record) =>
+        record.RootName is { } name ? $"root '{name}'" : $"slot {record.Slot} of object {record.Source}";
+}
