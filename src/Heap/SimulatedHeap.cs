@@ -44,8 +44,8 @@ public sealed class SimulatedHeap
         Roots = new RootSet(this);
         Model = Options.Verify ? new ReferenceModel() : null;
         HeapGoalBytes = HeapGoal.Compute(0, 0, 0, Options.Gogc, Options.MinimumHeapBytes);
-        _triggerBytes = HeapGoalBytes;
         Plan = CollectorRegistry.Create(Options.Collector, this);
+        _triggerBytes = Plan.InitialTrigger(HeapGoalBytes);
     }
 
     public HeapOptions Options { get; }
@@ -157,7 +157,9 @@ public sealed class SimulatedHeap
         var slotStart = SlotRunFor(index, slots);
         objects.Commit(index, size, offset, slotStart, slots, sizeClass == 0 ? SpaceKind.Large : SpaceKind.SizeClass, Plan.AllocationColor);
         var rounded = sizeClass == 0 ? (long)SizeClasses.PagesFor(size) * SizeClasses.PageSize : SizeClasses.ObjectSize(sizeClass);
+        counters.HeapAlloc += rounded;
         counters.HeapLive += rounded;
+        counters.HeapScan += slots * 8L;
         counters.TotalAlloc += rounded;
         counters.Mallocs++;
         var handle = new ObjectHandle(index, objects.Version[index]);
@@ -178,6 +180,11 @@ public sealed class SimulatedHeap
         Clock.Advance(Costs.Allocation + rounded * Costs.ZeroingPerByte + initial.Length * Costs.PointerWrite);
         if (Plan.WantsAllocationHook)
         {
+            if (Plan.IsMarking)
+            {
+                Plan.AfterAllocationDuringMark(rounded);
+            }
+
             Plan.AfterAllocation(rounded);
         }
 
@@ -389,7 +396,7 @@ public sealed class SimulatedHeap
             var elapsedPs = Math.Max(1, Clock.Picoseconds);
             return new MemStats
             {
-                HeapAlloc = counters.HeapLive,
+                HeapAlloc = counters.HeapAlloc,
                 HeapInuse = inUse,
                 HeapIdle = sys - inUse,
                 HeapReleased = (long)Pages.ReleasedPages * SizeClasses.PageSize,
@@ -463,6 +470,8 @@ public sealed class SimulatedHeap
 
         HeapGoalBytes = outcome.NextGoalBytes;
         _triggerBytes = outcome.NextTriggerBytes;
+        counters.HeapLive = outcome.HeapMarkedBytes;
+        counters.HeapScan = outcome.HeapScanMarkedBytes;
         Pages.Scavenge(outcome.NextGoalBytes == HeapGoal.NoGoal ? long.MaxValue : outcome.NextGoalBytes + outcome.NextGoalBytes / 10);
 
         _cycles.Add(new GcCycle
@@ -478,7 +487,7 @@ public sealed class SimulatedHeap
             HeapMarkedBytes = outcome.HeapMarkedBytes,
             HeapGoalBytes = cycle.HeapGoalBytes,
             NextGoalBytes = outcome.NextGoalBytes,
-            HeapAfterBytes = counters.HeapLive,
+            HeapAfterBytes = counters.HeapAlloc,
             ObjectsMarked = outcome.ObjectsMarked,
             PointersScanned = outcome.PointersScanned,
             ObjectsFreed = outcome.ObjectsFreed,
@@ -578,7 +587,13 @@ public sealed class SimulatedHeap
             offset = span.BaseOffset;
         }
 
-        return offset < 0 ? -1 : index;
+        if (offset < 0)
+        {
+            Objects.Unreserve(index);
+            return -1;
+        }
+
+        return index;
     }
 
     private SimulatedOutOfMemoryException OutOfMemory(int size)
@@ -740,6 +755,17 @@ public sealed class SimulatedHeap
         if (options.HeapSizeLimitBytes < SizeClasses.PageSize * 8L || options.HeapSizeLimitBytes > 32L << 30)
         {
             throw new InvalidHeapOptionException($"The heap size limit cannot be {Format(options.HeapSizeLimitBytes)}: use 64 KiB to 32 GiB.");
+        }
+
+        if (options.MemoryLimitBytes is { } limit && limit < options.MinimumHeapBytes)
+        {
+            throw new InvalidHeapOptionException(
+                $"A memory limit of {Format(limit)} is below the minimum heap of {Format(options.MinimumHeapBytes)}: the heap could not even start. Use a limit of at least {Format(options.MinimumHeapBytes)}, or none.");
+        }
+
+        if (options.IncrementalWork < 0)
+        {
+            throw new InvalidHeapOptionException($"The incremental work per allocation cannot be {options.IncrementalWork}; use 0 (step by hand) or more.");
         }
 
         if (options.MaxObjects < 1)

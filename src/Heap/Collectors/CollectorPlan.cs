@@ -24,6 +24,9 @@ public abstract class CollectorPlan
     /// <summary>The colour a new object is born with (black while an incremental mark is running).</summary>
     internal ObjectColor AllocationColor { get; private protected set; } = ObjectColor.White;
 
+    /// <summary>Where the first cycle starts, given the first goal (the minimum heap).</summary>
+    internal virtual long InitialTrigger(long goal) => goal;
+
     /// <summary>The phase of the cycle in progress, or null when no cycle is running.</summary>
     public virtual GcPhase? Phase => null;
 
@@ -35,6 +38,11 @@ public abstract class CollectorPlan
 
     /// <summary>Called after every allocation while <see cref="WantsAllocationHook"/> is set, with the bytes allocated.</summary>
     internal virtual void AfterAllocation(long bytes)
+    {
+    }
+
+    /// <summary>Called for each object allocated (black) while marking runs.</summary>
+    internal virtual void AfterAllocationDuringMark(long bytes)
     {
     }
 

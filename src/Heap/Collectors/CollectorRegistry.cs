@@ -10,6 +10,7 @@ public static class CollectorRegistry
     [
         ("marksweep", MarkSweepPlan.Description, heap => new MarkSweepPlan(heap)),
         ("tricolor", Tricolor.TricolorPlan.Description, heap => new Tricolor.TricolorPlan(heap)),
+        ("go", Go.GoPlan.Description, heap => new Go.GoPlan(heap)),
     ];
 
     public static IReadOnlyList<string> Names { get; } = Plans.Select(p => p.Name).ToArray();

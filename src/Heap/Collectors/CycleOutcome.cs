@@ -17,4 +17,5 @@ internal readonly record struct CycleOutcome(
     long IdleCpuPs = 0,
     bool Complete = true,
     long BarrierHits = 0,
-    long BarrierShades = 0);
+    long BarrierShades = 0,
+    long HeapScanMarkedBytes = 0);

@@ -19,7 +19,50 @@ internal sealed class Sweeper(SimulatedHeap heap)
 
     public long SlotsExamined { get; private set; }
 
+    private int _cursor;
+
     public void Reset() => ObjectsFreed = BytesFreed = SpansSwept = SlotsExamined = 0;
+
+    /// <summary>Pages swept since <see cref="BeginLazySweep"/>.</summary>
+    public long PagesSwept { get; private set; }
+
+    /// <summary>True while some span still holds last cycle's marks.</summary>
+    public bool LazySweepPending { get; private set; }
+
+    /// <summary>Marks every span as unswept: from now on each is swept on demand or by <see cref="SweepNext"/>.</summary>
+    public void BeginLazySweep()
+    {
+        heap.Spans.SweepGeneration++;
+        _cursor = 0;
+        PagesSwept = 0;
+        LazySweepPending = true;
+    }
+
+    /// <summary>Sweeps the next unswept span; false when none is left.</summary>
+    public bool SweepNext()
+    {
+        var spans = heap.Spans;
+        while (_cursor < spans.IdLimit)
+        {
+            var span = spans.ById(_cursor++);
+            if (span is not null && span.SweptGeneration != spans.SweepGeneration)
+            {
+                SweepSpan(span);
+                return true;
+            }
+        }
+
+        LazySweepPending = false;
+        return false;
+    }
+
+    /// <summary>Sweeps every span not yet swept.</summary>
+    public void FinishLazySweep()
+    {
+        while (SweepNext())
+        {
+        }
+    }
 
     public void SweepAll()
     {
@@ -35,6 +78,8 @@ internal sealed class Sweeper(SimulatedHeap heap)
 
     public void SweepSpan(Span span)
     {
+        span.SweptGeneration = heap.Spans.SweepGeneration;
+        PagesSwept += span.Pages;
         var objects = heap.Objects;
         var colors = objects.Color;
         var ages = objects.Age;
@@ -83,7 +128,7 @@ internal sealed class Sweeper(SimulatedHeap heap)
         SlotsExamined += examined;
         ObjectsFreed += freedHere;
         BytesFreed += freedHere * span.ElementSize;
-        heap.Counters.HeapLive -= freedHere * span.ElementSize;
+        heap.Counters.HeapAlloc -= freedHere * span.ElementSize;
         heap.Counters.Frees += freedHere;
         SpansSwept++;
         if (span.SizeClass == 0)

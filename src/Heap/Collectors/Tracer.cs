@@ -130,6 +130,26 @@ internal sealed class Tracer(SimulatedHeap heap)
         return greyCount == 0;
     }
 
+    /// <summary>Go's scan work: bytes of pointer slots scanned in heap objects.</summary>
+    public long HeapScanBytes => PointersScanned * 8;
+
+    /// <summary>All scan work so far: heap objects, stacks and globals, in bytes.</summary>
+    public long ScanWorkBytes => HeapScanBytes + StackScanBytes + GlobalsScanBytes;
+
+    /// <summary>Scans grey objects until about <paramref name="scanBytes"/> of scan work is done or none is left; true when no grey object remains.</summary>
+    public bool DrainScanWork(long scanBytes)
+    {
+        var target = HeapScanBytes + Math.Max(8, scanBytes);
+        while (_greyCount > 0 && HeapScanBytes < target)
+        {
+            var pointersPerObject = ObjectsMarked == 0 ? 2 : Math.Max(1, PointersScanned / ObjectsMarked);
+            var objects = Math.Max(1, (target - HeapScanBytes) / 8 / pointersPerObject);
+            Drain(objects);
+        }
+
+        return _greyCount == 0;
+    }
+
     /// <summary>Virtual picoseconds of the marking work counted so far.</summary>
     public long WorkPicoseconds()
     {

@@ -13,6 +13,9 @@ internal sealed class SizeClassSpace(SpanRegistry spans)
 
     public SpanRegistry Spans { get; } = spans;
 
+    /// <summary>Sweeps a span that still holds last cycle's marks before it is allocated from (set by lazily sweeping plans).</summary>
+    public Action<Span>? SweepBeforeUse { get; set; }
+
     private static Stack<Span>[] CreatePartialLists()
     {
         var lists = new Stack<Span>[SizeClasses.Count];
@@ -29,7 +32,7 @@ internal sealed class SizeClassSpace(SpanRegistry spans)
     public long Allocate(int sizeClass, int objectIndex)
     {
         var span = _current[sizeClass];
-        if (span is not null && !span.IsFull)
+        if (span is not null && !span.IsFull && span.SweptGeneration == Spans.SweepGeneration)
         {
             var slot = span.TryAllocateSlot(objectIndex);
             if (slot >= 0)
@@ -43,6 +46,16 @@ internal sealed class SizeClassSpace(SpanRegistry spans)
 
     private long AllocateFromNextSpan(int sizeClass, int objectIndex)
     {
+        var current = _current[sizeClass];
+        if (current is not null && current.SweptGeneration != Spans.SweepGeneration)
+        {
+            SweepBeforeUse!(current);
+            if (!current.Released && !current.IsFull)
+            {
+                return current.OffsetOf(current.TryAllocateSlot(objectIndex));
+            }
+        }
+
         var span = NextSpanWithRoom(sizeClass);
         if (span is null)
         {
@@ -59,6 +72,12 @@ internal sealed class SizeClassSpace(SpanRegistry spans)
         while (partial.Count > 0)
         {
             var candidate = partial.Pop();
+            if (!candidate.Released && candidate.SweptGeneration != Spans.SweepGeneration)
+            {
+                // Still flagged as queued, so the sweep does not queue the span it is being taken from.
+                SweepBeforeUse!(candidate);
+            }
+
             candidate.QueuedAsPartial = false;
             if (!candidate.Released && !candidate.IsFull)
             {

@@ -65,6 +65,9 @@ internal sealed class Span
     /// <summary>True while the span sits in its class's list of spans with free slots.</summary>
     public bool QueuedAsPartial { get; set; }
 
+    /// <summary>The sweep generation this span was last swept in; behind the registry's, it still holds last cycle's marks.</summary>
+    public int SweptGeneration { get; set; }
+
     /// <summary>Set when the span's pages went back to the page heap; a queued span in that state is skipped.</summary>
     public bool Released { get; set; }
 

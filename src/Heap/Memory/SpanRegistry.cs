@@ -12,6 +12,9 @@ internal sealed class SpanRegistry(PageHeap pages)
 
     public int InUseCount { get; private set; }
 
+    /// <summary>The current sweep generation; a span created now needs no sweep.</summary>
+    public int SweepGeneration { get; set; }
+
     public long InUseBytes { get; private set; }
 
     /// <summary>Spans in use, by id (deterministic order).</summary>
@@ -54,6 +57,7 @@ internal sealed class SpanRegistry(PageHeap pages)
             span = new Span(id, start, pages, sizeClass, elementSize, capacity);
         }
 
+        span.SweptGeneration = SweepGeneration;
         if (id == _spans.Count)
         {
             _spans.Add(span);

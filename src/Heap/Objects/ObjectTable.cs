@@ -70,13 +70,19 @@ internal sealed class ObjectTable
 
     public long AddressOffset(int index) => (long)AddressUnits[index] << 3;
 
-    /// <summary>Reserves an index for a new object (a fresh index has an empty slot run); its fields are set by <see cref="Commit"/>.</summary>
+    /// <summary>
+    /// Takes an index for a new object off the free list (or past the high-water mark); its
+    /// fields are set by <see cref="Commit"/>. Taking it at once matters: placing the object may
+    /// sweep a span, which frees indices onto the same list.
+    /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int Reserve()
     {
-        if (_freeHead != 0)
+        var index = _freeHead;
+        if (index != 0)
         {
-            return _freeHead;
+            _freeHead = Size[index];
+            return index;
         }
 
         if (HighWater == Capacity)
@@ -84,20 +90,18 @@ internal sealed class ObjectTable
             Grow();
         }
 
-        return HighWater;
+        return HighWater++;
+    }
+
+    /// <summary>Gives back an index whose object could not be placed.</summary>
+    public void Unreserve(int index)
+    {
+        Size[index] = _freeHead;
+        _freeHead = index;
     }
 
     public void Commit(int index, int size, long addressOffset, int slotStart, int slotCount, SpaceKind space, ObjectColor color)
     {
-        if (index == _freeHead)
-        {
-            _freeHead = Size[index];
-        }
-        else
-        {
-            HighWater++;
-        }
-
         Version[index]++;
         Size[index] = size;
         AddressUnits[index] = (uint)(addressOffset >> 3);

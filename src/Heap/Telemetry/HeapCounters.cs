@@ -5,8 +5,17 @@ internal sealed class HeapCounters
 {
     public const int PauseRingSize = 256;
 
-    /// <summary>Bytes of allocated objects (size-class rounded; whole pages for large objects), Go's heapLive.</summary>
+    /// <summary>Bytes of allocated objects, swept or not (size-class rounded; whole pages for large objects): MemStats.HeapAlloc.</summary>
+    public long HeapAlloc;
+
+    /// <summary>
+    /// The pacer's view, Go's heapLive: the marked heap as of the last mark termination plus what
+    /// was allocated since. Sweeping does not lower it; it is what the trigger is compared with.
+    /// </summary>
     public long HeapLive;
+
+    /// <summary>Scannable bytes (pointer slots) of the objects counted in <see cref="HeapLive"/>: Go's heapScan.</summary>
+    public long HeapScan;
     public long TotalAlloc;
     public long Mallocs;
     public long Frees;

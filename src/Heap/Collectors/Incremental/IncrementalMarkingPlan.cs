@@ -37,8 +37,13 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
     private long _markStartPs;
     private long _assistPs;
     private long _backgroundPs;
+    private long _idlePs;
     private long _accountedMarkPs;
     private long _operation;
+    private long _allocatedBlackObjects;
+    private long _allocatedBlackBytes;
+    private HashSet<ObjectHandle>? _unreachableAtStart;
+    private long _heapScanAtMarkStart;
 
     protected IncrementalMarkingPlan(SimulatedHeap heap, string barrierName)
         : base(heap)
@@ -136,45 +141,86 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
     {
         var heap = Heap;
         _cycle = heap.BeginCycle(trigger);
-        FinishSweep();
+        var leftoverSweepPs = FinishSweep();
         Tracer.Reset();
         Sweeper.Reset();
         BarrierHits = BarrierShades = 0;
-        _assistPs = _backgroundPs = _accountedMarkPs = 0;
+        _assistPs = _backgroundPs = _idlePs = _accountedMarkPs = 0;
+        _allocatedBlackObjects = _allocatedBlackBytes = 0;
         _writeLog.Clear();
         _operation = 0;
+        _unreachableAtStart = heap.Model is { } model
+            ? model.Objects.Keys.Where(h => heap.IsLive(h)).Except(model.Reachable().Keys).ToHashSet()
+            : null;
 
-        _cycle.StopTheWorldPhase(GcPhase.SweepTermination, heap.Costs.SweepTermination + Sweeper.WorkPicoseconds() / heap.Options.Procs);
-        Sweeper.Reset();
+        var procs = heap.Options.Procs;
+        _cycle.StopTheWorldPhase(GcPhase.SweepTermination, heap.Costs.SweepTermination + leftoverSweepPs / procs, heap.Costs.SweepTermination * procs + leftoverSweepPs);
         BarrierActive = true;
         AllocationColor = ObjectColor.Black;
         _phase = GcPhase.Mark;
         _markStartNs = heap.Clock.Nanoseconds;
         _markStartPs = heap.Clock.Picoseconds;
+        _heapScanAtMarkStart = heap.Counters.HeapScan;
         Tracer.ShadeRoots();
         OnMarkStarted();
     }
 
-    /// <summary>Scans up to <paramref name="objectBudget"/> grey objects; an assist stalls the mutator for the work, background work does not.</summary>
-    protected void DoMarkWork(long objectBudget, bool assist)
+    /// <summary>Who did a piece of marking: the mutator (an assist, which stalls it), a background worker, or an idle worker.</summary>
+    protected enum MarkWorker
     {
-        var done = Tracer.Drain(objectBudget);
+        Assist,
+        Background,
+        Idle,
+    }
+
+    /// <summary>Charges the marking done since the last call to <paramref name="worker"/>; returns its picoseconds.</summary>
+    protected long AccountMarkWork(MarkWorker worker)
+    {
         var work = Tracer.WorkPicoseconds() - _accountedMarkPs;
         _accountedMarkPs += work;
-        if (assist)
+        switch (worker)
         {
-            _assistPs += work;
-            Heap.Clock.Advance(work);
-        }
-        else
-        {
-            _backgroundPs += work;
+            case MarkWorker.Assist:
+                _assistPs += work;
+                Heap.Clock.Advance(work);
+                break;
+            case MarkWorker.Background:
+                _backgroundPs += work;
+                break;
+            default:
+                _idlePs += work;
+                break;
         }
 
-        if (done && _phase == GcPhase.Mark)
+        return work;
+    }
+
+    /// <summary>Ends marking if no grey object is left.</summary>
+    protected void FinishMarkIfDone()
+    {
+        if (_phase == GcPhase.Mark && Tracer.GreyCount == 0)
         {
             FinishMark(blocking: false);
         }
+    }
+
+    /// <summary>Counts an object born black during marking: it is marked for this cycle, as Go's gcmarknewobject counts it.</summary>
+    internal override void AfterAllocationDuringMark(long bytes)
+    {
+        _allocatedBlackObjects++;
+        _allocatedBlackBytes += bytes;
+    }
+
+    protected long MarkStartPicoseconds => _markStartPs;
+
+    protected long AssistPicoseconds => _assistPs;
+
+    /// <summary>Scans up to <paramref name="objectBudget"/> grey objects; an assist stalls the mutator for the work, background work does not.</summary>
+    protected void DoMarkWork(long objectBudget, bool assist)
+    {
+        Tracer.Drain(objectBudget);
+        AccountMarkWork(assist ? MarkWorker.Assist : MarkWorker.Background);
+        FinishMarkIfDone();
     }
 
     /// <summary>Ends marking: drains what is left (with every proc when the program is blocked on it), rescans stacks if the barrier needs it, then sweeps.</summary>
@@ -184,16 +230,14 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         var cycle = _cycle!;
         var procs = heap.Options.Procs;
         Tracer.Drain();
-        var remaining = Tracer.WorkPicoseconds() - _accountedMarkPs;
-        _accountedMarkPs += remaining;
-        _backgroundPs += remaining;
+        var remaining = AccountMarkWork(MarkWorker.Background);
         if (blocking)
         {
             heap.Clock.Advance(remaining / procs);
         }
 
         var markEndNs = heap.Clock.Nanoseconds;
-        cycle.ConcurrentPhase(GcPhase.Mark, _markStartNs, markEndNs - _markStartNs, _assistPs + _backgroundPs);
+        cycle.ConcurrentPhase(GcPhase.Mark, _markStartNs, markEndNs - _markStartNs, _assistPs + _backgroundPs + _idlePs);
         var heapAtMarkEnd = heap.Counters.HeapLive;
 
         long rescanPs = 0;
@@ -203,47 +247,78 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
             Tracer.RescanStacks();
             Tracer.Drain();
             rescanPs = Tracer.WorkPicoseconds() - before;
+            _accountedMarkPs += rescanPs;
         }
 
         cycle.StopTheWorldPhase(GcPhase.MarkTermination, heap.Costs.MarkTermination + rescanPs / procs, (heap.Costs.MarkTermination * procs) + rescanPs);
         BarrierActive = false;
         AllocationColor = ObjectColor.White;
         _phase = null;
+        CheckGarbageAtStartIsWhite();
 
-        var complete = SweepAfterMark(cycle);
-        var nextGoal = NextGoal(Tracer.BytesMarked, Tracer.StackScanBytes, Tracer.GlobalsScanBytes);
+        var marked = Tracer.BytesMarked + _allocatedBlackBytes;
+        var objectsToFree = heap.Objects.LiveCount - Tracer.ObjectsMarked - _allocatedBlackObjects;
+        var bytesToFree = heap.Counters.HeapAlloc - marked;
+        var scanMarked = Tracer.HeapScanBytes + (heap.Counters.HeapScan - _heapScanAtMarkStart);
+        var nextGoal = NextGoal(marked, Tracer.StackScanBytes, Tracer.GlobalsScanBytes);
+        var nextTrigger = NextTrigger(nextGoal, marked, heapAtMarkEnd);
+        SweepAfterMark(cycle, nextTrigger, marked);
         heap.EndCycle(cycle, new CycleOutcome(
             HeapMarkEndBytes: heapAtMarkEnd,
-            HeapMarkedBytes: Tracer.BytesMarked,
+            HeapMarkedBytes: marked,
             NextGoalBytes: nextGoal,
-            NextTriggerBytes: NextTrigger(nextGoal, Tracer.BytesMarked),
-            ObjectsMarked: Tracer.ObjectsMarked,
+            NextTriggerBytes: nextTrigger,
+            ObjectsMarked: Tracer.ObjectsMarked + _allocatedBlackObjects,
             PointersScanned: Tracer.PointersScanned,
-            ObjectsFreed: Sweeper.ObjectsFreed,
-            BytesFreed: Sweeper.BytesFreed,
+            ObjectsFreed: objectsToFree,
+            BytesFreed: bytesToFree,
             StackScanBytes: Tracer.StackScanBytes,
             GlobalsScanBytes: Tracer.GlobalsScanBytes,
             AssistCpuPs: _assistPs,
             BackgroundCpuPs: _backgroundPs,
-            Complete: complete,
+            IdleCpuPs: _idlePs,
+            Complete: false,
             BarrierHits: BarrierHits,
-            BarrierShades: BarrierShades));
+            BarrierShades: BarrierShades,
+            HeapScanMarkedBytes: scanMarked));
         _cycle = null;
+        if (blocking)
+        {
+            // runtime.GC() sweeps everything before it returns; the caller pays for it.
+            heap.Clock.Advance(FinishSweep());
+        }
     }
 
-    /// <summary>Sweeps after marking; returns true when every white object has been freed (an eager sweep).</summary>
-    protected virtual bool SweepAfterMark(CycleInProgress cycle)
+    /// <summary>With the verifier on: every object nothing reached when the cycle began must still be white, so the sweep frees it.</summary>
+    private void CheckGarbageAtStartIsWhite()
+    {
+        if (_unreachableAtStart is null)
+        {
+            return;
+        }
+
+        var problems = _unreachableAtStart
+            .Where(h => Heap.IsLive(h) && Heap.Objects.Color[h.Index] != ObjectColor.White)
+            .Take(5)
+            .Select(h => $"Object {h} was unreachable when the cycle began, yet marking left it {Heap.Objects.Color[h.Index].ToString().ToLowerInvariant()}: it would survive a complete collection.")
+            .ToList();
+        _unreachableAtStart = null;
+        if (problems.Count > 0)
+        {
+            throw new Errors.HeapVerificationException(new Verification.VerificationReport(true, Heap.Objects.LiveCount, 0, problems));
+        }
+    }
+
+    /// <summary>Sweeps after marking: here at once, with the world stopped; a lazy plan starts its sweep phase instead. <paramref name="heapLiveAfterMark"/> is the pacer's live heap from now on (the marked bytes).</summary>
+    protected virtual void SweepAfterMark(CycleInProgress cycle, long nextTrigger, long heapLiveAfterMark)
     {
         Sweeper.SweepAll();
         var work = Sweeper.WorkPicoseconds();
         cycle.StopTheWorldPhase(GcPhase.Sweep, work / Heap.Options.Procs, work);
-        return true;
     }
 
-    /// <summary>Completes a lazy sweep left from the last cycle; nothing for an eager plan.</summary>
-    protected virtual void FinishSweep()
-    {
-    }
+    /// <summary>Completes a lazy sweep left from the last cycle; returns the picoseconds of sweeping it took (none for an eager plan).</summary>
+    protected virtual long FinishSweep() => 0;
 
     protected virtual void OnMarkStarted()
     {
@@ -252,7 +327,7 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
     protected virtual long NextGoal(long marked, long stacks, long globals) =>
         HeapGoal.Compute(marked, stacks, globals, Heap.Options.Gogc, Heap.Options.MinimumHeapBytes);
 
-    protected virtual long NextTrigger(long goal, long marked) => goal;
+    protected virtual long NextTrigger(long goal, long marked, long heapAtMarkEnd) => goal;
 
     internal override string? CheckInvariant()
     {

@@ -41,6 +41,12 @@ internal sealed class MarkSweepPlan : CollectorPlan
     public MarkSweepPlan(SimulatedHeap heap)
         : base(heap)
     {
+        if (heap.Options.Barrier is { } barrier && barrier != "none")
+        {
+            throw new Errors.InvalidHeapOptionException(
+                $"The marksweep collector stops the world for the whole cycle, so it needs no write barrier; '{barrier}' makes no sense for it. Use the tricolor or go collector to try barriers.");
+        }
+
         _tracer = new Tracer(heap);
         _sweeper = new Sweeper(heap);
     }
@@ -85,6 +91,7 @@ internal sealed class MarkSweepPlan : CollectorPlan
             StackScanBytes: _tracer.StackScanBytes,
             GlobalsScanBytes: _tracer.GlobalsScanBytes,
             BackgroundCpuPs: markWork,
-            Complete: true));
+            Complete: true,
+            HeapScanMarkedBytes: _tracer.HeapScanBytes));
     }
 }

@@ -1,0 +1,247 @@
+using HeapNotebook.Heap.Collectors.Incremental;
+using HeapNotebook.Heap.Errors;
+using HeapNotebook.Heap.Memory;
+using HeapNotebook.Heap.Pacing;
+using HeapNotebook.Heap.Telemetry;
+
+namespace HeapNotebook.Heap.Collectors.Go;
+
+/// <summary>
+/// Go's collector (runtime/mgc.go, Go 1.18 and later): concurrent, non-generational and
+/// non-moving tri-colour mark-sweep, paced by GOGC and the memory limit.
+///
+///   1. Sweep termination (world stopped): finish sweeping the previous cycle; turn on the
+///      hybrid write barrier; new objects are allocated black. Roots are shaded.
+///   2. Concurrent mark: background workers take 25 % of GOMAXPROCS (a fractional worker when
+///      that is not a whole proc, which takes its share from the program), idle procs run idle
+///      workers, and every allocating goroutine pays an assist: scan work in proportion to the
+///      bytes it allocates, at the pacer's ratio (scan work left / heap runway left), less the
+///      credit the background workers have banked.
+///   3. Mark termination (world stopped): the barrier goes off; the pacer sets the next goal
+///      and trigger from the marked heap and this cycle's cons/mark ratio.
+///   4. Concurrent sweep: lazy. A span is swept before it is allocated from, and every
+///      allocation sweeps pages in proportion to the bytes it allocates, so the sweep is done
+///      by the time the next trigger is reached; HeapAlloc falls as the sweep goes.
+///
+/// Invariant: the hybrid barrier's weak tri-colour invariant, with stacks scanned once (black).
+/// runtime.GC() finishes any cycle in progress, runs a whole new one and sweeps it completely.
+/// </summary>
+internal sealed class GoPlan : IncrementalMarkingPlan
+{
+    public static readonly PlanConstraints Description = new(
+        "Go's collector: concurrent tri-colour mark with the hybrid barrier, background workers at 25 % of GOMAXPROCS, assists, GOGC and memory-limit pacing, lazy sweep.",
+        MovesObjects: false,
+        Generational: false,
+        Incremental: true,
+        Spaces: ["size-class", "large-object"]);
+
+    private readonly GoPacer _pacer = new();
+    private readonly double _backgroundProcs;
+    private readonly double _idleProcs;
+    private readonly double _fractionalShare;
+    private long _lastHookPs;
+    private long _heapLiveAtTrigger;
+    private double _assistWorkPerByte;
+    private double _scanCredit;
+    private double _backgroundCreditPs;
+    private double _idleCreditPs;
+    private double _sweepPagesPerByte;
+    private long _sweepHeapLiveBasis;
+
+    public GoPlan(SimulatedHeap heap)
+        : base(heap, heap.Options.Barrier ?? "hybrid")
+    {
+        if (Barrier.Name != "hybrid")
+        {
+            throw new InvalidHeapOptionException(
+                $"The go collector uses Go's hybrid barrier; '{Barrier.Name}' is not one it can use. Leave the barrier unset, or use the tricolor collector to try other barriers.");
+        }
+
+        var procs = heap.Options.Procs;
+        _backgroundProcs = GoPacer.BackgroundUtilization * procs;
+        _idleProcs = Math.Max(0, procs - 1 - _backgroundProcs);
+        _fractionalShare = Math.Max(0, _backgroundProcs - (procs - 1));
+        WantsAllocationHook = true;
+        heap.SmallObjects.SweepBeforeUse = SweepForAllocation;
+    }
+
+    public override string Name => "go";
+
+    public override PlanConstraints Constraints => Description;
+
+    public override GcPhase? Phase => base.Phase ?? (Sweeper.LazySweepPending ? GcPhase.Sweep : null);
+
+    /// <summary>Scan bytes an allocation owes per byte while marking runs.</summary>
+    public double AssistWorkPerByte => _assistWorkPerByte;
+
+    public GoPacer Pacer => _pacer;
+
+    protected override void OnMarkStarted()
+    {
+        _lastHookPs = Heap.Clock.Picoseconds;
+        _heapLiveAtTrigger = Heap.Counters.HeapLive;
+        _scanCredit = 0;
+        _backgroundCreditPs = _idleCreditPs = 0;
+        ReviseAssistRatio();
+    }
+
+    internal override void AfterAllocation(long bytes)
+    {
+        if (base.Phase == GcPhase.Mark)
+        {
+            RunBackgroundWorkers();
+            if (base.Phase == GcPhase.Mark)
+            {
+                Assist(bytes);
+            }
+        }
+        else if (Sweeper.LazySweepPending)
+        {
+            ProportionalSweep();
+        }
+    }
+
+    /// <summary>The workers run beside the mutator: as virtual time passes they bank scan work; a fractional worker on a single proc takes its share from the program.</summary>
+    private void RunBackgroundWorkers()
+    {
+        var heap = Heap;
+        var elapsed = heap.Clock.Picoseconds - _lastHookPs;
+        if (_fractionalShare > 0 && elapsed > 0)
+        {
+            var stolen = (long)(elapsed * _fractionalShare / (1 - _fractionalShare));
+            heap.Clock.Advance(stolen);
+            elapsed += stolen;
+        }
+
+        _lastHookPs = heap.Clock.Picoseconds;
+        _backgroundCreditPs += elapsed * _backgroundProcs;
+        _idleCreditPs += elapsed * _idleProcs;
+        _backgroundCreditPs = RunWorker(_backgroundCreditPs, MarkWorker.Background);
+        _idleCreditPs = RunWorker(_idleCreditPs, MarkWorker.Idle);
+        FinishMarkIfDone();
+    }
+
+    private double RunWorker(double creditPs, MarkWorker worker)
+    {
+        var costs = Heap.Costs;
+        var perObject = Math.Max(1, costs.MarkObject + 2 * costs.ScanPointer);
+        while (creditPs >= perObject && Tracer.GreyCount > 0)
+        {
+            var before = Tracer.HeapScanBytes;
+            Tracer.Drain(Math.Max(1, (long)(creditPs / perObject)));
+            creditPs -= AccountMarkWork(worker);
+            _scanCredit += Tracer.HeapScanBytes - before;
+        }
+
+        return Tracer.GreyCount == 0 ? 0 : creditPs;
+    }
+
+    /// <summary>An allocating goroutine pays for its bytes in scan work, first from the workers' banked credit.</summary>
+    private void Assist(long bytes)
+    {
+        var debt = bytes * _assistWorkPerByte;
+        if (_scanCredit >= debt)
+        {
+            _scanCredit -= debt;
+            return;
+        }
+
+        debt -= _scanCredit;
+        _scanCredit = 0;
+        var before = Tracer.HeapScanBytes;
+        Tracer.DrainScanWork((long)Math.Ceiling(debt));
+        AccountMarkWork(MarkWorker.Assist);
+        _scanCredit = Math.Max(0, Tracer.HeapScanBytes - before - debt);
+        ReviseAssistRatio();
+        FinishMarkIfDone();
+    }
+
+    /// <summary>Go's gcControllerState.revise: the assist ratio for the scan work still expected over the heap still allowed.</summary>
+    private void ReviseAssistRatio()
+    {
+        var heap = Heap;
+        var counters = heap.Counters;
+        var stackAndGlobals = Tracer.StackScanBytes + Tracer.GlobalsScanBytes;
+        var expected = _pacer.LastHeapScan + stackAndGlobals;
+        var goal = heap.HeapGoalBytes == HeapGoal.NoGoal ? counters.HeapLive * 2 : heap.HeapGoalBytes;
+        var done = Tracer.ScanWorkBytes;
+        if (done > expected)
+        {
+            // The heap is growing: stretch the runway to the worst-case scan work, at most to the hard goal.
+            var maxScanWork = counters.HeapScan + stackAndGlobals;
+            var extended = (long)((double)(goal - _heapLiveAtTrigger) / Math.Max(1, expected) * maxScanWork) + _heapLiveAtTrigger;
+            var hardGoal = (long)((1.0 + (heap.Options.Gogc ?? 100) / 100.0) * goal);
+            goal = Math.Min(extended, hardGoal);
+            expected = maxScanWork;
+        }
+
+        _assistWorkPerByte = GoPacer.AssistWorkPerByte(expected, done, goal, counters.HeapLive);
+    }
+
+    internal override long InitialTrigger(long goal) =>
+        GoPacer.Trigger(goal, 0, 0, GoPacer.SweepMinHeapDistanceBytes);
+
+    protected override long NextGoal(long marked, long stacks, long globals)
+    {
+        var heap = Heap;
+        var stats = heap.Stats;
+        var nonHeap = stacks + globals;
+        var mapped = stats.HeapSys - stats.HeapReleased + nonHeap;
+        return GoPacer.Goal(marked, stacks, globals, heap.Options.Gogc, heap.Options.MemoryLimitBytes, nonHeap, mapped, heap.Options.MinimumHeapBytes);
+    }
+
+    protected override long NextTrigger(long goal, long marked, long heapAtMarkEnd)
+    {
+        var heap = Heap;
+        _pacer.EndCycle(
+            heapLiveAtMarkEnd: heapAtMarkEnd,
+            heapLiveAtTrigger: _heapLiveAtTrigger,
+            scanWork: Tracer.ScanWorkBytes,
+            heapScanWork: Tracer.HeapScanBytes,
+            assistTimePs: AssistPicoseconds,
+            markDurationPs: heap.Clock.Picoseconds - MarkStartPicoseconds,
+            procs: heap.Options.Procs);
+        var runway = _pacer.Runway(Tracer.StackScanBytes, Tracer.GlobalsScanBytes);
+        // The live heap restarts from the marked bytes at mark termination (Go's resetLive), so the sweep distance counts from there.
+        return GoPacer.Trigger(goal, marked, runway, marked + GoPacer.SweepMinHeapDistanceBytes);
+    }
+
+    protected override void SweepAfterMark(CycleInProgress cycle, long nextTrigger, long heapLiveAfterMark)
+    {
+        Sweeper.BeginLazySweep();
+        var pagesInUse = Heap.Spans.InUseBytes / SizeClasses.PageSize;
+        _sweepHeapLiveBasis = heapLiveAfterMark;
+        var distance = Math.Max(SizeClasses.PageSize, nextTrigger == HeapGoal.NoGoal ? long.MaxValue / 4 : nextTrigger - _sweepHeapLiveBasis - GoPacer.SweepMinHeapDistanceBytes);
+        _sweepPagesPerByte = (double)pagesInUse / distance;
+    }
+
+    private void ProportionalSweep()
+    {
+        var target = (Heap.Counters.HeapLive - _sweepHeapLiveBasis) * _sweepPagesPerByte;
+        var before = Sweeper.WorkPicoseconds();
+        while (Sweeper.PagesSwept < target && Sweeper.SweepNext())
+        {
+        }
+
+        Heap.Clock.Advance(Sweeper.WorkPicoseconds() - before);
+    }
+
+    private void SweepForAllocation(Span span)
+    {
+        var before = Sweeper.WorkPicoseconds();
+        Sweeper.SweepSpan(span);
+        Heap.Clock.Advance(Sweeper.WorkPicoseconds() - before);
+    }
+
+    protected override long FinishSweep()
+    {
+        if (!Sweeper.LazySweepPending)
+        {
+            return 0;
+        }
+
+        var before = Sweeper.WorkPicoseconds();
+        Sweeper.FinishLazySweep();
+        return Sweeper.WorkPicoseconds() - before;
+    }
+}
