@@ -43,8 +43,8 @@ public sealed class SimulatedHeap
         Stack = new RootStack();
         Roots = new RootSet(this);
         Model = Options.Verify ? new ReferenceModel() : null;
-        HeapGoalBytes = HeapGoal.Compute(0, 0, 0, Options.Gogc, Options.MinimumHeapBytes);
         Plan = CollectorRegistry.Create(Options.Collector, this);
+        HeapGoalBytes = Plan.InitialGoal();
         _triggerBytes = Plan.InitialTrigger(HeapGoalBytes);
     }
 
@@ -340,6 +340,9 @@ public sealed class SimulatedHeap
 
     /// <summary>The phase of the cycle in progress, or null when none is running.</summary>
     public GcPhase? Phase => Plan.Phase;
+
+    /// <summary>The grey objects waiting to be scanned, next first; empty when no incremental mark is running.</summary>
+    public IReadOnlyList<ObjectHandle> GreyWorklist => Plan.GreyWorklist.Select(Objects.HandleOf).ToArray();
 
     /// <summary>Advances incremental marking by about <paramref name="work"/> grey objects, starting a cycle when none is running.</summary>
     public void Step(long work = 1)

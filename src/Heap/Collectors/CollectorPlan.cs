@@ -24,6 +24,12 @@ public abstract class CollectorPlan
     /// <summary>The colour a new object is born with (black while an incremental mark is running).</summary>
     internal ObjectColor AllocationColor { get; private protected set; } = ObjectColor.White;
 
+    /// <summary>The grey worklist of the mark in progress (object indices, next first); empty when no mark runs.</summary>
+    internal virtual IEnumerable<int> GreyWorklist => [];
+
+    /// <summary>The goal of the first cycle, before anything is marked: the minimum heap, by GOGC.</summary>
+    internal virtual long InitialGoal() => Pacing.HeapGoal.Compute(0, 0, 0, Heap.Options.Gogc, Heap.Options.MinimumHeapBytes);
+
     /// <summary>Where the first cycle starts, given the first goal (the minimum heap).</summary>
     internal virtual long InitialTrigger(long goal) => goal;
 

@@ -28,6 +28,18 @@ internal sealed class Tracer(SimulatedHeap heap)
 
     public int GreyCount => _greyCount;
 
+    /// <summary>The grey worklist, next to be scanned first.</summary>
+    public IEnumerable<int> GreyObjects
+    {
+        get
+        {
+            for (var i = _greyCount - 1; i >= 0; i--)
+            {
+                yield return _grey[i];
+            }
+        }
+    }
+
     public void Reset()
     {
         _greyCount = 0;

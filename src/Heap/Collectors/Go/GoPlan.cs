@@ -178,6 +178,9 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         _assistWorkPerByte = GoPacer.AssistWorkPerByte(expected, done, goal, counters.HeapLive);
     }
 
+    internal override long InitialGoal() =>
+        GoPacer.Goal(0, 0, 0, Heap.Options.Gogc, Heap.Options.MemoryLimitBytes, 0, 0, Heap.Options.MinimumHeapBytes);
+
     internal override long InitialTrigger(long goal) =>
         GoPacer.Trigger(goal, 0, 0, GoPacer.SweepMinHeapDistanceBytes);
 

@@ -58,6 +58,8 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
 
     public override GcPhase? Phase => _phase;
 
+    internal override IEnumerable<int> GreyWorklist => _phase == GcPhase.Mark ? Tracer.GreyObjects : [];
+
     /// <summary>Barrier executions in the cycle in progress (or the last one).</summary>
     public long BarrierHits { get; private set; }
 

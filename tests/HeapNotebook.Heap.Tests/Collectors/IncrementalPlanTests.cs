@@ -1,0 +1,192 @@
+using System.Text.RegularExpressions;
+using HeapNotebook.Heap.Errors;
+using HeapNotebook.Heap.Objects;
+using HeapNotebook.Heap.Telemetry;
+using HeapNotebook.Heap.Workloads;
+
+namespace HeapNotebook.Heap.Tests.Collectors;
+
+public class IncrementalPlanTests
+{
+    private static SimulatedHeap Tricolor(string barrier = "hybrid") =>
+        new(new HeapOptions { Collector = "tricolor", Barrier = barrier, Verify = true, IncrementalWork = 0 });
+
+    [Fact]
+    public void Step_starts_a_cycle_shades_the_roots_and_scans_one_object_at_a_time()
+    {
+        var heap = Tricolor();
+        var root = heap.Alloc(16, 2);
+        heap.Roots["root"] = root;
+        var left = heap.Alloc(16, 0);
+        var right = heap.Alloc(16, 0);
+        heap.Write(root, 0, left);
+        heap.Write(root, 1, right);
+
+        Assert.Null(heap.Phase);
+        heap.Step(0);
+        Assert.Equal(GcPhase.Mark, heap.Phase);
+        Assert.Equal(ObjectColor.Grey, heap.ColorOf(root));
+        Assert.Equal(ObjectColor.White, heap.ColorOf(left));
+
+        heap.Step(1);
+        Assert.Equal(ObjectColor.Black, heap.ColorOf(root));
+        Assert.Equal([right, left], heap.GreyWorklist);
+
+        heap.Step(2);
+        Assert.Null(heap.Phase);
+        Assert.Single(heap.Cycles);
+        Assert.Equal(3, heap.Cycles[0].ObjectsMarked);
+    }
+
+    [Fact]
+    public void Objects_allocated_during_marking_are_black_and_garbage_made_then_floats_to_the_next_cycle()
+    {
+        var heap = Tricolor();
+        var keeper = heap.Alloc(16, 1);
+        heap.Roots["keeper"] = keeper;
+        var doomed = heap.Alloc(16, 0);
+        heap.Write(keeper, 0, doomed);
+
+        heap.Step(0);
+        var born = heap.Alloc(16, 0);
+        Assert.Equal(ObjectColor.Black, heap.ColorOf(born));
+        heap.Step(1);
+        heap.Write(keeper, 0, ObjectHandle.Null); // doomed dies during marking; the hybrid barrier shades it
+        heap.StepToNextPhase();
+
+        Assert.True(heap.IsLive(doomed)); // floating garbage
+        Assert.True(heap.IsLive(born));   // allocated black, unreachable: floats too
+        heap.Collect();
+        Assert.False(heap.IsLive(doomed));
+        Assert.False(heap.IsLive(born));
+    }
+
+    [Fact]
+    public void Stepping_a_stop_the_world_collector_is_a_clear_error_that_changes_nothing()
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = "marksweep" });
+        heap.Roots["x"] = heap.Alloc(16, 0);
+        var before = heap.Stats;
+
+        var error = Assert.Throws<InvalidHeapOptionException>(() => heap.Step(1));
+
+        Assert.Contains("tricolor or go", error.Message);
+        Assert.Equal(before, heap.Stats with { PauseNs = before.PauseNs });
+        Assert.Empty(heap.Cycles);
+    }
+
+    [Theory]
+    [InlineData("marksweep", "hybrid", "needs no write barrier")]
+    [InlineData("go", "dijkstra", "hybrid barrier")]
+    [InlineData("tricolor", "steele", "Choose one of: none, dijkstra, yuasa, hybrid")]
+    public void A_barrier_the_plan_cannot_use_is_refused_with_the_choices(string collector, string barrier, string expected)
+    {
+        var error = Assert.Throws<InvalidHeapOptionException>(() => new SimulatedHeap(new HeapOptions { Collector = collector, Barrier = barrier }));
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void Bad_pacing_options_are_refused()
+    {
+        Assert.Contains("GOGC cannot be -5", Assert.Throws<InvalidHeapOptionException>(() => new SimulatedHeap(new HeapOptions { Gogc = -5 })).Message);
+        Assert.Contains("below the minimum heap", Assert.Throws<InvalidHeapOptionException>(() => new SimulatedHeap(new HeapOptions { Collector = "go", MemoryLimitBytes = 1 << 20 })).Message);
+        Assert.Contains("no collector named 'g1'", Assert.Throws<InvalidHeapOptionException>(() => new SimulatedHeap(new HeapOptions { Collector = "g1" })).Message);
+    }
+
+    [Fact]
+    public void Go_forced_collection_runs_a_whole_cycle_sweeps_it_and_is_marked_forced()
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = "go", Verify = true });
+        heap.Roots["kept"] = heap.Alloc(64, 0);
+        for (var i = 0; i < 100; i++)
+        {
+            heap.Alloc(64, 0);
+        }
+
+        heap.Collect();
+
+        Assert.Null(heap.Phase);
+        Assert.Equal(1, heap.ObjectCount);
+        var cycle = Assert.Single(heap.Cycles);
+        Assert.True(cycle.Forced);
+        Assert.Equal(1, heap.Stats.NumForcedGC);
+        var line = GcTraceLineOf(heap, 0);
+        Assert.Matches(@"^gc 1 @\d+\.\d{3}s \d+%: [\d.]+\+[\d.]+\+[\d.]+ ms clock, [\d.]+\+[\d.]+/[\d.]+/[\d.]+\+[\d.]+ ms cpu, \d+->\d+->\d+ MB, \d+ MB goal, \d+ MB stacks, \d+ MB globals, 4 P \(forced\)$", line);
+    }
+
+    [Fact]
+    public void Go_sweeps_lazily_so_HeapAlloc_falls_as_the_program_allocates()
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = "go", Procs = 1 });
+        heap.Run(WorkloadCatalog.Create("churn", new Dictionary<string, string> { ["allocs"] = "300000", ["live"] = "2000" }));
+        var sweeping = heap.Cycles.Count;
+
+        // Find a moment right after a mark termination, then allocate a little and watch HeapAlloc drop.
+        var probe = heap.Alloc(16, 0);
+        heap.Roots["probe"] = probe;
+        while (heap.Phase != GcPhase.Sweep)
+        {
+            heap.Alloc(256, 0);
+        }
+
+        var atTermination = heap.Stats.HeapAlloc;
+        var lowest = atTermination;
+        for (var i = 0; i < 2_000 && heap.Phase == GcPhase.Sweep; i++)
+        {
+            heap.Alloc(16, 0);
+            lowest = Math.Min(lowest, heap.Stats.HeapAlloc);
+        }
+
+        Assert.True(sweeping > 3);
+        Assert.True(lowest < atTermination, $"HeapAlloc stayed at {atTermination} while sweeping");
+        Assert.True(heap.IsLive(probe));
+    }
+
+    [Fact]
+    public void Go_with_GOGC_off_never_collects_on_its_own_but_a_memory_limit_makes_it()
+    {
+        var off = new SimulatedHeap(new HeapOptions { Collector = "go", Gogc = null });
+        var limited = new SimulatedHeap(new HeapOptions { Collector = "go", Gogc = null, MemoryLimitBytes = 16L << 20 });
+        for (var i = 0; i < 200_000; i++)
+        {
+            off.Alloc(128, 0);
+            limited.Alloc(128, 0);
+        }
+
+        Assert.Empty(off.Cycles);
+        Assert.True(limited.Cycles.Count > 0);
+        Assert.All(limited.Cycles, c => Assert.True(c.HeapGoalBytes < 16L << 20));
+    }
+
+    [Fact]
+    public void Go_pause_ring_and_cpu_fraction_follow_memstats()
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = "go", Procs = 2 });
+        heap.Run(new BinaryTrees(14));
+        var stats = heap.Stats;
+
+        Assert.True(stats.NumGC > 0);
+        var last = heap.Cycles[^1];
+        Assert.Equal(last.PauseNs, stats.PauseNs[(stats.NumGC + 255) % 256]);
+        Assert.Equal(heap.Cycles.Sum(c => c.PauseNs), stats.PauseTotalNs);
+        Assert.InRange(stats.GCCPUFraction, 0.0001, 1);
+    }
+
+    [Fact]
+    public void Go_gctrace_gives_one_line_per_cycle_in_order()
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = "go", Procs = 1 });
+        heap.Run(new BinaryTrees(12));
+
+        var lines = heap.GcTraceLines().ToList();
+
+        Assert.Equal(heap.Cycles.Count, lines.Count);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            Assert.StartsWith($"gc {i + 1} @", lines[i]);
+            Assert.EndsWith(", 1 P", lines[i]);
+        }
+    }
+
+    private static string GcTraceLineOf(SimulatedHeap heap, int index) => heap.GcTraceLines().ElementAt(index);
+}
