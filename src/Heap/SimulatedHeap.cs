@@ -155,7 +155,7 @@ public sealed class SimulatedHeap
 
         var objects = Objects;
         var slotStart = SlotRunFor(index, slots);
-        objects.Commit(index, size, offset, slotStart, slots, sizeClass == 0 ? SpaceKind.Large : SpaceKind.SizeClass, Plan.AllocationColor);
+        objects.Commit(index, size, offset, slotStart, slots, Plan.AllocationColor);
         var rounded = sizeClass == 0 ? (long)SizeClasses.PagesFor(size) * SizeClasses.PageSize : SizeClasses.ObjectSize(sizeClass);
         counters.HeapAlloc += rounded;
         counters.HeapLive += rounded;

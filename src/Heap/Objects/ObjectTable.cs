@@ -22,7 +22,6 @@ internal sealed class ObjectTable
         SlotStart = new int[Capacity];
         SlotCount = new int[Capacity];
         Color = new ObjectColor[Capacity];
-        Space = new SpaceKind[Capacity];
         Age = new byte[Capacity];
         HighWater = 1;
     }
@@ -48,9 +47,6 @@ internal sealed class ObjectTable
     public int[] SlotCount;
 
     public ObjectColor[] Color;
-
-    /// <summary>Which space holds the object; <see cref="SpaceKind.None"/> for a free index.</summary>
-    public SpaceKind[] Space;
 
     /// <summary>Collections survived (saturating at 255).</summary>
     public byte[] Age;
@@ -100,25 +96,24 @@ internal sealed class ObjectTable
         _freeHead = index;
     }
 
-    public void Commit(int index, int size, long addressOffset, int slotStart, int slotCount, SpaceKind space, ObjectColor color)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void Commit(int index, int size, long addressOffset, int slotStart, int slotCount, ObjectColor color)
     {
         Version[index]++;
         Size[index] = size;
         AddressUnits[index] = (uint)(addressOffset >> 3);
         SlotStart[index] = slotStart;
         SlotCount[index] = slotCount;
-        Space[index] = space;
         Color[index] = color;
         Age[index] = 0;
         LiveCount++;
     }
 
+    /// <summary>Frees a (white) object's index: the version turns even, and the index joins the free list.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Free(int index)
     {
         Version[index]++;
-        Space[index] = SpaceKind.None;
-        Color[index] = ObjectColor.White;
         Size[index] = _freeHead;
         _freeHead = index;
         LiveCount--;
@@ -134,7 +129,6 @@ internal sealed class ObjectTable
         Array.Resize(ref SlotStart, capacity);
         Array.Resize(ref SlotCount, capacity);
         Array.Resize(ref Color, capacity);
-        Array.Resize(ref Space, capacity);
         Array.Resize(ref Age, capacity);
         Capacity = capacity;
     }
