@@ -1,6 +1,7 @@
 using CsCheck;
 using HeapNotebook.Heap.Errors;
 using HeapNotebook.Heap.Objects;
+using HeapNotebook.Heap.Tests.Support;
 using Xunit.Abstractions;
 
 namespace HeapNotebook.Heap.Tests.Verification;
@@ -40,6 +41,7 @@ public sealed class MutatorPropertyTests(ITestOutputHelper output)
                 }
 
                 Assert.True(heap.Verify().Passed);
+                HeapInvariants.AssertAccountingHolds(heap);
                 heap.Collect(); // a complete collection: the verifier also checks that no garbage survived
                 Assert.True(heap.Stats.NumGC >= minimumCyclesPerProgram, $"only {heap.Stats.NumGC} collections in {program.Length} operations");
                 Interlocked.Add(ref operations, mutator.Operations);
@@ -85,7 +87,10 @@ public sealed class MutatorPropertyTests(ITestOutputHelper output)
                 case < 84: Pop(); break;
                 case < 94: SetLocal(random); break;
                 case < 98: ReadSlot(random); break;
-                default: heap.Collect(); break;
+                default:
+                    heap.Collect();
+                    HeapInvariants.AssertAccountingHolds(heap);
+                    break;
             }
 
             Operations++;

@@ -140,6 +140,32 @@ public sealed class WorkloadTests
     }
 
     [Fact]
+    public void Cancelling_a_workload_unwinds_only_its_own_frames_and_keeps_the_callers()
+    {
+        var heap = SmallVerifiedHeap();
+        heap.PushFrame("notebook", "kept");
+        var kept = heap.Alloc(16);
+        heap.SetLocal("kept", kept);
+        using var cancellation = new CancellationTokenSource();
+        var progress = new SynchronousProgress(fraction =>
+        {
+            if (fraction >= 0.3)
+            {
+                cancellation.Cancel();
+            }
+        });
+
+        var result = heap.Run(WorkloadCatalog.Create("churn", new Dictionary<string, string> { ["allocs"] = "5000", ["live"] = "100" }), cancellation.Token, progress);
+
+        Assert.False(result.Completed);
+        Assert.Equal(["notebook"], heap.FrameNames);
+        Assert.Equal(kept, heap.GetLocal("kept"));
+        heap.Collect();
+        Assert.Equal(1, heap.ObjectCount);
+        Assert.True(heap.IsLive(kept));
+    }
+
+    [Fact]
     public void Progress_rises_from_near_0_to_exactly_1_and_never_goes_back()
     {
         var heap = new SimulatedHeap(new HeapOptions { MinimumHeapBytes = 64 * 1024 });
