@@ -31,6 +31,10 @@ internal static class HeapInvariants
         Assert.InRange(stats.HeapReleased, 0, stats.HeapIdle);
         Assert.Equal(0, stats.HeapSys % SizeClasses.PageSize);
         Assert.True(stats.HeapSys <= heap.Options.HeapSizeLimitBytes);
+        if (stats.HeapSys + (4L << 20) <= heap.Options.HeapSizeLimitBytes)
+        {
+            Assert.Equal(0, stats.HeapSys % (4L << 20)); // far from the limit, memory comes in whole 4 MiB steps
+        }
         Assert.Equal(heap.Cycles.Count, stats.NumGC);
         Assert.Equal(heap.Cycles.Sum(c => c.PauseNs), stats.PauseTotalNs);
         Assert.Equal(heap.Cycles.Count(c => c.Forced), stats.NumForcedGC);
