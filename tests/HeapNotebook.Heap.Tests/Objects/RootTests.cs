@@ -200,6 +200,32 @@ public sealed class RootTests
         Assert.Empty(heap.FrameNames);
     }
 
+    [Fact(Skip = "BUG: PushFrame(int) has no upper bound; with a frame already pushed, Top + localCount overflows int and Array.Clear throws System.IndexOutOfRangeException instead of a HeapException (see report).")]
+    public void A_frame_with_an_impossible_number_of_locals_is_refused_with_a_heap_exception()
+    {
+        var heap = NewHeap();
+        heap.PushFrame(1);
+
+        Assert.ThrowsAny<HeapException>(() => heap.PushFrame(int.MaxValue));
+        Assert.Single(heap.FrameNames);
+    }
+
+    [Fact]
+    public void Roots_are_listed_in_ordinal_name_order()
+    {
+        var heap = NewHeap();
+        foreach (var name in new[] { "b", "B", "a", "a2", "A" })
+        {
+            heap.Roots[name] = heap.Alloc(8);
+        }
+
+        Assert.Equal(["A", "B", "a", "a2", "b"], heap.Roots.Names);
+        Assert.Equal(heap.Roots.Names, heap.Roots.Entries.Select(e => e.Key));
+        Assert.True(heap.Roots.TryGet("a2", out var a2));
+        Assert.Equal(8, heap.SizeOf(a2));
+        Assert.False(heap.Roots.TryGet("c", out _));
+    }
+
     [Fact]
     public void A_root_with_an_empty_name_is_refused()
     {

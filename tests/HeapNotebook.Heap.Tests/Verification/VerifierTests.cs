@@ -195,7 +195,7 @@ public sealed class VerifierTests
         for (var i = 0; i < 2000; i++)
         {
             var h = heap.Alloc(32, 1);
-            heap.Write(h, 0, heap.GetLocal(0).IsNull ? ObjectHandle.Null : heap.GetLocal(0));
+            heap.Write(h, 0, heap.GetLocal(0));
             heap.SetLocal(0, i % 50 == 0 ? ObjectHandle.Null : h); // chains of up to 50, then dropped
         }
 
