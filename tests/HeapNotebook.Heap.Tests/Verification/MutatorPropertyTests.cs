@@ -23,18 +23,29 @@ public sealed class MutatorPropertyTests(ITestOutputHelper output)
     private static readonly Gen<Op[]> GenProgram = GenOp.Array[440, 700]; // 230 programs × 440 = 101 200 operations at least
 
     [Theory]
-    [InlineData(100, 1024, 230, 101_200, 3, 15)]
-    [InlineData(50, 4096, 40, 17_600, 3, 15)]
-    [InlineData(0, 0, 30, 13_200, 50, 100)] // GOGC 0: a collection before every allocation
-    public void Random_mutator_programs_agree_with_the_reference_model_at_every_collection(int gogc, long minimumHeap, int programs, long minimumOperations, int minimumCyclesPerProgram, int minimumAverageCycles)
+    [InlineData(100, 1024, 0, 0, 230, 101_200, 3, 15)]
+    [InlineData(50, 4096, 0, 0, 40, 17_600, 3, 15)]
+    [InlineData(0, 0, 0, 0, 30, 13_200, 50, 100)]                // GOGC 0: a collection before every allocation
+    [InlineData(100, 64 * 1024, 256 * 1024, 60, 40, 17_600, 3, 10)] // tight limits: allocations run out of memory
+    public void Random_mutator_programs_agree_with_the_reference_model_at_every_collection(
+        int gogc, long minimumHeap, long heapLimit, int maxObjects, int programs, long minimumOperations, int minimumCyclesPerProgram, int minimumAverageCycles)
     {
-        long operations = 0, cycles = 0, staleRejected = 0, completed = 0, fewestCycles = long.MaxValue;
+        long operations = 0, cycles = 0, staleRejected = 0, completed = 0, fewestCycles = long.MaxValue, outOfMemory = 0;
+        var options = new HeapOptions
+        {
+            Verify = true,
+            Gogc = gogc,
+            MinimumHeapBytes = minimumHeap,
+            InitialObjectCapacity = 16,
+            HeapSizeLimitBytes = heapLimit > 0 ? heapLimit : new HeapOptions().HeapSizeLimitBytes,
+            MaxObjects = maxObjects > 0 ? maxObjects : new HeapOptions().MaxObjects,
+        };
 
         GenProgram.Sample(
             program =>
             {
-                var heap = new SimulatedHeap(new HeapOptions { Verify = true, Gogc = gogc, MinimumHeapBytes = minimumHeap, InitialObjectCapacity = 16 });
-                var mutator = new RandomMutator(heap);
+                var heap = new SimulatedHeap(options);
+                var mutator = new RandomMutator(heap, expectOutOfMemory: heapLimit > 0 || maxObjects > 0);
                 foreach (var op in program)
                 {
                     mutator.Execute(op);
@@ -51,20 +62,22 @@ public sealed class MutatorPropertyTests(ITestOutputHelper output)
                     fewestCycles = Math.Min(fewestCycles, heap.Stats.NumGC);
                 }
                 Interlocked.Add(ref staleRejected, mutator.StaleHandlesRejected);
+                Interlocked.Add(ref outOfMemory, mutator.OutOfMemoryErrors);
                 Interlocked.Increment(ref completed);
             },
             iter: programs,
             print: program => $"{program.Length} operations: " + string.Join(" ", program.Select(o => $"{o.Kind}/{o.A}/{o.B}")));
 
-        output.WriteLine($"{completed} programs, {operations} mutator operations, {cycles} verified collections, {staleRejected} stale handles rejected, fewest collections in one program {fewestCycles}");
+        output.WriteLine($"{completed} programs, {operations} mutator operations, {cycles} verified collections, {staleRejected} stale handles rejected, fewest collections in one program {fewestCycles}, {outOfMemory} out-of-memory errors");
         Assert.Equal(programs, completed);
         Assert.True(operations >= minimumOperations, $"only {operations} mutator operations ran");
         Assert.True(cycles >= programs * minimumAverageCycles, $"only {cycles} collections in {programs} programs");
         Assert.True(staleRejected > 0, "no stale handle was ever tried, so that path went untested");
+        Assert.True(heapLimit == 0 || outOfMemory > 0, "the tight limits never ran out of memory, so that path went untested");
     }
 
     /// <summary>Interprets one operation; every operation it counts really ran against the heap.</summary>
-    private sealed class RandomMutator(SimulatedHeap heap)
+    private sealed class RandomMutator(SimulatedHeap heap, bool expectOutOfMemory)
     {
         private const int GlobalNames = 8;
         private const int MaxFrames = 6;
@@ -74,6 +87,8 @@ public sealed class MutatorPropertyTests(ITestOutputHelper output)
         public long Operations { get; private set; }
 
         public long StaleHandlesRejected { get; private set; }
+
+        public long OutOfMemoryErrors { get; private set; }
 
         public void Execute(Op op)
         {
@@ -107,7 +122,21 @@ public sealed class MutatorPropertyTests(ITestOutputHelper output)
                 _ => random.NextInt(32769, 100_000),
             };
             var slots = Math.Min(size / 8, random.NextInt(0, 8));
-            var h = heap.Alloc(size, slots);
+            ObjectHandle h;
+            try
+            {
+                h = heap.Alloc(size, slots);
+            }
+            catch (SimulatedOutOfMemoryException error) when (expectOutOfMemory)
+            {
+                // The collection it ran must have kept everything reachable, and the heap must still be whole.
+                Assert.StartsWith("fatal error: out of memory", error.Message);
+                Assert.True(heap.Verify().Passed);
+                HeapInvariants.AssertAccountingHolds(heap);
+                OutOfMemoryErrors++;
+                return;
+            }
+
             Assert.Equal(size, heap.SizeOf(h));
             Assert.Equal(slots, heap.SlotCountOf(h));
 
