@@ -72,6 +72,27 @@ public sealed class SpaceTests
     }
 
     [Theory]
+    [InlineData(24, 341, 8192)]
+    [InlineData(3072, 8, 24576)]
+    [InlineData(6784, 6, 40960)]
+    [InlineData(32768, 1, 32768)]
+    public void A_span_holds_the_tables_number_of_objects_and_the_next_one_opens_a_new_span(int size, int perSpan, int spanBytes)
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Gogc = null });
+        heap.PushFrame(perSpan + 1);
+        for (var i = 0; i < perSpan; i++)
+        {
+            heap.SetLocal(i, heap.Alloc(size));
+        }
+
+        Assert.Equal(spanBytes, heap.Stats.HeapInuse);
+
+        var next = heap.Alloc(size);
+        Assert.Equal(2L * spanBytes, heap.Stats.HeapInuse);
+        Assert.Equal(SimulatedHeap.ArenaBase + spanBytes, heap.AddressOf(next));
+    }
+
+    [Theory]
     [InlineData(33 * 1024, 40960)]
     [InlineData(32769, 40960)]
     [InlineData(65536, 65536)]

@@ -139,6 +139,12 @@ public sealed class GcTraceTests
         Assert.Equal(heap.Cycles.Count, lines.Count);
         Assert.Equal(4, lines.Count); // 8 KiB goal = 256 objects of 32 B: cycles at allocations 257, 513, 769, then the forced one
         Assert.All(lines.Take(3), l => Assert.DoesNotContain("(forced)", l));
+
+        // Cycle 1 starts after 256 allocations of 11.6 ns; 15 µs + 0 + 30 µs stopped, 180.296 µs of GC CPU in 48.0436 µs × 4 procs.
+        Assert.Equal(
+            "gc 1 @0.000s 93%: 0.015+0+0.030 ms clock, 0.060+0/0/0+0.12 ms cpu, 0->0->0 MB, 0 MB goal, 0 MB stacks, 0 MB globals, 4 P",
+            lines[0]);
+        Assert.Equal(2_969, heap.Cycles[0].StartNs);
         Assert.EndsWith(", 0 MB stacks, 0 MB globals, 4 P (forced)", lines[3]);
         for (var i = 0; i < lines.Count; i++)
         {
