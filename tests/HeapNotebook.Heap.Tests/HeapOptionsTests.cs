@@ -1,0 +1,108 @@
+using HeapNotebook.Heap.Collectors;
+using HeapNotebook.Heap.Errors;
+
+namespace HeapNotebook.Heap.Tests;
+
+public sealed class HeapOptionsTests
+{
+    public static TheoryData<HeapOptions, string> InvalidOptions => new()
+    {
+        { new HeapOptions { Gogc = -1 }, "GOGC cannot be -1: use a percentage of 0 or more, or off (null)." },
+        { new HeapOptions { Procs = 0 }, "procs (GOMAXPROCS) cannot be 0: use 1 to 1024." },
+        { new HeapOptions { Procs = 1025 }, "procs (GOMAXPROCS) cannot be 1025: use 1 to 1024." },
+        { new HeapOptions { HeapSizeLimitBytes = 32 * 1024 }, "The heap size limit cannot be 32 KiB: use 64 KiB to 32 GiB." },
+        { new HeapOptions { HeapSizeLimitBytes = 64L << 30 }, "The heap size limit cannot be 64 GiB: use 64 KiB to 32 GiB." },
+        { new HeapOptions { MaxObjects = 0 }, "The object limit cannot be 0: use 1 or more." },
+        { new HeapOptions { MinimumHeapBytes = -1 }, "The minimum heap cannot be negative (-1)." },
+        { new HeapOptions { InitialObjectCapacity = -1 }, "The initial object capacity cannot be negative (-1)." },
+        { new HeapOptions { Collector = "copying" }, "There is no collector named 'copying'. Choose one of: marksweep." },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidOptions))]
+    public void A_heap_cannot_be_made_with_an_option_out_of_range(HeapOptions options, string message)
+    {
+        var error = Assert.Throws<InvalidHeapOptionException>(() => new SimulatedHeap(options));
+
+        Assert.Equal(message, error.Message);
+    }
+
+    [Theory(Skip = "BUG: SimulatedHeap.Format rounds to two decimals, so a limit just outside the range is reported as the allowed bound itself: 'cannot be 64 KiB: use 64 KiB to 32 GiB', 'cannot be 32768 MiB' (see report).")]
+    [InlineData(64 * 1024 - 1)]
+    [InlineData((32L << 30) + 1)]
+    public void A_limit_just_outside_the_range_is_not_reported_as_the_bound_itself(long limit)
+    {
+        var error = Assert.Throws<InvalidHeapOptionException>(() => new SimulatedHeap(new HeapOptions { HeapSizeLimitBytes = limit }));
+
+        Assert.DoesNotContain("cannot be 64 KiB:", error.Message);
+        Assert.DoesNotContain("cannot be 32 GiB:", error.Message);
+        Assert.DoesNotContain("cannot be 32768 MiB:", error.Message);
+    }
+
+    [Fact]
+    public void The_boundary_values_are_accepted()
+    {
+        var low = new SimulatedHeap(new HeapOptions { Gogc = 0, Procs = 1, HeapSizeLimitBytes = 64 * 1024, MaxObjects = 1, MinimumHeapBytes = 0, InitialObjectCapacity = 0 });
+        var high = new SimulatedHeap(new HeapOptions { Procs = 1024, HeapSizeLimitBytes = 32L << 30 });
+
+        Assert.Equal("marksweep", low.Plan.Name);
+        Assert.Equal(1024, high.Options.Procs);
+        Assert.True(low.IsLive(low.Alloc(8)));
+    }
+
+    [Fact(Skip = "BUG: ValidateOptions only null-checks Costs; a negative cost is accepted and runs the virtual clock backwards (see report).")]
+    public void A_negative_cost_is_refused()
+    {
+        var options = new HeapOptions { Costs = HeapNotebook.Heap.Time.CostModel.Default with { AllocationNs = -10 } };
+
+        Assert.Throws<InvalidHeapOptionException>(() => new SimulatedHeap(options));
+    }
+
+    [Fact]
+    public void The_defaults_are_Gos()
+    {
+        var options = new HeapOptions();
+
+        Assert.Equal(100, options.Gogc);
+        Assert.Equal(4L << 20, options.MinimumHeapBytes);
+        Assert.Equal("marksweep", options.Collector);
+        Assert.False(options.Verify);
+        Assert.Equal(1UL, options.Seed);
+    }
+
+    [Fact]
+    public void The_registry_describes_marksweep_as_a_non_moving_stop_the_world_plan()
+    {
+        Assert.Equal(["marksweep"], CollectorRegistry.Names);
+        var constraints = CollectorRegistry.Describe("marksweep");
+        Assert.False(constraints.MovesObjects);
+        Assert.False(constraints.Generational);
+        Assert.False(constraints.Incremental);
+        Assert.Equal(["size-class", "large-object"], constraints.Spaces);
+        Assert.Throws<InvalidHeapOptionException>(() => CollectorRegistry.Describe("MarkSweep"));
+    }
+
+    [Fact]
+    public void Two_heaps_in_one_process_do_not_share_state()
+    {
+        var first = new SimulatedHeap(new HeapOptions { MinimumHeapBytes = 8192, Name = "first" });
+        var second = new SimulatedHeap(new HeapOptions { MinimumHeapBytes = 8192, Name = "second" });
+        var alone = new SimulatedHeap(new HeapOptions { MinimumHeapBytes = 8192 });
+
+        for (var i = 0; i < 2000; i++)
+        {
+            first.Alloc(32);
+            if (i % 2 == 0)
+            {
+                second.Alloc(64);
+            }
+
+            alone.Alloc(32);
+        }
+
+        Assert.Equal(alone.GcTraceLines(), first.GcTraceLines());
+        Assert.Equal(alone.Clock.Picoseconds, first.Clock.Picoseconds);
+        Assert.Equal(1000, second.Stats.Mallocs);
+        Assert.Equal("second", second.Name);
+    }
+}
