@@ -35,7 +35,7 @@ public sealed class VerifierTests
     {
         var offset = heap.Objects.AddressOffset(h.Index);
         var span = heap.Spans.SpanOfOffset(offset)!;
-        heap.FreeObject(h.Index);
+        heap.Objects.Free(h.Index);
         span.FreeSlot(span.SlotOf(offset));
     }
 
@@ -90,7 +90,7 @@ public sealed class VerifierTests
 
         Assert.False(report.Passed);
         Assert.Contains($"Slot 1 of object {a} dangles: it points to table entry #{freed.Index}, which holds no live object.", report.Problems);
-        Assert.Contains(report.Problems, p => p.StartsWith($"Slot 1 of object {a} (reached through root 'a') should point to null but points to #{freed.Index}v1.", StringComparison.Ordinal));
+        Assert.Contains(report.Problems, p => p.StartsWith($"Slot 1 of object {a} (reached through root 'a') should point to null but points to #{freed.Index}v{freed.Version + 1}.", StringComparison.Ordinal));
         Assert.True(heap.IsLive(b));
     }
 
@@ -154,7 +154,7 @@ public sealed class VerifierTests
         var offset = heap.Objects.AddressOffset(c.Index);
         var span = heap.Spans.SpanOfOffset(offset)!;
 
-        heap.FreeObject(c.Index); // table entry freed, span slot left allocated
+        heap.Objects.Free(c.Index); // table entry freed, span slot left allocated
         var report = heap.Verify();
 
         Assert.Contains($"Span {span.Id} slot {span.SlotOf(offset)} is marked allocated but holds no live object.", report.Problems);
@@ -180,7 +180,7 @@ public sealed class VerifierTests
         var (heap, _, _, _, _) = Build();
         var index = heap.Objects.Reserve();
         var offset = heap.SmallObjects.Allocate(SizeClasses.ClassOf(16), index);
-        heap.Objects.Commit(index, 16, offset, 0, 0, SpaceKind.SizeClass, ObjectColor.White);
+        heap.Objects.Commit(index, 16, offset, 0, 0, ObjectColor.White);
 
         var report = heap.Verify();
 
