@@ -123,13 +123,13 @@ static void MarkBenchmark(Arguments arguments)
     var presize = arguments.Text("presize", "false") == "true";
     SimulatedHeap? heap = new SimulatedHeap(new HeapOptions { Gogc = null, Procs = 1, InitialObjectCapacity = presize ? count + 1 : 4096 });
     heap.PushFrame("main", "last");
-    // A fresh heap hands out table indices 1, 2, 3, … at version 1, so object i's handle is (i, 1).
+    // A fresh heap hands out table indices 1, 2, 3, … so object i is at index i.
     var previous = ObjectHandle.Null;
     for (var i = 1; i <= count; i++)
     {
         var node = heap.Alloc(16, 2);
         heap.Write(node, 0, previous);
-        heap.Write(node, 1, new ObjectHandle(i / 2 + 1, 1));
+        heap.Write(node, 1, heap.Objects.HandleOf(i / 2 + 1));
         heap.SetLocal(0, node);
         previous = node;
     }

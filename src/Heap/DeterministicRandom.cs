@@ -55,20 +55,33 @@ public sealed class DeterministicRandom
             throw new ArgumentOutOfRangeException(nameof(exclusiveMax), exclusiveMax, "The upper bound must be positive.");
         }
 
-        var bound = (ulong)exclusiveMax;
+        return (int)NextUInt64Below((ulong)exclusiveMax);
+    }
+
+    /// <summary>A uniform integer in [min, max] (both inclusive), for any range an int can hold.</summary>
+    public int NextInt(int min, int max)
+    {
+        if (max < min)
+        {
+            throw new ArgumentOutOfRangeException(nameof(max), max, $"The upper bound must not be below the lower bound {min}.");
+        }
+
+        return (int)(min + (long)NextUInt64Below((ulong)((long)max - min + 1)));
+    }
+
+    /// <summary>A uniform value in [0, bound), without modulo bias (Lemire's method).</summary>
+    private ulong NextUInt64Below(ulong bound)
+    {
         while (true)
         {
             var product = (UInt128)NextUInt64() * bound;
             var low = (ulong)product;
             if (low >= bound || low >= (0UL - bound) % bound)
             {
-                return (int)(product >> 64);
+                return (ulong)(product >> 64);
             }
         }
     }
-
-    /// <summary>A uniform integer in [min, max] (both inclusive).</summary>
-    public int NextInt(int min, int max) => min + NextInt(max - min + 1);
 
     /// <summary>A uniform double in [0, 1) with 53 random bits.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));

@@ -162,7 +162,7 @@ public sealed class SimulatedHeap
         counters.HeapScan += slots * 8L;
         counters.TotalAlloc += rounded;
         counters.Mallocs++;
-        var handle = new ObjectHandle(index, objects.Version[index]);
+        var handle = objects.HandleOf(index);
         Model?.OnAlloc(handle, size, slots);
         var data = Slots.Data;
         for (var i = 0; i < initial.Length; i++)
@@ -284,20 +284,30 @@ public sealed class SimulatedHeap
             throw new InvalidRootOperationException($"Frame '{name}' names a local twice: {string.Join(", ", locals)}. Give each local its own name.");
         }
 
+        CheckFrameSize(locals.Length);
         Stack.Push(name, locals, locals.Length);
         Model?.OnPushFrame(locals.Length);
     }
 
+    /// <summary>The most locals one frame may have, and the most the whole stack may hold.</summary>
+    public const int MaxStackLocals = 1 << 22;
+
     /// <summary>Pushes an anonymous frame with <paramref name="localCount"/> locals, all null.</summary>
     public void PushFrame(int localCount)
     {
-        if (localCount < 0)
-        {
-            throw new InvalidRootOperationException($"A frame cannot have {localCount} locals; use 0 or more.");
-        }
+        CheckFrameSize(localCount);
 
         Stack.Push(null, null, localCount);
         Model?.OnPushFrame(localCount);
+    }
+
+    private void CheckFrameSize(int localCount)
+    {
+        if (localCount < 0 || (long)Stack.Top + localCount > MaxStackLocals)
+        {
+            throw new InvalidRootOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"A frame cannot have {localCount} locals: the stack holds at most {MaxStackLocals:N0} locals in all and has {Stack.Top:N0} already. Use 0 or more, and fewer."));
+        }
     }
 
     public void PopFrame()
@@ -611,6 +621,16 @@ public sealed class SimulatedHeap
             size, stats.HeapSys, Options.HeapSizeLimitBytes, stats.HeapAlloc);
     }
 
+    /// <summary>A size in the largest unit that divides it exactly, so a value just off a bound never reads as the bound.</summary>
+    internal static string FormatExact(long bytes) => bytes switch
+    {
+        0 => "0 bytes",
+        _ when bytes % (1L << 30) == 0 => string.Create(CultureInfo.InvariantCulture, $"{bytes >> 30} GiB"),
+        _ when bytes % (1L << 20) == 0 => string.Create(CultureInfo.InvariantCulture, $"{bytes >> 20} MiB"),
+        _ when bytes % (1L << 10) == 0 => string.Create(CultureInfo.InvariantCulture, $"{bytes >> 10} KiB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes:N0} bytes"),
+    };
+
     internal static string Format(long bytes) => bytes switch
     {
         >= 1L << 30 when bytes % (1L << 30) == 0 => string.Create(CultureInfo.InvariantCulture, $"{bytes >> 30} GiB"),
@@ -669,7 +689,12 @@ public sealed class SimulatedHeap
             throw new StaleHandleException($"Cannot {action} a null reference: an object is needed here.");
         }
 
-        if (handle.Index <= 0 || handle.Index >= Objects.HighWater)
+        if (handle.HeapId != 0 && handle.HeapId != Objects.HeapId)
+        {
+            throw new StaleHandleException($"Cannot {action} object {handle}: it belongs to another heap. A handle works only with the heap that allocated it.");
+        }
+
+        if (handle.Index <= 0 || handle.Index >= Objects.HighWater || handle.HeapId == 0)
         {
             throw new StaleHandleException($"Cannot {action} object {handle}: this heap never allocated it (is it from another heap?).");
         }
@@ -740,8 +765,21 @@ public sealed class SimulatedHeap
         return index >= 0
             ? index
             : throw new InvalidRootOperationException(
-                $"Frame '{frame.Name}' has no local named '{local}'. Its locals: {(frame.LocalNames is { Length: > 0 } names ? string.Join(", ", names) : "none")}.");
+                frame.LocalNames is null
+                    ? string.Create(CultureInfo.InvariantCulture, $"Frame '{frame.Name}' has no local named '{local}'. " + (frame.Count == 0 ? "It has no locals." : $"Its {frame.Count} locals have no names; use their numbers, 0 to {frame.Count - 1}."))
+                    : $"Frame '{frame.Name}' has no local named '{local}'. Its locals: {(frame.LocalNames.Length > 0 ? string.Join(", ", frame.LocalNames) : "none")}.");
     }
+
+    private static IEnumerable<(string Name, double Value)> CostEntries(CostModel costs) =>
+    [
+        (nameof(costs.AllocationNs), costs.AllocationNs), (nameof(costs.ZeroingNsPerByte), costs.ZeroingNsPerByte),
+        (nameof(costs.PointerWriteNs), costs.PointerWriteNs), (nameof(costs.PointerReadNs), costs.PointerReadNs),
+        (nameof(costs.RootScanNs), costs.RootScanNs), (nameof(costs.MarkObjectNs), costs.MarkObjectNs),
+        (nameof(costs.ScanPointerNs), costs.ScanPointerNs), (nameof(costs.SweepSpanNs), costs.SweepSpanNs),
+        (nameof(costs.SweepObjectNs), costs.SweepObjectNs), (nameof(costs.BarrierNs), costs.BarrierNs),
+        (nameof(costs.CopyNsPerByte), costs.CopyNsPerByte), (nameof(costs.SweepTerminationNs), costs.SweepTerminationNs),
+        (nameof(costs.MarkTerminationNs), costs.MarkTerminationNs),
+    ];
 
     private static void ValidateOptions(HeapOptions options)
     {
@@ -757,13 +795,13 @@ public sealed class SimulatedHeap
 
         if (options.HeapSizeLimitBytes < SizeClasses.PageSize * 8L || options.HeapSizeLimitBytes > 32L << 30)
         {
-            throw new InvalidHeapOptionException($"The heap size limit cannot be {Format(options.HeapSizeLimitBytes)}: use 64 KiB to 32 GiB.");
+            throw new InvalidHeapOptionException($"The heap size limit cannot be {FormatExact(options.HeapSizeLimitBytes)}: use 64 KiB to 32 GiB.");
         }
 
         if (options.MemoryLimitBytes is { } limit && limit < options.MinimumHeapBytes)
         {
             throw new InvalidHeapOptionException(
-                $"A memory limit of {Format(limit)} is below the minimum heap of {Format(options.MinimumHeapBytes)}: the heap could not even start. Use a limit of at least {Format(options.MinimumHeapBytes)}, or none.");
+                $"A memory limit of {FormatExact(limit)} is below the minimum heap of {FormatExact(options.MinimumHeapBytes)}: the heap could not even start. Use a limit of at least {FormatExact(options.MinimumHeapBytes)}, or none.");
         }
 
         if (options.IncrementalWork < 0)
@@ -787,6 +825,14 @@ public sealed class SimulatedHeap
         }
 
         ArgumentNullException.ThrowIfNull(options.Costs);
+        foreach (var (name, value) in CostEntries(options.Costs))
+        {
+            if (!double.IsFinite(value) || value < 0)
+            {
+                throw new InvalidHeapOptionException(string.Create(CultureInfo.InvariantCulture,
+                    $"The cost {name} cannot be {value}: every cost is a non-negative number of virtual nanoseconds, or the clock would run backwards."));
+            }
+        }
         ArgumentNullException.ThrowIfNull(options.Collector);
     }
 }

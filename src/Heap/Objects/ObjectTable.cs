@@ -13,8 +13,11 @@ internal sealed class ObjectTable
 {
     private int _freeHead;
 
+    private static int s_lastHeapId;
+
     public ObjectTable(int initialCapacity)
     {
+        HeapId = Interlocked.Increment(ref s_lastHeapId);
         Capacity = Math.Max(16, initialCapacity);
         Version = new int[Capacity];
         AddressUnits = new uint[Capacity];
@@ -27,6 +30,9 @@ internal sealed class ObjectTable
     }
 
     public int Capacity { get; private set; }
+
+    /// <summary>Identifies this table's heap in the handles it gives out.</summary>
+    public int HeapId { get; }
 
     /// <summary>One past the highest index ever handed out; every index below it is live or free.</summary>
     public int HighWater { get; private set; }
@@ -59,10 +65,13 @@ internal sealed class ObjectTable
     {
         var index = handle.Index;
         var versions = Version;
-        return (handle.Version & 1) != 0 && (uint)index < (uint)versions.Length && versions[index] == handle.Version;
+        return (handle.Version & 1) != 0 && (uint)index < (uint)versions.Length && versions[index] == handle.Version && handle.HeapId == HeapId;
     }
 
-    public ObjectHandle HandleOf(int index) => index == 0 ? ObjectHandle.Null : new ObjectHandle(index, Version[index]);
+    public ObjectHandle HandleOf(int index) => index == 0 ? ObjectHandle.Null : new ObjectHandle(index, Version[index]) { HeapId = HeapId };
+
+    /// <summary>A handle to whatever held <paramref name="index"/> at <paramref name="version"/> (used to name objects that are gone).</summary>
+    public ObjectHandle HandleAt(int index, int version) => new(index, version) { HeapId = HeapId };
 
     public long AddressOffset(int index) => (long)AddressUnits[index] << 3;
 

@@ -154,7 +154,7 @@ internal static class Verifier
                 var target = data[start + s];
                 if (target != 0 && !objects.IsLive(target))
                 {
-                    var lost = new ObjectHandle(target, objects.Version[target] - 1);
+                    var lost = objects.HandleAt(target, objects.Version[target] - 1);
                     var why = heap.Plan.ExplainLoss(lost);
                     problems.Add($"Slot {s} of object {objects.HandleOf(index)} dangles: it points to table entry #{target}, which holds no live object." +
                         (why is null ? string.Empty : $" The object there was {lost}, and it was lost: {why}"));

@@ -2,8 +2,8 @@ namespace HeapNotebook.Heap.Workloads;
 
 /// <summary>
 /// The shared frame of every workload: counts allocations, reports progress, and when cancelled
-/// unwinds the stack frames the workload pushed, so the heap is left consistent and says how
-/// far the program got.
+/// or failed (a simulated out-of-memory, say) unwinds the stack frames the workload pushed, so
+/// the heap is left consistent, nothing stays pinned, and the result says how far it got.
 /// </summary>
 public abstract class Workload : IWorkload
 {
@@ -35,16 +35,25 @@ public abstract class Workload : IWorkload
         }
         catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
         {
-            while (heap.FrameDepth > framesAtStart)
-            {
-                heap.PopFrame();
-            }
-
+            Unwind(heap, framesAtStart);
             checksum = 0;
             completed = false;
         }
+        catch
+        {
+            Unwind(heap, framesAtStart);
+            throw;
+        }
 
         return new WorkloadResult(Name, heap.Stats.Mallocs - mallocsAtStart, checksum, completed, FractionDone);
+    }
+
+    private static void Unwind(SimulatedHeap heap, int framesAtStart)
+    {
+        while (heap.FrameDepth > framesAtStart)
+        {
+            heap.PopFrame();
+        }
     }
 
     /// <summary>Runs the program; returns a checksum of what it computed.</summary>

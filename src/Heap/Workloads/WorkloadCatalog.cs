@@ -43,7 +43,10 @@ public static class WorkloadCatalog
                 new("medium-size", "bytes of the objects that stay", 96, 1, 32_768),
                 new("rounds", "rounds of allocate-then-drop", 3, 1, 100),
             ],
-            get => new Fragment((int)get("objects"), (int)get("small-size"), (int)get("medium-size"), (int)get("rounds"))),
+            get => new Fragment((int)get("objects"), (int)get("small-size"), (int)get("medium-size"), (int)get("rounds")),
+            get => Fragment.TableSlots(get("objects"), get("rounds")) > MaxTableSlots
+                ? string.Create(CultureInfo.InvariantCulture, $"objects × rounds is too large: the workload keeps every object it allocates in one table of {Fragment.TableSlots(get("objects"), get("rounds")):N0} slots, and a table holds at most {MaxTableSlots:N0}. Use fewer objects or rounds.")
+                : null),
         new("server", "Per-request garbage beside a slowly changing long-lived session cache.",
             [
                 new("requests", "requests to serve", 20_000, 1, 100_000_000),
@@ -55,6 +58,9 @@ public static class WorkloadCatalog
     ];
 
     public static IReadOnlyList<string> Names { get; } = All.Select(w => w.Name).ToArray();
+
+    /// <summary>The largest table a workload may keep (a 1 GiB object holds 134 million slots; this keeps well inside it).</summary>
+    public const long MaxTableSlots = 20_000_000;
 
     public static WorkloadDefinition Find(string name) =>
         All.FirstOrDefault(w => string.Equals(w.Name, name, StringComparison.Ordinal))
@@ -89,6 +95,12 @@ public static class WorkloadCatalog
             values[key] = value;
         }
 
-        return definition.Create(k => values[k]);
+        long Get(string key) => values[key];
+        if (definition.Validate?.Invoke(Get) is { } problem)
+        {
+            throw new WorkloadException($"Workload '{name}': {problem}");
+        }
+
+        return definition.Create(Get);
     }
 }

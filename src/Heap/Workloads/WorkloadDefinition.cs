@@ -5,4 +5,5 @@ public sealed record WorkloadDefinition(
     string Name,
     string Description,
     IReadOnlyList<WorkloadOption> Options,
-    Func<Func<string, long>, IWorkload> Create);
+    Func<Func<string, long>, IWorkload> Create,
+    Func<Func<string, long>, string?>? Validate = null);
