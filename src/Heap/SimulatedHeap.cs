@@ -766,7 +766,9 @@ public sealed class SimulatedHeap
             ? index
             : throw new InvalidRootOperationException(
                 frame.LocalNames is null
-                    ? string.Create(CultureInfo.InvariantCulture, $"Frame '{frame.Name}' has no local named '{local}'. " + (frame.Count == 0 ? "It has no locals." : $"Its {frame.Count} locals have no names; use their numbers, 0 to {frame.Count - 1}."))
+                    ? $"Frame '{frame.Name}' has no local named '{local}'. " + (frame.Count == 0
+                        ? "It has no locals."
+                        : FormattableString.Invariant($"Its {frame.Count} locals have no names; use their numbers, 0 to {frame.Count - 1}."))
                     : $"Frame '{frame.Name}' has no local named '{local}'. Its locals: {(frame.LocalNames.Length > 0 ? string.Join(", ", frame.LocalNames) : "none")}.");
     }
 

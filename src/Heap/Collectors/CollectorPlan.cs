@@ -27,8 +27,18 @@ public abstract class CollectorPlan
     /// <summary>The grey worklist of the mark in progress (object indices, next first); empty when no mark runs.</summary>
     internal virtual IEnumerable<int> GreyWorklist => [];
 
-    /// <summary>The goal of the first cycle, before anything is marked: the minimum heap, by GOGC.</summary>
-    internal virtual long InitialGoal() => Pacing.HeapGoal.Compute(0, 0, 0, Heap.Options.Gogc, Heap.Options.MinimumHeapBytes);
+    /// <summary>The goal of the first cycle, before anything is marked: the minimum heap by GOGC, or what the memory limit allows.</summary>
+    internal long InitialGoal() => GoalFor(0, 0, 0);
+
+    /// <summary>The next goal from the marked heap: GOGC's, lowered by the memory limit when there is one (Go's pacer).</summary>
+    internal long GoalFor(long marked, long stacks, long globals)
+    {
+        var heap = Heap;
+        var options = heap.Options;
+        var nonHeap = stacks + globals;
+        var mapped = heap.Pages.SysBytes - (long)heap.Pages.ReleasedPages * Memory.SizeClasses.PageSize + nonHeap;
+        return Pacing.GoPacer.Goal(marked, stacks, globals, options.Gogc, options.MemoryLimitBytes, nonHeap, mapped, options.MinimumHeapBytes);
+    }
 
     /// <summary>Where the first cycle starts, given the first goal (the minimum heap).</summary>
     internal virtual long InitialTrigger(long goal) => goal;

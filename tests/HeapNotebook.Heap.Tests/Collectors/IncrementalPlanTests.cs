@@ -142,11 +142,14 @@ public class IncrementalPlanTests
         Assert.True(heap.IsLive(probe));
     }
 
-    [Fact]
-    public void Go_with_GOGC_off_never_collects_on_its_own_but_a_memory_limit_makes_it()
+    [Theory]
+    [InlineData("go")]
+    [InlineData("tricolor")]
+    [InlineData("marksweep")]
+    public void With_GOGC_off_no_cycle_starts_on_its_own_but_a_memory_limit_starts_them(string collector)
     {
-        var off = new SimulatedHeap(new HeapOptions { Collector = "go", Gogc = null });
-        var limited = new SimulatedHeap(new HeapOptions { Collector = "go", Gogc = null, MemoryLimitBytes = 16L << 20 });
+        var off = new SimulatedHeap(new HeapOptions { Collector = collector, Gogc = null });
+        var limited = new SimulatedHeap(new HeapOptions { Collector = collector, Gogc = null, MemoryLimitBytes = 16L << 20 });
         for (var i = 0; i < 200_000; i++)
         {
             off.Alloc(128, 0);

@@ -178,20 +178,8 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         _assistWorkPerByte = GoPacer.AssistWorkPerByte(expected, done, goal, counters.HeapLive);
     }
 
-    internal override long InitialGoal() =>
-        GoPacer.Goal(0, 0, 0, Heap.Options.Gogc, Heap.Options.MemoryLimitBytes, 0, 0, Heap.Options.MinimumHeapBytes);
-
     internal override long InitialTrigger(long goal) =>
         GoPacer.Trigger(goal, 0, 0, GoPacer.SweepMinHeapDistanceBytes);
-
-    protected override long NextGoal(long marked, long stacks, long globals)
-    {
-        var heap = Heap;
-        var stats = heap.Stats;
-        var nonHeap = stacks + globals;
-        var mapped = stats.HeapSys - stats.HeapReleased + nonHeap;
-        return GoPacer.Goal(marked, stacks, globals, heap.Options.Gogc, heap.Options.MemoryLimitBytes, nonHeap, mapped, heap.Options.MinimumHeapBytes);
-    }
 
     protected override long NextTrigger(long goal, long marked, long heapAtMarkEnd)
     {

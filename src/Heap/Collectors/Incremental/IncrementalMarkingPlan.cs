@@ -262,7 +262,7 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         var objectsToFree = heap.Objects.LiveCount - Tracer.ObjectsMarked - _allocatedBlackObjects;
         var bytesToFree = heap.Counters.HeapAlloc - marked;
         var scanMarked = Tracer.HeapScanBytes + (heap.Counters.HeapScan - _heapScanAtMarkStart);
-        var nextGoal = NextGoal(marked, Tracer.StackScanBytes, Tracer.GlobalsScanBytes);
+        var nextGoal = GoalFor(marked, Tracer.StackScanBytes, Tracer.GlobalsScanBytes);
         var nextTrigger = NextTrigger(nextGoal, marked, heapAtMarkEnd);
         SweepAfterMark(cycle, nextTrigger, marked);
         heap.EndCycle(cycle, new CycleOutcome(
@@ -325,9 +325,6 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
     protected virtual void OnMarkStarted()
     {
     }
-
-    protected virtual long NextGoal(long marked, long stacks, long globals) =>
-        HeapGoal.Compute(marked, stacks, globals, Heap.Options.Gogc, Heap.Options.MinimumHeapBytes);
 
     protected virtual long NextTrigger(long goal, long marked, long heapAtMarkEnd) => goal;
 

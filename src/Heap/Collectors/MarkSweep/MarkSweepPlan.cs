@@ -78,7 +78,7 @@ internal sealed class MarkSweepPlan : CollectorPlan
         var sweepWork = _sweeper.WorkPicoseconds();
         cycle.StopTheWorldPhase(GcPhase.Sweep, sweepWork / procs, sweepWork);
 
-        var nextGoal = HeapGoal.Compute(_tracer.BytesMarked, _tracer.StackScanBytes, _tracer.GlobalsScanBytes, heap.Options.Gogc, heap.Options.MinimumHeapBytes);
+        var nextGoal = GoalFor(_tracer.BytesMarked, _tracer.StackScanBytes, _tracer.GlobalsScanBytes);
         heap.EndCycle(cycle, new CycleOutcome(
             HeapMarkEndBytes: heapAtMarkEnd,
             HeapMarkedBytes: _tracer.BytesMarked,
