@@ -8,7 +8,7 @@ using HeapNotebook.Heap.Objects;
 using HeapNotebook.Heap.Workloads;
 
 // Benchmarks print figures; they assert nothing. Usage:
-//   binary-trees [--depth 16] [--collector marksweep] [--gogc 100|off] [--procs 4] [--trace 5]
+//   binary-trees [--depth 16] [--collector marksweep] [--gogc 100|off] [--procs 4] [--trace 5] [--native false] [--min-heap-kib 4096]
 //   mark [--objects 10000000] [--presize true|false]
 var arguments = new Arguments(args);
 try
@@ -46,6 +46,7 @@ static void BinaryTreesBenchmark(Arguments arguments)
         Collector = collector,
         Gogc = gogc == "off" ? null : int.Parse(gogc, CultureInfo.InvariantCulture),
         Procs = procs,
+        MinimumHeapBytes = arguments.Int("min-heap-kib", 4096) * 1024L,
     };
 
     // Warm both paths up until the JIT has tiered them up, so neither pays for it in the timed run.
@@ -63,9 +64,13 @@ static void BinaryTreesBenchmark(Arguments arguments)
     GC.Collect();
 
     var heap = new SimulatedHeap(options);
+    var runtimeCollections = GC.CollectionCount(0);
+    var managedBytes = GC.GetTotalAllocatedBytes(precise: true);
     var watch = Stopwatch.StartNew();
     var result = heap.Run(new BinaryTrees(depth));
     var simulatorSeconds = watch.Elapsed.TotalSeconds;
+    runtimeCollections = GC.CollectionCount(0) - runtimeCollections;
+    managedBytes = GC.GetTotalAllocatedBytes(precise: true) - managedBytes;
     using var process = Process.GetCurrentProcess();
     process.Refresh();
     var peakMemory = process.PeakWorkingSet64;
@@ -75,7 +80,7 @@ static void BinaryTreesBenchmark(Arguments arguments)
     watch.Restart();
     var runNative = arguments.Text("native", "true") == "true";
     var nativeChecksum = runNative ? NativeBinaryTrees.Run(depth) : result.Checksum;
-    var nativeSeconds = runNative ? watch.Elapsed.TotalSeconds : double.NaN;
+    var nativeSeconds = runNative ? watch.Elapsed.TotalSeconds : 0;
 
     var stats = heap.Stats;
     var line = new Dictionary<string, object>
@@ -90,8 +95,8 @@ static void BinaryTreesBenchmark(Arguments arguments)
         ["checksum"] = result.Checksum,
         ["checksumMatchesNative"] = result.Checksum == nativeChecksum,
         ["simulatorSeconds"] = Math.Round(simulatorSeconds, 4),
-        ["nativeSeconds"] = Math.Round(nativeSeconds, 4),
-        ["ratio"] = Math.Round(simulatorSeconds / nativeSeconds, 3),
+        ["nativeSeconds"] = runNative ? Math.Round(nativeSeconds, 4) : "not run",
+        ["ratio"] = runNative ? Math.Round(simulatorSeconds / nativeSeconds, 3) : "not run",
         ["allocationsPerSecond"] = Math.Round(result.Allocations / simulatorSeconds),
         ["peakProcessMemoryBytes"] = peakMemory,
         ["peakLiveObjects"] = peakObjects,
@@ -99,6 +104,8 @@ static void BinaryTreesBenchmark(Arguments arguments)
         ["virtualSeconds"] = heap.Clock.Seconds,
         ["pauseTotalMs"] = stats.PauseTotalNs / 1e6,
         ["gcCpuFraction"] = Math.Round(stats.GCCPUFraction, 4),
+        ["simulatorManagedBytesAllocated"] = managedBytes,
+        ["simulatorRuntimeGen0Collections"] = runtimeCollections,
     };
     if (traceLines > 0)
     {

@@ -1,17 +1,22 @@
+using System.Numerics;
+
 namespace HeapNotebook.Heap.Objects;
 
 /// <summary>
 /// Every simulated object, stored as parallel arrays of primitive fields (structure of arrays),
 /// so ten million objects cost a few tens of bytes each and a mark loop walks plain arrays.
-/// Index 0 is never used: a pointer slot holding 0 is null. A freed index goes on a LIFO free
-/// list (threaded through <see cref="Size"/>). The version of an index is bumped when an
+/// Index 0 is never used: a pointer slot holding 0 is null. Free indices are bits in a bitmap and
+/// are handed out lowest first, so allocation walks the arrays in order (the caches and the
+/// prefetcher like that far better than a LIFO list's scattered order). The version of an index is bumped when an
 /// object is placed there and again when it is freed, so it is odd exactly while the index holds
 /// a live object, and a handle (which keeps the version it was given) goes stale at the free. A freed index keeps its run of pointer slots, so the next
 /// object with as many slots reuses it without touching the slot store's free lists.
 /// </summary>
 internal sealed class ObjectTable
 {
-    private int _freeHead;
+    private ulong[] _freeBits = new ulong[1];
+    private int _freeCursor;
+    private int _freeCount;
 
     private static int s_lastHeapId;
 
@@ -27,6 +32,7 @@ internal sealed class ObjectTable
         Color = new ObjectColor[Capacity];
         Age = new byte[Capacity];
         HighWater = 1;
+        _freeBits = new ulong[(Capacity + 63) >> 6];
     }
 
     public int Capacity { get; private set; }
@@ -44,7 +50,7 @@ internal sealed class ObjectTable
     /// <summary>The object's address offset from the arena base, in 8-byte units (32 GiB of address space).</summary>
     public uint[] AddressUnits;
 
-    /// <summary>Requested size in bytes; for a free index, the next free index.</summary>
+    /// <summary>Requested size in bytes.</summary>
     public int[] Size;
 
     /// <summary>First pointer slot in the <see cref="SlotStore"/>; a free index keeps the run it had, of <see cref="SlotCount"/> slots.</summary>
@@ -83,11 +89,9 @@ internal sealed class ObjectTable
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int Reserve()
     {
-        var index = _freeHead;
-        if (index != 0)
+        if (_freeCount > 0)
         {
-            _freeHead = Size[index];
-            return index;
+            return TakeLowestFree();
         }
 
         if (HighWater == Capacity)
@@ -98,11 +102,35 @@ internal sealed class ObjectTable
         return HighWater++;
     }
 
-    /// <summary>Gives back an index whose object could not be placed.</summary>
-    public void Unreserve(int index)
+    private int TakeLowestFree()
     {
-        Size[index] = _freeHead;
-        _freeHead = index;
+        var bits = _freeBits;
+        var word = _freeCursor >> 6;
+        var current = bits[word] & (~0UL << (_freeCursor & 63));
+        while (current == 0)
+        {
+            current = bits[++word];
+        }
+
+        var index = (word << 6) + BitOperations.TrailingZeroCount(current);
+        bits[word] &= ~(1UL << (index & 63));
+        _freeCount--;
+        _freeCursor = index + 1;
+        return index;
+    }
+
+    /// <summary>Gives back an index whose object could not be placed.</summary>
+    public void Unreserve(int index) => MarkFree(index);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void MarkFree(int index)
+    {
+        _freeBits[index >> 6] |= 1UL << (index & 63);
+        _freeCount++;
+        if (index < _freeCursor)
+        {
+            _freeCursor = index;
+        }
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -123,8 +151,7 @@ internal sealed class ObjectTable
     public void Free(int index)
     {
         Version[index]++;
-        Size[index] = _freeHead;
-        _freeHead = index;
+        MarkFree(index);
         LiveCount--;
     }
 
@@ -139,6 +166,7 @@ internal sealed class ObjectTable
         Array.Resize(ref SlotCount, capacity);
         Array.Resize(ref Color, capacity);
         Array.Resize(ref Age, capacity);
+        Array.Resize(ref _freeBits, (capacity + 63) >> 6);
         Capacity = capacity;
     }
 }

@@ -47,6 +47,8 @@ internal sealed class GoPlan : IncrementalMarkingPlan
     private double _idleCreditPs;
     private double _sweepPagesPerByte;
     private long _sweepHeapLiveBasis;
+    private long _nextSweepAt;
+    private long _unsettledBytes;
 
     public GoPlan(SimulatedHeap heap)
         : base(heap, heap.Options.Barrier ?? "hybrid")
@@ -81,21 +83,39 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         _lastHookPs = Heap.Clock.Picoseconds;
         _heapLiveAtTrigger = Heap.Counters.HeapLive;
         _scanCredit = 0;
+        _unsettledBytes = 0;
         _backgroundCreditPs = _idleCreditPs = 0;
         ReviseAssistRatio();
     }
+
+    /// <summary>
+    /// Allocation during marking is settled in quanta, as Go's goroutines settle assist debt in
+    /// units of gcOverAssistWork rather than per object: the workers' progress and the assist
+    /// owed are brought up to date once per <see cref="AssistQuantumBytes"/> allocated.
+    /// </summary>
+    public const long AssistQuantumBytes = 16 << 10;
 
     internal override void AfterAllocation(long bytes)
     {
         if (base.Phase == GcPhase.Mark)
         {
+            _unsettledBytes += bytes;
+            if (_unsettledBytes < AssistQuantumBytes)
+            {
+                return;
+            }
+
+            var owed = _unsettledBytes;
+            _unsettledBytes = 0;
             RunBackgroundWorkers();
             if (base.Phase == GcPhase.Mark)
             {
-                Assist(bytes);
+                // Go revises the assist ratio whenever the live heap moves (each span refill).
+                ReviseAssistRatio();
+                Assist(owed);
             }
         }
-        else if (Sweeper.LazySweepPending)
+        else if (Sweeper.LazySweepPending && Heap.Counters.HeapLive >= _nextSweepAt)
         {
             ProportionalSweep();
         }
@@ -204,6 +224,7 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         _sweepHeapLiveBasis = heapLiveAfterMark;
         var distance = Math.Max(SizeClasses.PageSize, nextTrigger == HeapGoal.NoGoal ? long.MaxValue / 4 : nextTrigger - _sweepHeapLiveBasis - GoPacer.SweepMinHeapDistanceBytes);
         _sweepPagesPerByte = (double)pagesInUse / distance;
+        _nextSweepAt = heapLiveAfterMark;
     }
 
     private void ProportionalSweep()
@@ -215,6 +236,9 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         }
 
         Heap.Clock.Advance(Sweeper.WorkPicoseconds() - before);
+
+        // The live heap at which the next page falls due.
+        _nextSweepAt = _sweepHeapLiveBasis + (long)Math.Ceiling((Sweeper.PagesSwept + 1) / _sweepPagesPerByte);
     }
 
     private void SweepForAllocation(Span span)
