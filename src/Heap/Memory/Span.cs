@@ -38,6 +38,7 @@ internal sealed class Span
         Capacity = capacity;
         AllocatedCount = 0;
         _freeHint = 0;
+        _cache = 0;
         QueuedAsPartial = false;
         Released = false;
     }
@@ -79,49 +80,64 @@ internal sealed class Span
 
     public bool IsEmpty => AllocatedCount == 0;
 
+    // The lowest word that may have a free slot, and Go's allocCache: the free bits of the word
+    // being allocated from (_cacheWord), so most allocations touch no bitmap word but one.
     private int _freeHint;
+    private ulong _cache;
+    private int _cacheWord;
 
     /// <summary>Takes the lowest free slot (Go's nextFreeIndex), or returns -1 when the span is full.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int TryAllocateSlot(int objectIndex)
+    {
+        if (_cache == 0 && !RefillCache())
+        {
+            return -1;
+        }
+
+        var bit = BitOperations.TrailingZeroCount(_cache);
+        _cache &= _cache - 1;
+        var slot = (_cacheWord << 6) + bit;
+        AllocBits[_cacheWord] |= 1UL << bit;
+        Objects[slot] = objectIndex;
+        AllocatedCount++;
+        return slot;
+    }
+
+    private bool RefillCache()
     {
         if (AllocatedCount == Capacity)
         {
-            return -1;
+            return false;
         }
 
         var bits = AllocBits;
         for (var word = _freeHint >> 6; word < bits.Length; word++)
         {
             var free = ~bits[word];
-            if (free == 0)
+            var tail = Capacity - (word << 6);
+            if (tail < 64)
             {
-                continue;
+                free &= (1UL << tail) - 1;
             }
 
-            var slot = (word << 6) + BitOperations.TrailingZeroCount(free);
-            if (slot >= Capacity)
+            if (free != 0)
             {
-                break;
+                _cache = free;
+                _cacheWord = word;
+                _freeHint = (word + 1) << 6;
+                return true;
             }
-
-            bits[word] |= 1UL << (slot & 63);
-            Objects[slot] = objectIndex;
-            AllocatedCount++;
-            _freeHint = slot + 1;
-            return slot;
         }
 
-        return -1;
+        return false;
     }
 
     public void FreeSlot(int slot)
     {
         AllocBits[slot >> 6] &= ~(1UL << (slot & 63));
         AllocatedCount--;
-        if (slot < _freeHint)
-        {
-            _freeHint = slot;
-        }
+        ForgetCacheFrom(slot);
     }
 
     /// <summary>Clears the bits of <paramref name="deadBits"/> in one bitmap word (a sweep frees a word's dead objects at once).</summary>
@@ -129,11 +145,19 @@ internal sealed class Span
     {
         AllocBits[word] &= ~deadBits;
         AllocatedCount -= BitOperations.PopCount(deadBits);
-        var lowest = (word << 6) + BitOperations.TrailingZeroCount(deadBits);
-        if (lowest < _freeHint)
+        ForgetCacheFrom((word << 6) + BitOperations.TrailingZeroCount(deadBits));
+    }
+
+    /// <summary>A slot was freed: allocation must look at the bitmap again from there (the cache no longer tells the whole truth).</summary>
+    private void ForgetCacheFrom(int slot)
+    {
+        if (_cache != 0)
         {
-            _freeHint = lowest;
+            _freeHint = Math.Min(_freeHint, _cacheWord << 6);
+            _cache = 0;
         }
+
+        _freeHint = Math.Min(_freeHint, slot & ~63);
     }
 
     public bool IsAllocated(int slot) => (AllocBits[slot >> 6] & (1UL << (slot & 63))) != 0;
