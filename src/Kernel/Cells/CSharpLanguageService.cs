@@ -78,7 +78,10 @@ public static class CSharpLanguageService
             return new CompletenessResult("complete", null);
         }
         var tree = CSharpSyntaxTree.ParseText(parsed.Code, CSharpScriptHost.ParseOptions);
-        if (!SyntaxFactory.IsCompleteSubmission(tree))
+        var codeEnd = parsed.Code.TrimEnd().Length;
+        var errors = tree.GetDiagnostics().Where(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error).ToArray();
+        // Code is incomplete when more text could fix it: every error is at its end (a missing brace, parenthesis, ...).
+        if (!SyntaxFactory.IsCompleteSubmission(tree) && errors.All(error => error.Location.SourceSpan.Start >= codeEnd))
         {
             var lastLine = parsed.Code.TrimEnd().Split('\n')[^1];
             var indent = new string(lastLine.TakeWhile(char.IsWhiteSpace).ToArray());
@@ -88,7 +91,7 @@ public static class CSharpLanguageService
             }
             return new CompletenessResult("incomplete", indent);
         }
-        return tree.GetDiagnostics().Any(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error)
+        return errors.Length > 0
             ? new CompletenessResult("invalid", null)
             : new CompletenessResult("complete", null);
     }

@@ -82,6 +82,8 @@ public static class DibFormat
             };
             document.Cells.Add(new NotebookCell
             {
+                // nbformat 4.5 wants cell ids; these are stable so runs stay byte-identical.
+                Extra = new JsonObject { ["id"] = $"cell-{(document.Cells.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)}" },
                 CellType = language == "markdown" ? "markdown" : "code",
                 Source = body,
                 Language = language,
