@@ -59,7 +59,7 @@ public sealed class CSharpScriptHost
                 typeof(Microsoft.AspNetCore.Html.HtmlString).Assembly)
             .WithImports(Imports)
             .WithLanguageVersion(LanguageVersion.Latest)
-            .WithOptimizationLevel(OptimizationLevel.Debug)
+            .WithOptimizationLevel(OptimizationLevel.Release)
             .WithAllowUnsafe(true);
     }
 
@@ -69,7 +69,7 @@ public sealed class CSharpScriptHost
     public Script? CurrentScript => state?.Script;
 
     public Script<object?> ContinueWith(string code) =>
-        state is null ? CSharpScript.Create<object?>(code, options, typeof(ScriptGlobals)) : state.Script.ContinueWith<object?>(code, options);
+        state is null ? CSharpScript.Create<object?>(code, options, typeof(ScriptGlobals)) : state.Script.ContinueWith<object?>(code);
 
     public IReadOnlyList<ScriptVariable> Variables
     {
@@ -166,7 +166,7 @@ public sealed class CSharpScriptHost
             return RuntimeError(exception, interrupt);
         }
         // display(...) returns its handle for updates; like Jupyter's display, it shows nothing itself.
-        if (HasTrailingValue(script) && finished.ReturnValue is not DisplayHandle)
+        if (HasTrailingValue(script, finished.ReturnValue) && finished.ReturnValue is not DisplayHandle)
         {
             outputs.PublishResult(DisplayFormatter.Format(finished.ReturnValue));
         }
@@ -174,7 +174,7 @@ public sealed class CSharpScriptHost
     }
 
     /// <summary>A submission has a value when it ends in an expression without a semicolon that is not void.</summary>
-    private static bool HasTrailingValue(Script script)
+    private static bool HasTrailingValue(Script script, object? returnValue)
     {
         var compilation = script.GetCompilation();
         var tree = compilation.SyntaxTrees.Last();
@@ -184,6 +184,11 @@ public sealed class CSharpScriptHost
         {
             return false;
         }
+        if (returnValue is not null)
+        {
+            return true;
+        }
+        // A null value is shown ("null"); a void call is not. Only then is the expression bound again.
         var type = compilation.GetSemanticModel(tree).GetTypeInfo(statement.Expression).Type;
         return type is not null && type.SpecialType != SpecialType.System_Void;
     }
