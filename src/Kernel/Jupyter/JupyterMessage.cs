@@ -17,9 +17,9 @@ public sealed class JupyterMessage
     /// <summary>When the transport received it (Stopwatch ticks); stop_on_error aborts what arrived before a failure.</summary>
     public long ReceivedAt { get; init; } = System.Diagnostics.Stopwatch.GetTimestamp();
 
-    public string MessageType => Header["msg_type"]?.GetValue<string>() ?? "";
-    public string MessageId => Header["msg_id"]?.GetValue<string>() ?? "";
-    public string Session => Header["session"]?.GetValue<string>() ?? "";
+    public string MessageType => HeaderString("msg_type");
+    public string MessageId => HeaderString("msg_id");
+    public string Session => HeaderString("session");
 
     /// <summary>A new message answering or caused by <paramref name="parent"/> (routed back to the same identities).</summary>
     public static JupyterMessage Create(string messageType, JsonObject content, JupyterMessage? parent, string session, string username = "kernel")
@@ -40,6 +40,9 @@ public sealed class JupyterMessage
             Content = content,
         };
     }
+
+    private string HeaderString(string name) =>
+        Header[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : "";
 
     public string? ContentString(string name) =>
         Content[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;

@@ -41,10 +41,11 @@ public sealed class ZeroMqTransport : IMessageSender, IDisposable
         iopub.Bind(connection.Endpoint(connection.IoPubPort));
         heartbeat.Bind(connection.Endpoint(connection.HeartbeatPort));
 
-        shell.ReceiveReady += (_, args) => Receive(args.Socket, KernelChannel.Shell);
-        control.ReceiveReady += (_, args) => Receive(args.Socket, KernelChannel.Control);
-        stdin.ReceiveReady += (_, args) => Receive(args.Socket, KernelChannel.Stdin);
-        outgoing.ReceiveReady += (_, _) => SendQueued();
+        // An exception escaping a poller callback would end the poller thread and with it the kernel.
+        shell.ReceiveReady += (_, args) => Guarded(() => Receive(args.Socket, KernelChannel.Shell));
+        control.ReceiveReady += (_, args) => Guarded(() => Receive(args.Socket, KernelChannel.Control));
+        stdin.ReceiveReady += (_, args) => Guarded(() => Receive(args.Socket, KernelChannel.Stdin));
+        outgoing.ReceiveReady += (_, _) => Guarded(SendQueued);
         heartbeat.ReceiveReady += (_, args) =>
         {
             var frames = args.Socket.ReceiveMultipartBytes();
@@ -98,6 +99,18 @@ public sealed class ZeroMqTransport : IMessageSender, IDisposable
             IsBackground = true,
         };
         thread.Start();
+    }
+
+    private void Guarded(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception exception)
+        {
+            log.WriteLine($"heapnb: transport error: {exception}");
+        }
     }
 
     private void Receive(NetMQSocket socket, KernelChannel channel)
