@@ -115,6 +115,18 @@ class KernelBehaviourTests(unittest.TestCase):
         reply, outputs = run_cell(self.kc, "2 + 3")
         self.assertEqual(reply["content"]["status"], "ok")
 
+    def test_heartbeat_echoes_what_it_receives(self):
+        info = self.km.get_connection_info()
+        socket = zmq.Context.instance().socket(zmq.REQ)
+        socket.setsockopt(zmq.LINGER, 0)
+        socket.connect(f"tcp://{info['ip']}:{info['hb_port']}")
+        try:
+            socket.send(b"ping-heapnb")
+            self.assertEqual(socket.poll(10000), zmq.POLLIN)
+            self.assertEqual(socket.recv(), b"ping-heapnb")
+        finally:
+            socket.close()
+
     def test_unknown_magic_names_it_and_lists_the_known_ones(self):
         reply, _ = run_cell(self.kc, "#!nosuchmagic")
         self.assertEqual(reply["content"]["status"], "error")
