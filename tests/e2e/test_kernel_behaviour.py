@@ -51,6 +51,16 @@ class KernelBehaviourTests(unittest.TestCase):
         reply = self._shell_reply(msg_id, timeout=30)
         self.assertEqual(reply["content"]["ename"], "Interrupted")
 
+    def test_a_cell_blocked_in_sleep_is_interrupted(self):
+        msg_id = self.kc.execute("System.Threading.Thread.Sleep(600000);")
+        self._wait_for_busy(msg_id)
+        time.sleep(0.5)
+        self.km.interrupt_kernel()
+        reply = self._shell_reply(msg_id, timeout=30)
+        self.assertEqual(reply["content"]["ename"], "Interrupted")
+        reply, _ = run_cell(self.kc, "1 + 1")
+        self.assertEqual(reply["content"]["status"], "ok")
+
     def test_compile_error_is_one_error_message_with_line_and_column(self):
         reply, outputs = run_cell(self.kc, "var ok = 1;\nundefinedName + 1")
         self.assertEqual(reply["content"]["status"], "error")

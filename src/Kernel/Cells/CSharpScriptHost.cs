@@ -124,6 +124,10 @@ public sealed class CSharpScriptHost
             return CompilationError(errors);
         }
 
+        if (interrupt.IsCancellationRequested)
+        {
+            return Interrupted();
+        }
         InterruptionPoint.Current = interrupt;
         Task<ScriptState<object?>> running;
         try
@@ -142,10 +146,25 @@ public sealed class CSharpScriptHost
         }
         catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
         {
-            if (!running.Wait(AbandonAfter))
+            try
+            {
+                if (!running.Wait(AbandonAfter))
+                {
+                    return Interrupted();
+                }
+            }
+            catch (ThreadInterruptedException)
             {
                 return Interrupted();
             }
+            catch (AggregateException)
+            {
+                // Reported from running.Exception below.
+            }
+        }
+        catch (ThreadInterruptedException) when (interrupt.IsCancellationRequested)
+        {
+            return Interrupted();
         }
         catch (AggregateException)
         {
@@ -212,7 +231,7 @@ public sealed class CSharpScriptHost
 
     private static ExecutionError RuntimeError(Exception exception, CancellationToken interrupt)
     {
-        if (exception is OperationCanceledException && interrupt.IsCancellationRequested)
+        if (exception is OperationCanceledException or ThreadInterruptedException && interrupt.IsCancellationRequested)
         {
             return Interrupted();
         }

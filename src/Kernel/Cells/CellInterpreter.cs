@@ -15,6 +15,13 @@ public sealed class CellInterpreter : IKernelInterpreter, ICellSession
     private CSharpScriptHost? scriptHost;
     private CancellationTokenSource interruption = new();
 
+    /// <summary>How long an interrupted cell may keep running before a blocking call in it (Sleep, Wait, Join) is broken.</summary>
+    private static readonly TimeSpan BlockedCallGrace = TimeSpan.FromSeconds(1);
+
+    private readonly Lock runningGate = new();
+    private Thread? runningThread;
+    private long runningCell;
+
     public CellInterpreter(MagicRegistry? magics = null)
     {
         Magics = magics ?? MagicRegistry.CreateDefault();
@@ -41,10 +48,17 @@ public sealed class CellInterpreter : IKernelInterpreter, ICellSession
 
     public ExecutionError? Execute(string code, ICellPublisher publisher)
     {
+        // The token is replaced before waiting for the gate, so an interrupt sent while this cell
+        // waits (for the background warm-up, say) stops this cell instead of being lost.
+        var interrupt = new CancellationTokenSource();
+        Interlocked.Exchange(ref interruption, interrupt).Dispose();
         lock (executionGate)
         {
-            var interrupt = new CancellationTokenSource();
-            Interlocked.Exchange(ref interruption, interrupt).Dispose();
+            lock (runningGate)
+            {
+                runningThread = Thread.CurrentThread;
+                runningCell++;
+            }
             var previousContext = CellConsole.Current;
             outputs.Publisher = publisher;
             CellConsole.Current = outputs;
@@ -53,12 +67,21 @@ public sealed class CellInterpreter : IKernelInterpreter, ICellSession
             {
                 return Run(ParsedCell.Parse(code), afterCell, interrupt.Token);
             }
+            catch (ThreadInterruptedException) when (interrupt.IsCancellationRequested)
+            {
+                return ExecutionError.Simple("Interrupted", new CellInterruptedException().Message);
+            }
             catch (Exception exception)
             {
                 return ExecutionError.Simple("KernelError", $"the kernel failed to run this cell: {exception.Message}");
             }
             finally
             {
+                lock (runningGate)
+                {
+                    runningThread = null;
+                }
+                ConsumePendingThreadInterrupt();
                 for (var index = afterCell.Count - 1; index >= 0; index--)
                 {
                     afterCell[index]();
@@ -79,6 +102,39 @@ public sealed class CellInterpreter : IKernelInterpreter, ICellSession
         catch (ObjectDisposedException)
         {
             // The cell finished between the read and the cancel.
+        }
+        long cell;
+        lock (runningGate)
+        {
+            if (runningThread is null)
+            {
+                return;
+            }
+            cell = runningCell;
+        }
+        // Loops and methods check the token; a cell blocked in Sleep or Wait only notices a thread interrupt.
+        _ = Task.Delay(BlockedCallGrace).ContinueWith(_ =>
+        {
+            lock (runningGate)
+            {
+                if (runningThread is { } thread && runningCell == cell)
+                {
+                    thread.Interrupt();
+                }
+            }
+        }, TaskScheduler.Default);
+    }
+
+    /// <summary>A thread interrupt that came as the cell ended must not hit the kernel's own next wait.</summary>
+    private static void ConsumePendingThreadInterrupt()
+    {
+        try
+        {
+            Thread.Sleep(0);
+        }
+        catch (ThreadInterruptedException)
+        {
+            // Consumed.
         }
     }
 

@@ -104,6 +104,37 @@ public sealed class CellInterpreterTests
         Assert.Equal([("result", "3")], Run("beforeLoop").Outputs.Outputs);
     }
 
+    [Theory]
+    [InlineData("System.Threading.Thread.Sleep(System.Threading.Timeout.Infinite);")]
+    [InlineData("await Task.Delay(System.Threading.Timeout.Infinite);")]
+    [InlineData("new System.Threading.ManualResetEventSlim().Wait();")]
+    public void A_cell_blocked_in_a_wait_is_interrupted_too(string blockingCode)
+    {
+        Run("var beforeWait = 4;");
+        using var started = new ManualResetEventSlim();
+        ExecutionError? waitError = null;
+        var cell = new Thread(() => waitError = interpreter.Execute("Console.WriteLine(\"waiting\");\n" + blockingCode, new SignallingPublisher(new RecordingPublisher(), started)));
+        cell.Start();
+        Assert.True(started.Wait(TimeSpan.FromSeconds(60)));
+
+        interpreter.Interrupt();
+
+        Assert.True(cell.Join(TimeSpan.FromSeconds(30)));
+        Assert.Equal("Interrupted", waitError!.Name);
+        Assert.Equal([("result", "4")], Run("beforeWait").Outputs.Outputs);
+    }
+
+    [Fact]
+    public void An_interrupt_when_no_cell_runs_does_not_stop_the_next_cell()
+    {
+        interpreter.Interrupt();
+
+        var (error, outputs) = Run("for (var i = 0; i < 3; i++) { } 2 + 2");
+
+        Assert.Null(error);
+        Assert.Equal([("result", "4")], outputs.Outputs);
+    }
+
     [Fact]
     public void Console_readline_asks_the_publisher_for_input()
     {
