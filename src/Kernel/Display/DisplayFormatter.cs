@@ -5,7 +5,8 @@ namespace HeapNotebook.Kernel.Display;
 
 /// <summary>
 /// Turns a value into a mime bundle with Microsoft.DotNet.Interactive.Formatting:
-/// text/plain always, text/html for values that are more than a scalar, or the types asked for.
+/// text/plain always, plus the mime types the formatter prefers for the value's type (text/html unless
+/// registered otherwise; none for plain scalars), or the types asked for.
 /// </summary>
 public static class DisplayFormatter
 {
@@ -24,13 +25,22 @@ public static class DisplayFormatter
             }
             return result;
         }
-        if (value is IHtmlContent)
+        if (value is null)
         {
-            result.Data[HtmlFormatter.MimeType] = value.ToDisplayString(HtmlFormatter.MimeType);
+            return result;
         }
-        else if (!IsScalar(value))
+        // The types a formatter registration prefers (text/html unless told otherwise, e.g. image/svg+xml for a heap map).
+        var preferred = Formatter.GetPreferredMimeTypesFor(value.GetType())
+            .Where(type => type != PlainTextFormatter.MimeType)
+            .ToArray();
+        var scalarWithDefaults = IsScalar(value) && preferred.All(type => type == HtmlFormatter.MimeType);
+        if (scalarWithDefaults && value is not IHtmlContent)
         {
-            result.Data[HtmlFormatter.MimeType] = value.ToDisplayString(HtmlFormatter.MimeType);
+            return result;
+        }
+        foreach (var mimeType in preferred.Length > 0 ? preferred : [HtmlFormatter.MimeType])
+        {
+            result.Data[mimeType] = value.ToDisplayString(mimeType);
         }
         return result;
     }

@@ -298,9 +298,9 @@ public sealed class CellInterpreterTests
             started.Set();
         }
 
-        public void PublishDisplay(Display.MimeBundle bundle, string? displayId, bool isUpdate) => inner.PublishDisplay(bundle, displayId, isUpdate);
+        public void PublishDisplay(HeapNotebook.Kernel.Display.MimeBundle bundle, string? displayId, bool isUpdate) => inner.PublishDisplay(bundle, displayId, isUpdate);
 
-        public void PublishResult(Display.MimeBundle bundle) => inner.PublishResult(bundle);
+        public void PublishResult(HeapNotebook.Kernel.Display.MimeBundle bundle) => inner.PublishResult(bundle);
 
         public void ClearOutput(bool wait) => inner.ClearOutput(wait);
 
