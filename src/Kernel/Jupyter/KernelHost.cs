@@ -20,7 +20,18 @@ public static class KernelHost
         }
 
         var interpreter = createInterpreter();
-        using var transport = new ZeroMqTransport(connection, log);
+        ZeroMqTransport transport;
+        try
+        {
+            transport = new ZeroMqTransport(connection, log);
+        }
+        catch (NetMQ.NetMQException exception)
+        {
+            var reason = exception is NetMQ.AddressAlreadyInUseException ? "a port in the connection file is already in use" : exception.Message;
+            log.WriteLine($"heapnb: cannot bind the kernel's sockets on {connection.IpAddress}: {reason}");
+            return 3;
+        }
+        using var ownedTransport = transport;
         var router = new KernelRouter(transport, interpreter, log);
         using var shutdown = new ManualResetEventSlim();
         router.ShutdownRequested += _ => shutdown.Set();
