@@ -1,4 +1,3 @@
-using System.CommandLine;
+using HeapNotebook.Kernel.CommandLine;
 
-var root = new RootCommand("HeapNotebook: a Jupyter kernel for exploring garbage collection.");
-return root.Parse(args).Invoke();
+return KernelCommandLine.Build().Parse(args).Invoke();

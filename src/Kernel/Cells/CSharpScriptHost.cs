@@ -1,0 +1,276 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using HeapNotebook.Kernel.Display;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Scripting;
+using Microsoft.CodeAnalysis.Scripting;
+
+namespace HeapNotebook.Kernel.Cells;
+
+/// <summary>
+/// Runs C# cells with Roslyn scripting, one submission per cell, state carried from cell to cell.
+/// Everything that touches Roslyn lives here, so the kernel can answer before Roslyn is loaded.
+/// </summary>
+public sealed class CSharpScriptHost
+{
+    /// <summary>How long an interrupted cell that is awaiting something gets to notice before it is abandoned.</summary>
+    private static readonly TimeSpan AbandonAfter = TimeSpan.FromSeconds(2);
+
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, kind: SourceCodeKind.Script);
+
+    private static readonly string[] ReferencedAssemblyNames =
+    [
+        "System.Runtime", "System.Console", "System.Linq", "System.Collections", "System.Collections.Concurrent",
+        "System.Text.RegularExpressions", "System.Threading", "System.Threading.Tasks", "System.Runtime.Numerics",
+        "System.Memory", "System.Linq.Expressions", "System.ComponentModel.Primitives", "System.Text.Json",
+        "Microsoft.CSharp", "netstandard",
+    ];
+
+    private static readonly string[] Imports =
+    [
+        "System", "System.Collections.Generic", "System.Linq", "System.Text", "System.Threading.Tasks",
+        "Microsoft.DotNet.Interactive.Formatting", "HeapNotebook.Kernel.Display",
+    ];
+
+    private readonly ScriptGlobals globals;
+    private readonly ScriptOptions options;
+    private ScriptState<object?>? state;
+
+    public CSharpScriptHost(ScriptGlobals globals)
+    {
+        this.globals = globals;
+        var references = new List<MetadataReference>();
+        foreach (var name in ReferencedAssemblyNames)
+        {
+            try
+            {
+                references.Add(MetadataReference.CreateFromFile(Assembly.Load(name).Location));
+            }
+            catch (Exception exception) when (exception is FileNotFoundException or FileLoadException)
+            {
+                // An assembly missing from this runtime only narrows what cells can use.
+            }
+        }
+        options = ScriptOptions.Default
+            .WithReferences(references)
+            .AddReferences(typeof(object).Assembly, typeof(ScriptGlobals).Assembly, typeof(Microsoft.DotNet.Interactive.Formatting.Formatter).Assembly,
+                typeof(Microsoft.AspNetCore.Html.HtmlString).Assembly)
+            .WithImports(Imports)
+            .WithLanguageVersion(LanguageVersion.Latest)
+            .WithOptimizationLevel(OptimizationLevel.Release)
+            .WithAllowUnsafe(true);
+    }
+
+    public static string LanguageVersionName => LanguageVersion.Latest.MapSpecifiedToEffectiveVersion().ToDisplayString();
+
+    /// <summary>The previous submissions' script, for completion and inspection; null before the first cell.</summary>
+    public Script? CurrentScript => state?.Script;
+
+    public Script<object?> ContinueWith(string code) =>
+        state is null ? CSharpScript.Create<object?>(code, options, typeof(ScriptGlobals)) : state.Script.ContinueWith<object?>(code);
+
+    public IReadOnlyList<ScriptVariable> Variables
+    {
+        get
+        {
+            if (state is null)
+            {
+                return [];
+            }
+            var latest = new Dictionary<string, ScriptVariable>(StringComparer.Ordinal);
+            var order = new List<string>();
+            foreach (var variable in state.Variables)
+            {
+                if (!latest.ContainsKey(variable.Name))
+                {
+                    order.Add(variable.Name);
+                }
+                latest[variable.Name] = new ScriptVariable(variable.Name, variable.Type, variable.Value);
+            }
+            return order.Select(name => latest[name]).ToArray();
+        }
+    }
+
+    /// <summary>Loads and jits Roslyn with an empty first submission, so the first real cell is quick.</summary>
+    public void Warm()
+    {
+        if (state is not null)
+        {
+            return;
+        }
+        var script = ContinueWith("");
+        state = script.RunAsync(globals).GetAwaiter().GetResult();
+        var probe = state.Script.ContinueWith<object?>("1", options);
+        probe.Compile();
+    }
+
+    public ExecutionError? Execute(string code, CellOutputContext outputs, CancellationToken interrupt)
+    {
+        var tree = CSharpSyntaxTree.ParseText(code, ParseOptions);
+        var runnable = InterruptionRewriter.NeedsRewrite(tree.GetRoot())
+            ? new InterruptionRewriter().Visit(tree.GetRoot()).ToFullString()
+            : code;
+        var script = ContinueWith(runnable);
+        var errors = script.Compile().Where(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error).ToArray();
+        if (errors.Length > 0)
+        {
+            if (!ReferenceEquals(runnable, code))
+            {
+                // Report positions in the code the user wrote, not the rewritten one.
+                errors = ContinueWith(code).Compile().Where(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error).ToArray();
+            }
+            return CompilationError(errors);
+        }
+
+        if (interrupt.IsCancellationRequested)
+        {
+            return Interrupted();
+        }
+        InterruptionPoint.Current = interrupt;
+        Task<ScriptState<object?>> running;
+        try
+        {
+            running = state is null
+                ? script.RunAsync(globals, _ => true, interrupt)
+                : script.RunFromAsync(state, _ => true, interrupt);
+        }
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        {
+            return Interrupted();
+        }
+        try
+        {
+            running.Wait(interrupt);
+        }
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        {
+            try
+            {
+                if (!running.Wait(AbandonAfter))
+                {
+                    return Interrupted();
+                }
+            }
+            catch (ThreadInterruptedException)
+            {
+                return Interrupted();
+            }
+            catch (AggregateException)
+            {
+                // Reported from running.Exception below.
+            }
+        }
+        catch (ThreadInterruptedException) when (interrupt.IsCancellationRequested)
+        {
+            return Interrupted();
+        }
+        catch (AggregateException)
+        {
+            // Reported from running.Exception below.
+        }
+        if (running.IsCanceled)
+        {
+            return Interrupted();
+        }
+        if (running.IsFaulted)
+        {
+            return RuntimeError(running.Exception!.GetBaseException(), interrupt);
+        }
+        var finished = running.Result;
+        state = finished;
+        if (finished.Exception is { } exception)
+        {
+            return RuntimeError(exception, interrupt);
+        }
+        // display(...) returns its handle for updates; like Jupyter's display, it shows nothing itself.
+        if (HasTrailingValue(script, finished.ReturnValue) && finished.ReturnValue is not DisplayHandle)
+        {
+            outputs.PublishResult(DisplayFormatter.Format(finished.ReturnValue));
+        }
+        return null;
+    }
+
+    /// <summary>A submission has a value when it ends in an expression without a semicolon that is not void.</summary>
+    private static bool HasTrailingValue(Script script, object? returnValue)
+    {
+        var compilation = script.GetCompilation();
+        var tree = compilation.SyntaxTrees.Last();
+        if (tree.GetRoot() is not Microsoft.CodeAnalysis.CSharp.Syntax.CompilationUnitSyntax unit
+            || unit.Members.LastOrDefault() is not Microsoft.CodeAnalysis.CSharp.Syntax.GlobalStatementSyntax { Statement: Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionStatementSyntax statement }
+            || !statement.SemicolonToken.IsMissing)
+        {
+            return false;
+        }
+        if (returnValue is not null)
+        {
+            return true;
+        }
+        // A null value is shown ("null"); a void call is not. Only then is the expression bound again.
+        var type = compilation.GetSemanticModel(tree).GetTypeInfo(statement.Expression).Type;
+        return type is not null && type.SpecialType != SpecialType.System_Void;
+    }
+
+    private static ExecutionError Interrupted()
+    {
+        var exception = new CellInterruptedException();
+        return new ExecutionError("Interrupted", exception.Message, [$"Interrupted: {exception.Message}"]);
+    }
+
+    private static ExecutionError CompilationError(IReadOnlyList<Diagnostic> errors)
+    {
+        var lines = errors.Select(diagnostic =>
+        {
+            var position = diagnostic.Location.GetLineSpan().StartLinePosition;
+            return string.Create(CultureInfo.InvariantCulture,
+                $"({position.Line + 1},{position.Character + 1}): error {diagnostic.Id}: {diagnostic.GetMessage(CultureInfo.InvariantCulture)}");
+        }).ToArray();
+        return new ExecutionError("CompilationError", string.Join("\n", lines), lines);
+    }
+
+    private static ExecutionError RuntimeError(Exception exception, CancellationToken interrupt)
+    {
+        if (exception is OperationCanceledException or ThreadInterruptedException && interrupt.IsCancellationRequested)
+        {
+            return Interrupted();
+        }
+        var name = exception.GetType().FullName ?? exception.GetType().Name;
+        var traceback = new List<string> { $"{name}: {exception.Message}" };
+        traceback.AddRange(UserFrames(exception));
+        return new ExecutionError(name, exception.Message, traceback);
+    }
+
+    /// <summary>The stack frames in code the user wrote (script assemblies), with the compiler's names tidied.</summary>
+    private static IEnumerable<string> UserFrames(Exception exception)
+    {
+        foreach (var frame in new StackTrace(exception, fNeedFileInfo: false).GetFrames())
+        {
+            var method = frame.GetMethod();
+            var type = method?.DeclaringType;
+            if (method is null || type is null || type.Assembly.GetName().Name?.StartsWith("ℛ*", StringComparison.Ordinal) != true)
+            {
+                continue;
+            }
+            yield return $"   at {Describe(type, method)}";
+        }
+    }
+
+    private static string Describe(Type type, MethodBase method)
+    {
+        var methodName = method.Name;
+        var owner = type;
+        if (methodName == "MoveNext" && type.Name.StartsWith('<'))
+        {
+            // An async state machine: the method is named inside <...>.
+            methodName = type.Name[1..type.Name.IndexOf('>')];
+            owner = type.DeclaringType ?? type;
+        }
+        if (methodName.StartsWith("<<Initialize>", StringComparison.Ordinal) || methodName == "<Initialize>")
+        {
+            return "cell";
+        }
+        var ownerName = owner.Name.StartsWith("Submission#", StringComparison.Ordinal) ? "" : owner.Name + ".";
+        return $"{ownerName}{methodName}() in cell";
+    }
+}

@@ -1,0 +1,235 @@
+using HeapNotebook.Kernel.Display;
+using HeapNotebook.Kernel.Magics;
+
+namespace HeapNotebook.Kernel.Cells;
+
+/// <summary>
+/// The interpreter layer: runs a cell's directives, then its code in the selected language
+/// (C# by default, Markdown, HTML). One cell runs at a time; <see cref="Interrupt"/> may come from any thread.
+/// </summary>
+public sealed class CellInterpreter : IKernelInterpreter, ICellSession
+{
+    private readonly Lock executionGate = new();
+    private readonly CellOutputContext outputs = new();
+    private readonly ScriptGlobals globals;
+    private CSharpScriptHost? scriptHost;
+    private CancellationTokenSource interruption = new();
+
+    /// <summary>How long an interrupted cell may keep running before a blocking call in it (Sleep, Wait, Join) is broken.</summary>
+    private static readonly TimeSpan BlockedCallGrace = TimeSpan.FromSeconds(1);
+
+    private readonly Lock runningGate = new();
+    private Thread? runningThread;
+    private long runningCell;
+
+    public CellInterpreter(MagicRegistry? magics = null)
+    {
+        Magics = magics ?? MagicRegistry.CreateDefault();
+        globals = new ScriptGlobals(outputs);
+        CellConsole.Install();
+    }
+
+    public MagicRegistry Magics { get; }
+
+    /// <summary>The globals C# cells see (the merge wires <see cref="ScriptGlobals.Heap"/> here).</summary>
+    public ScriptGlobals Globals => globals;
+
+    public string LanguageVersion => "C# " + CSharpScriptHost.LanguageVersionName;
+
+    public IReadOnlyList<ScriptVariable> Variables => scriptHost?.Variables ?? [];
+
+    public void Warm()
+    {
+        lock (executionGate)
+        {
+            ScriptHost.Warm();
+        }
+    }
+
+    public ExecutionError? Execute(string code, ICellPublisher publisher)
+    {
+        // The token is replaced before waiting for the gate, so an interrupt sent while this cell
+        // waits (for the background warm-up, say) stops this cell instead of being lost.
+        var interrupt = new CancellationTokenSource();
+        Interlocked.Exchange(ref interruption, interrupt).Dispose();
+        lock (executionGate)
+        {
+            lock (runningGate)
+            {
+                runningThread = Thread.CurrentThread;
+                runningCell++;
+            }
+            var previousContext = CellConsole.Current;
+            outputs.Publisher = publisher;
+            CellConsole.Current = outputs;
+            var afterCell = new List<Action>();
+            try
+            {
+                return Run(ParsedCell.Parse(code), afterCell, interrupt.Token);
+            }
+            catch (ThreadInterruptedException) when (interrupt.IsCancellationRequested)
+            {
+                return ExecutionError.Simple("Interrupted", new CellInterruptedException().Message);
+            }
+            catch (Exception exception)
+            {
+                return ExecutionError.Simple("KernelError", $"the kernel failed to run this cell: {exception.Message}");
+            }
+            finally
+            {
+                lock (runningGate)
+                {
+                    runningThread = null;
+                }
+                ConsumePendingThreadInterrupt();
+                for (var index = afterCell.Count - 1; index >= 0; index--)
+                {
+                    afterCell[index]();
+                }
+                outputs.Flush();
+                CellConsole.Current = previousContext;
+                outputs.Publisher = null;
+            }
+        }
+    }
+
+    public void Interrupt()
+    {
+        try
+        {
+            Volatile.Read(ref interruption).Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The cell finished between the read and the cancel.
+        }
+        long cell;
+        lock (runningGate)
+        {
+            if (runningThread is null)
+            {
+                return;
+            }
+            cell = runningCell;
+        }
+        // Loops and methods check the token; a cell blocked in Sleep or Wait only notices a thread interrupt.
+        _ = Task.Delay(BlockedCallGrace).ContinueWith(_ =>
+        {
+            lock (runningGate)
+            {
+                if (runningThread is { } thread && runningCell == cell)
+                {
+                    thread.Interrupt();
+                }
+            }
+        }, TaskScheduler.Default);
+    }
+
+    /// <summary>A thread interrupt that came as the cell ended must not hit the kernel's own next wait.</summary>
+    private static void ConsumePendingThreadInterrupt()
+    {
+        try
+        {
+            Thread.Sleep(0);
+        }
+        catch (ThreadInterruptedException)
+        {
+            // Consumed.
+        }
+    }
+
+    public CompletionResult Complete(string code, int cursor)
+    {
+        cursor = Math.Clamp(cursor, 0, code.Length);
+        var lineStart = code.LastIndexOf('\n', Math.Max(0, cursor - 1)) + 1;
+        if (cursor > 0 && code[cursor - 1] == '\n')
+        {
+            lineStart = cursor;
+        }
+        var line = code[lineStart..cursor];
+        if (line.TrimStart().StartsWith("#!", StringComparison.Ordinal))
+        {
+            var start = lineStart + line.IndexOf("#!", StringComparison.Ordinal);
+            var typed = code[(start + 2)..cursor];
+            if (typed.Any(char.IsWhiteSpace))
+            {
+                return new CompletionResult([], cursor, cursor);
+            }
+            var names = Magics.AllNames.Where(name => name.StartsWith(typed, StringComparison.Ordinal)).Select(name => "#!" + name).ToArray();
+            return new CompletionResult(names, start, cursor);
+        }
+        lock (executionGate)
+        {
+            return CSharpLanguageService.Complete(ScriptHost, code, cursor);
+        }
+    }
+
+    public InspectionResult Inspect(string code, int cursor)
+    {
+        cursor = Math.Clamp(cursor, 0, code.Length);
+        lock (executionGate)
+        {
+            return CSharpLanguageService.Inspect(ScriptHost, code, cursor);
+        }
+    }
+
+    public CompletenessResult IsComplete(string code) => CSharpLanguageService.IsComplete(code);
+
+    private CSharpScriptHost ScriptHost
+    {
+        get
+        {
+            if (scriptHost is null)
+            {
+                scriptHost = new CSharpScriptHost(globals);
+                scriptHost.Warm();
+            }
+            return scriptHost;
+        }
+    }
+
+    private ExecutionError? Run(ParsedCell cell, List<Action> afterCell, CancellationToken interrupt)
+    {
+        var language = CellLanguage.CSharp;
+        foreach (var directive in cell.Directives)
+        {
+            if (CellLanguage.TryParse(directive.Name, out var selected))
+            {
+                language = selected;
+                continue;
+            }
+            var command = Magics.Find(directive.Name);
+            if (command is null)
+            {
+                return ExecutionError.Simple("UnknownMagic",
+                    $"unknown magic command '#!{directive.Name}' (line {directive.Line}); known: {string.Join(", ", Magics.AllNames.Select(name => "#!" + name))}");
+            }
+            var error = command.Run(new MagicInvocation(directive.Arguments, outputs, this) { AfterCell = afterCell });
+            if (error is not null)
+            {
+                return error;
+            }
+            if (interrupt.IsCancellationRequested)
+            {
+                return ExecutionError.Simple("Interrupted", new CellInterruptedException().Message);
+            }
+        }
+        if (!cell.HasCode)
+        {
+            return null;
+        }
+        switch (language)
+        {
+            case CellLanguage.Markdown:
+                var markdown = cell.Code.Trim('\n', '\r');
+                outputs.PublishDisplay(MimeBundle.PlainText(markdown).With("text/markdown", markdown).With("text/html", Markdig.Markdown.ToHtml(markdown)), null, isUpdate: false);
+                return null;
+            case CellLanguage.Html:
+                var html = cell.Code.Trim('\n', '\r');
+                outputs.PublishDisplay(MimeBundle.PlainText(html).With("text/html", html), null, isUpdate: false);
+                return null;
+            default:
+                return ScriptHost.Execute(cell.Code, outputs, interrupt);
+        }
+    }
+}

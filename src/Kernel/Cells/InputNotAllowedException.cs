@@ -1,0 +1,3 @@
+namespace HeapNotebook.Kernel.Cells;
+
+public sealed class InputNotAllowedException(string message) : InvalidOperationException(message);

@@ -1,0 +1,3 @@
+namespace HeapNotebook.Kernel.Cells;
+
+public sealed record InspectionResult(bool Found, string PlainText);

@@ -1,0 +1,33 @@
+using HeapNotebook.Kernel.Display;
+
+namespace HeapNotebook.Kernel.Cells;
+
+/// <summary>What every C# cell sees as globals: the current heap and display helpers (names follow Jupyter's).</summary>
+#pragma warning disable IDE1006 // display and clear_output are the names notebook users know.
+public sealed class ScriptGlobals
+{
+    private readonly CellOutputContext outputs;
+
+    internal ScriptGlobals(CellOutputContext outputs)
+    {
+        this.outputs = outputs;
+    }
+
+    /// <summary>The current simulated heap (made by #!heap new); null until the simulator is wired in.</summary>
+    public object? Heap { get; set; }
+
+    /// <summary>Shows a value as a display_data output; the handle updates it in place.</summary>
+    public DisplayHandle display(object? value, params string[] mimeTypes)
+    {
+        var handle = new DisplayHandle(outputs, Guid.NewGuid().ToString("N"), mimeTypes);
+        handle.Show(value);
+        return handle;
+    }
+
+    /// <summary>Clears this cell's outputs; with wait, only when the next output arrives.</summary>
+    public void clear_output(bool wait = false) => outputs.ClearOutput(wait);
+
+    /// <summary>Marks a string as HTML so it is displayed rendered rather than as text.</summary>
+    public static Microsoft.AspNetCore.Html.HtmlString HTML(string html) => new(html);
+}
+#pragma warning restore IDE1006

@@ -1,0 +1,9 @@
+namespace HeapNotebook.Kernel.Jupyter;
+
+public enum KernelChannel
+{
+    Shell,
+    Control,
+    Stdin,
+    IoPub,
+}

@@ -1,0 +1,309 @@
+using HeapNotebook.Kernel.Cells;
+
+namespace HeapNotebook.Kernel.Tests.Cells;
+
+public sealed class CellInterpreterTests
+{
+    private readonly CellInterpreter interpreter = new();
+
+    private (ExecutionError? Error, RecordingPublisher Outputs) Run(string code)
+    {
+        var publisher = new RecordingPublisher();
+        return (interpreter.Execute(code, publisher), publisher);
+    }
+
+    [Fact]
+    public void Variables_carry_from_cell_to_cell_and_a_trailing_expression_is_the_result()
+    {
+        Run("var total = 40;");
+
+        var (error, outputs) = Run("total + 2");
+
+        Assert.Null(error);
+        Assert.Equal([("result", "42")], outputs.Outputs);
+    }
+
+    [Fact]
+    public void A_statement_or_void_call_has_no_result()
+    {
+        var (_, outputs) = Run("var unused = 1;");
+        var (_, voidCall) = Run("Console.Write(\"\")");
+
+        Assert.Empty(outputs.Outputs);
+        Assert.Empty(voidCall.Outputs);
+    }
+
+    [Fact]
+    public void Console_output_is_captured_per_cell_as_streams_in_order()
+    {
+        var (error, outputs) = Run("Console.WriteLine(\"one\"); Console.Error.WriteLine(\"two\"); Console.Write(\"three\");");
+
+        Assert.Null(error);
+        Assert.Equal([("stdout", "one\n"), ("stderr", "two\n"), ("stdout", "three")], outputs.Outputs);
+    }
+
+    [Fact]
+    public void A_compile_error_is_one_error_with_cell_line_and_column()
+    {
+        var (error, outputs) = Run("#!time\nvar fine = 1;\n  missing + 1;");
+
+        Assert.NotNull(error);
+        Assert.Equal("CompilationError", error.Name);
+        Assert.StartsWith("(3,3): error CS0103:", error.Value);
+        Assert.Contains("missing", error.Value);
+    }
+
+    [Fact]
+    public void Compile_errors_in_interruptible_code_keep_the_users_positions()
+    {
+        var (error, _) = Run("for (var i = 0; i < 2; i++) { nope(); }");
+
+        Assert.StartsWith("(1,31): error CS0103:", error!.Value);
+    }
+
+    [Fact]
+    public void A_runtime_exception_names_type_message_and_the_users_frames()
+    {
+        var (error, _) = Run("int Divide(int a, int b) { return a / b; }\nDivide(1, 0)");
+
+        Assert.NotNull(error);
+        Assert.Equal("System.DivideByZeroException", error.Name);
+        Assert.Equal("System.DivideByZeroException: Attempted to divide by zero.", error.Traceback[0]);
+        Assert.Contains(error.Traceback, line => line.Contains("Divide() in cell"));
+        Assert.DoesNotContain(error.Traceback, line => line.Contains("Microsoft.CodeAnalysis"));
+    }
+
+    [Fact]
+    public void The_kernel_keeps_state_after_a_runtime_error()
+    {
+        Run("var kept = 5;");
+        Run("throw new Exception(\"boom\");");
+
+        var (error, outputs) = Run("kept");
+
+        Assert.Null(error);
+        Assert.Equal([("result", "5")], outputs.Outputs);
+    }
+
+    [Fact]
+    public void An_infinite_loop_is_interrupted_from_another_thread_and_the_next_cell_runs()
+    {
+        Run("var beforeLoop = 3;");
+        using var started = new ManualResetEventSlim();
+        var publisher = new RecordingPublisher();
+        ExecutionError? loopError = null;
+        var loop = new Thread(() => loopError = interpreter.Execute("Console.WriteLine(\"spinning\");\nwhile (true) { }", new SignallingPublisher(publisher, started)));
+        loop.Start();
+        Assert.True(started.Wait(TimeSpan.FromSeconds(60)));
+
+        interpreter.Interrupt();
+
+        Assert.True(loop.Join(TimeSpan.FromSeconds(30)));
+        Assert.Equal("Interrupted", loopError!.Name);
+        Assert.Contains("interrupted", loopError.Value);
+        Assert.Equal([("result", "3")], Run("beforeLoop").Outputs.Outputs);
+    }
+
+    [Theory]
+    [InlineData("System.Threading.Thread.Sleep(System.Threading.Timeout.Infinite);")]
+    [InlineData("await Task.Delay(System.Threading.Timeout.Infinite);")]
+    [InlineData("new System.Threading.ManualResetEventSlim().Wait();")]
+    public void A_cell_blocked_in_a_wait_is_interrupted_too(string blockingCode)
+    {
+        Run("var beforeWait = 4;");
+        using var started = new ManualResetEventSlim();
+        ExecutionError? waitError = null;
+        var cell = new Thread(() => waitError = interpreter.Execute("Console.WriteLine(\"waiting\");\n" + blockingCode, new SignallingPublisher(new RecordingPublisher(), started)));
+        cell.Start();
+        Assert.True(started.Wait(TimeSpan.FromSeconds(60)));
+
+        interpreter.Interrupt();
+
+        Assert.True(cell.Join(TimeSpan.FromSeconds(30)));
+        Assert.Equal("Interrupted", waitError!.Name);
+        Assert.Equal([("result", "4")], Run("beforeWait").Outputs.Outputs);
+    }
+
+    [Fact]
+    public void An_interrupt_when_no_cell_runs_does_not_stop_the_next_cell()
+    {
+        interpreter.Interrupt();
+
+        var (error, outputs) = Run("for (var i = 0; i < 3; i++) { } 2 + 2");
+
+        Assert.Null(error);
+        Assert.Equal([("result", "4")], outputs.Outputs);
+    }
+
+    [Fact]
+    public void Console_readline_asks_the_publisher_for_input()
+    {
+        var publisher = new RecordingPublisher();
+        publisher.Answers.Enqueue("Ada");
+
+        var error = interpreter.Execute("var name = Console.ReadLine(); Console.WriteLine($\"hello {name}\");", publisher);
+
+        Assert.Null(error);
+        Assert.Equal("hello Ada\n", publisher.Text("stdout"));
+    }
+
+    [Fact]
+    public void Display_and_clear_output_reach_the_publisher()
+    {
+        var (_, outputs) = Run("var shown = display(\"a\"); shown.Update(\"b\"); clear_output(wait: true);");
+
+        Assert.Equal([("display", "a"), ("update", "b"), ("clear", "wait")], outputs.Outputs);
+    }
+
+    [Fact]
+    public void Rich_values_get_html_beside_plain_text_and_scalars_only_plain_text()
+    {
+        var (_, list) = Run("new List<int> { 1, 2 }");
+        var (_, number) = Run("1.5");
+
+        Assert.NotNull(list.Bundles[0].Data["text/html"]);
+        Assert.Equal(["text/plain"], number.Bundles[0].Data.Select(pair => pair.Key));
+        Assert.Equal("1.5", number.Bundles[0].Data["text/plain"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void The_globals_expose_an_empty_heap_for_now()
+    {
+        var (_, outputs) = Run("Heap is null");
+
+        Assert.Equal([("result", "True")], outputs.Outputs);
+    }
+
+    [Fact]
+    public void Markdown_and_html_cells_are_displayed_not_compiled()
+    {
+        var (markdownError, markdown) = Run("#!markdown\n# Title");
+        var (htmlError, html) = Run("#!html\n<b>x</b>");
+
+        Assert.Null(markdownError);
+        Assert.Null(htmlError);
+        Assert.Equal("<h1>Title</h1>\n", markdown.Bundles[0].Data["text/html"]!.GetValue<string>());
+        Assert.Equal("# Title", markdown.Bundles[0].Data["text/markdown"]!.GetValue<string>());
+        Assert.Equal("<b>x</b>", html.Bundles[0].Data["text/html"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Time_prints_the_wall_time_after_the_cell()
+    {
+        var (_, outputs) = Run("#!time\nConsole.WriteLine(\"work\");");
+
+        Assert.Equal("stdout", outputs.Outputs[^1].Kind);
+        Assert.Matches(@"^work\nWall time: [0-9.]+ ms\n$", outputs.Text("stdout"));
+    }
+
+    [Fact]
+    public void Lsmagic_lists_every_magic_with_its_description()
+    {
+        var (_, outputs) = Run("#!lsmagic");
+
+        var listing = outputs.Outputs.Single().Text;
+        foreach (var name in new[] { "#!csharp", "#!markdown", "#!html", "#!time", "#!lsmagic", "#!who", "#!whos", "#!heap" })
+        {
+            Assert.Contains(name, listing);
+        }
+        Assert.Contains("wall-clock", listing);
+    }
+
+    [Fact]
+    public void Who_and_whos_list_the_csharp_variables()
+    {
+        Run("var count = 3; var label = \"heap\";");
+
+        var (_, who) = Run("#!who");
+        var (_, whos) = Run("#!whos");
+
+        Assert.Equal("count  label\n", who.Text("stdout"));
+        var table = whos.Outputs.Single().Text;
+        Assert.Contains("count", table);
+        Assert.Contains("Int32", table);
+        Assert.Contains("String", table);
+        Assert.Contains("heap", table);
+    }
+
+    [Fact]
+    public void An_unknown_magic_is_named_with_the_known_ones_and_the_code_does_not_run()
+    {
+        var (error, outputs) = Run("#!frobnicate\nConsole.WriteLine(\"ran\");");
+
+        Assert.Equal("UnknownMagic", error!.Name);
+        Assert.Contains("'#!frobnicate'", error.Value);
+        Assert.Contains("#!lsmagic", error.Value);
+        Assert.Empty(outputs.Outputs);
+    }
+
+    [Fact]
+    public void Heap_magic_is_an_honest_error_until_the_simulator_is_wired_in()
+    {
+        var (error, _) = Run("#!heap new --collector go");
+
+        Assert.Equal("#!heap is not available yet in this build", error!.Value);
+    }
+
+    [Fact]
+    public void Completion_offers_magic_names_variables_and_members_after_a_dot()
+    {
+        Run("var heapSize = 10; var heapName = \"x\";");
+
+        var magics = interpreter.Complete("#!wh", 4);
+        var variables = interpreter.Complete("heap", 4);
+        var members = interpreter.Complete("heapName.ToUpp", 14);
+        var statics = interpreter.Complete("Math.Ma", 7);
+
+        Assert.Equal(["#!who", "#!whos"], magics.Matches);
+        Assert.Equal(0, magics.CursorStart);
+        Assert.Equal(["heapName", "heapSize"], variables.Matches);
+        Assert.Equal(["ToUpper", "ToUpperInvariant"], members.Matches);
+        Assert.Equal(9, members.CursorStart);
+        Assert.Equal(["Max", "MaxMagnitude"], statics.Matches);
+    }
+
+    [Fact]
+    public void Inspect_gives_the_type_and_signature_under_the_cursor()
+    {
+        Run("var answer = 42;");
+
+        var variable = interpreter.Inspect("answer", 3);
+        var method = interpreter.Inspect("Math.Abs(1)", 6);
+
+        Assert.True(variable.Found);
+        Assert.Equal("variable: int answer\ntype: int", variable.PlainText);
+        Assert.Contains("Math.Abs(int value)", method.PlainText);
+        Assert.False(interpreter.Inspect("   ", 1).Found);
+    }
+
+    [Theory]
+    [InlineData("var x = 1;", "complete")]
+    [InlineData("#!lsmagic", "complete")]
+    [InlineData("1 + 1", "complete")]
+    [InlineData("if (true) {", "incomplete")]
+    [InlineData("Console.WriteLine(", "incomplete")]
+    [InlineData("1 + )", "invalid")]
+    [InlineData("var = ;", "invalid")]
+    public void Is_complete_follows_the_csharp_parser(string code, string status)
+    {
+        Assert.Equal(status, interpreter.IsComplete(code).Status);
+    }
+
+    /// <summary>Signals when the cell first writes, so the test interrupts a loop that is running.</summary>
+    private sealed class SignallingPublisher(RecordingPublisher inner, ManualResetEventSlim started) : ICellPublisher
+    {
+        public void WriteStream(string name, string text)
+        {
+            inner.WriteStream(name, text);
+            started.Set();
+        }
+
+        public void PublishDisplay(HeapNotebook.Kernel.Display.MimeBundle bundle, string? displayId, bool isUpdate) => inner.PublishDisplay(bundle, displayId, isUpdate);
+
+        public void PublishResult(HeapNotebook.Kernel.Display.MimeBundle bundle) => inner.PublishResult(bundle);
+
+        public void ClearOutput(bool wait) => inner.ClearOutput(wait);
+
+        public string ReadInput(string prompt, bool password) => inner.ReadInput(prompt, password);
+    }
+}
