@@ -32,6 +32,7 @@ public sealed class CSharpScriptHost
     [
         "System", "System.Collections.Generic", "System.Linq", "System.Text", "System.Threading.Tasks",
         "Microsoft.DotNet.Interactive.Formatting", "HeapNotebook.Kernel.Display",
+        "HeapNotebook.Heap", "HeapNotebook.Heap.Objects", "HeapNotebook.Heap.Telemetry", "HeapNotebook.Heap.Workloads",
     ];
 
     private readonly ScriptGlobals globals;
@@ -55,7 +56,7 @@ public sealed class CSharpScriptHost
         }
         options = ScriptOptions.Default
             .WithReferences(references)
-            .AddReferences(typeof(object).Assembly, typeof(ScriptGlobals).Assembly, typeof(Microsoft.DotNet.Interactive.Formatting.Formatter).Assembly,
+            .AddReferences(typeof(object).Assembly, typeof(ScriptGlobals).Assembly, typeof(HeapNotebook.Heap.SimulatedHeap).Assembly, typeof(Microsoft.DotNet.Interactive.Formatting.Formatter).Assembly,
                 typeof(Microsoft.AspNetCore.Html.HtmlString).Assembly)
             .WithImports(Imports)
             .WithLanguageVersion(LanguageVersion.Latest)

@@ -13,8 +13,11 @@ public sealed class ScriptGlobals
         this.outputs = outputs;
     }
 
-    /// <summary>The current simulated heap (made by #!heap new); null until the simulator is wired in.</summary>
-    public object? Heap { get; set; }
+    /// <summary>
+    /// The current simulated heap. A session starts with Go's collector at GOGC=100 and seed 1;
+    /// a cell can replace it (<c>Heap = new SimulatedHeap(new HeapOptions { ... })</c>).
+    /// </summary>
+    public HeapNotebook.Heap.SimulatedHeap Heap { get; set; } = new(new HeapNotebook.Heap.HeapOptions { Collector = "go", Name = "default" });
 
     /// <summary>Shows a value as a display_data output; the handle updates it in place.</summary>
     public DisplayHandle display(object? value, params string[] mimeTypes)
