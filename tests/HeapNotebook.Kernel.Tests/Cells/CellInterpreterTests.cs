@@ -167,11 +167,14 @@ public sealed class CellInterpreterTests
     }
 
     [Fact]
-    public void The_globals_expose_an_empty_heap_for_now()
+    public void The_globals_expose_a_go_heap_that_cells_drive_and_keep_between_cells()
     {
-        var (_, outputs) = Run("Heap is null");
+        Run("var first = Heap.Alloc(64, 1); Heap.Roots[\"a\"] = first; Heap.Alloc(64);");
 
-        Assert.Equal([("result", "True")], outputs.Outputs);
+        var (error, outputs) = Run("Heap.Collect(); $\"{Heap.Plan.Name} {Heap.IsLive(first)} {Heap.Stats.NumGC} {Heap.ObjectCount}\"");
+
+        Assert.Null(error);
+        Assert.Equal([("result", "go True 1 1")], outputs.Outputs);
     }
 
     [Fact]
