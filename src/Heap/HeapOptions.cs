@@ -19,6 +19,9 @@ public sealed record HeapOptions
     /// <summary>Grey objects an allocation must scan while the tricolor plan marks (Baker's incremental ratio).</summary>
     public int IncrementalWork { get; init; } = 8;
 
+    /// <summary>The refcount plan's cycle collector: none (cycles leak) or trial-deletion (Bacon and Rajan); null for none.</summary>
+    public string? CycleCollector { get; init; }
+
     /// <summary>GOMEMLIMIT: a soft limit on the heap in bytes, or null for none.</summary>
     public long? MemoryLimitBytes { get; init; }
 

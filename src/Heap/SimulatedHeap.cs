@@ -185,7 +185,7 @@ public sealed class SimulatedHeap
                 Plan.AfterAllocationDuringMark(rounded);
             }
 
-            Plan.AfterAllocation(rounded);
+            Plan.AfterAllocation(index, rounded);
         }
 
         AfterMutation();
@@ -317,6 +317,15 @@ public sealed class SimulatedHeap
             throw new InvalidRootOperationException("There is no stack frame to pop. Push one with PushFrame first.");
         }
 
+        if (Plan.CountsRoots)
+        {
+            var frame = Stack.Current;
+            for (var i = frame.Base; i < frame.Base + frame.Count; i++)
+            {
+                Plan.OnRootChange(Stack.Locals[i], 0);
+            }
+        }
+
         Stack.Pop();
         Model?.OnPopFrame();
         AfterMutation();
@@ -328,6 +337,11 @@ public sealed class SimulatedHeap
         if (!value.IsNull)
         {
             CheckLive(value, "keep in a local");
+        }
+
+        if (Plan.CountsRoots)
+        {
+            Plan.OnRootChange(Stack.Locals[position], value.Index);
         }
 
         Stack.Locals[position] = value.Index;
@@ -525,6 +539,30 @@ public sealed class SimulatedHeap
             }
 
             Model.Prune(this);
+        }
+    }
+
+    /// <summary>
+    /// Frees one object outside a sweep (reference counting frees as it goes): its span slot, its
+    /// table entry, and its bytes. Its slots are left as they were; the caller reads them first.
+    /// </summary>
+    internal void FreeNow(int index)
+    {
+        var offset = Objects.AddressOffset(index);
+        var span = Spans.SpanOfOffset(offset)!;
+        span.FreeSlot(span.SlotOf(offset));
+        Objects.Free(index);
+        Counters.HeapAlloc -= span.ElementSize;
+        Counters.HeapLive -= span.ElementSize;
+        Counters.HeapScan -= Objects.SlotCount[index] * 8L;
+        Counters.Frees++;
+        if (span.SizeClass == 0)
+        {
+            Spans.Release(span);
+        }
+        else
+        {
+            SmallObjects.AfterSweep(span);
         }
     }
 
@@ -779,7 +817,7 @@ public sealed class SimulatedHeap
         (nameof(costs.RootScanNs), costs.RootScanNs), (nameof(costs.MarkObjectNs), costs.MarkObjectNs),
         (nameof(costs.ScanPointerNs), costs.ScanPointerNs), (nameof(costs.SweepSpanNs), costs.SweepSpanNs),
         (nameof(costs.SweepObjectNs), costs.SweepObjectNs), (nameof(costs.BarrierNs), costs.BarrierNs),
-        (nameof(costs.CopyNsPerByte), costs.CopyNsPerByte), (nameof(costs.SweepTerminationNs), costs.SweepTerminationNs),
+        (nameof(costs.CopyNsPerByte), costs.CopyNsPerByte), (nameof(costs.RefCountNs), costs.RefCountNs), (nameof(costs.FreeObjectNs), costs.FreeObjectNs), (nameof(costs.SweepTerminationNs), costs.SweepTerminationNs),
         (nameof(costs.MarkTerminationNs), costs.MarkTerminationNs),
     ];
 
@@ -804,6 +842,12 @@ public sealed class SimulatedHeap
         {
             throw new InvalidHeapOptionException(
                 $"A memory limit of {FormatExact(limit)} is below the minimum heap of {FormatExact(options.MinimumHeapBytes)}: the heap could not even start. Use a limit of at least {FormatExact(options.MinimumHeapBytes)}, or none.");
+        }
+
+        if (options.CycleCollector is { } cycleCollector && options.Collector != "refcount")
+        {
+            throw new InvalidHeapOptionException(
+                $"A cycle collector ('{cycleCollector}') belongs to the refcount collector; the {options.Collector} collector traces from the roots and finds cycles anyway. Leave it unset, or use --collector refcount.");
         }
 
         if (options.IncrementalWork < 0)

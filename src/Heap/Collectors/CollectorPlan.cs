@@ -52,8 +52,16 @@ public abstract class CollectorPlan
     /// <summary>Set by plans that want <see cref="AfterAllocation"/> called on every allocation.</summary>
     internal bool WantsAllocationHook { get; private protected set; }
 
-    /// <summary>Called after every allocation while <see cref="WantsAllocationHook"/> is set, with the bytes allocated.</summary>
-    internal virtual void AfterAllocation(long bytes)
+    /// <summary>Set by plans that count references from stack locals (reference counting).</summary>
+    internal bool CountsRoots { get; private protected set; }
+
+    /// <summary>A stack local changed from <paramref name="oldTarget"/> to <paramref name="newTarget"/> (indices, 0 = null); called while <see cref="CountsRoots"/> is set.</summary>
+    internal virtual void OnRootChange(int oldTarget, int newTarget)
+    {
+    }
+
+    /// <summary>Called after every allocation while <see cref="WantsAllocationHook"/> is set, with the new object's index and its bytes.</summary>
+    internal virtual void AfterAllocation(int index, long bytes)
     {
     }
 

@@ -11,6 +11,7 @@ public static class CollectorRegistry
         ("marksweep", MarkSweepPlan.Description, heap => new MarkSweepPlan(heap)),
         ("tricolor", Tricolor.TricolorPlan.Description, heap => new Tricolor.TricolorPlan(heap)),
         ("go", Go.GoPlan.Description, heap => new Go.GoPlan(heap)),
+        ("refcount", RefCount.RefCountPlan.Description, heap => new RefCount.RefCountPlan(heap)),
     ];
 
     public static IReadOnlyList<string> Names { get; } = Plans.Select(p => p.Name).ToArray();

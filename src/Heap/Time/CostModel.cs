@@ -38,6 +38,12 @@ public sealed record CostModel
     /// <summary>One write barrier that shaded an object or dirtied a card.</summary>
     public double BarrierNs { get; init; } = 3;
 
+    /// <summary>One reference-count increment or decrement.</summary>
+    public double RefCountNs { get; init; } = 2;
+
+    /// <summary>Freeing one object outside a sweep (reference counting frees as it goes).</summary>
+    public double FreeObjectNs { get; init; } = 5;
+
     /// <summary>Copying an object during evacuation or compaction, per byte.</summary>
     public double CopyNsPerByte { get; init; } = 0.1;
 

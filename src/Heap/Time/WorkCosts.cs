@@ -14,6 +14,8 @@ internal sealed class WorkCosts(CostModel model)
     public readonly long SweepSpan = CostModel.ToPicoseconds(model.SweepSpanNs);
     public readonly long SweepObject = CostModel.ToPicoseconds(model.SweepObjectNs);
     public readonly long Barrier = CostModel.ToPicoseconds(model.BarrierNs);
+    public readonly long RefCount = CostModel.ToPicoseconds(model.RefCountNs);
+    public readonly long FreeObject = CostModel.ToPicoseconds(model.FreeObjectNs);
     public readonly long CopyPerByte = CostModel.ToPicoseconds(model.CopyNsPerByte);
     public readonly long SweepTermination = CostModel.ToPicoseconds(model.SweepTerminationNs);
     public readonly long MarkTermination = CostModel.ToPicoseconds(model.MarkTerminationNs);

@@ -95,7 +95,7 @@ internal sealed class GoPlan : IncrementalMarkingPlan
     /// </summary>
     public const long AssistQuantumBytes = 16 << 10;
 
-    internal override void AfterAllocation(long bytes)
+    internal override void AfterAllocation(int index, long bytes)
     {
         if (base.Phase == GcPhase.Mark)
         {

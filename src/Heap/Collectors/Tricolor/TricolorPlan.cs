@@ -39,7 +39,7 @@ internal sealed class TricolorPlan : IncrementalMarkingPlan
 
     public override PlanConstraints Constraints => Description;
 
-    internal override void AfterAllocation(long bytes)
+    internal override void AfterAllocation(int index, long bytes)
     {
         if (Phase == Telemetry.GcPhase.Mark && _workPerAllocation > 0)
         {

@@ -1,0 +1,48 @@
+using CsCheck;
+using HeapNotebook.Heap.Tests.Support;
+
+namespace HeapNotebook.Heap.Tests.Collectors;
+
+/// <summary>
+/// The shared behaviour every plan must have, as one theory over the plan list: random mutator
+/// programs on tiny heaps under the lockstep verifier, with forced collections (and, for the
+/// incremental plans, mark steps) in the middle, and a final forced collection that must leave
+/// exactly the reachable objects (for plans whose collection is complete).
+/// </summary>
+public class AllPlansPropertyTests
+{
+    public static TheoryData<string, string?> Plans => new()
+    {
+        { "marksweep", null },
+        { "tricolor", null },
+        { "go", null },
+        { "refcount", null },
+        { "refcount", "trial-deletion" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void Random_programs_keep_every_reachable_object_under_every_plan(string collector, string? cycleCollector)
+    {
+        long operations = 0;
+        Gen.Int[0, 1 << 20].Array[1200].Select(Gen.ULong)
+            .Sample((program, seed) =>
+            {
+                var heap = new SimulatedHeap(new HeapOptions
+                {
+                    Collector = collector,
+                    CycleCollector = cycleCollector,
+                    Verify = true,
+                    MinimumHeapBytes = 2048,
+                    Seed = seed,
+                });
+                var mutator = new RandomMutator(heap, stepsMarking: heap.Plan.Constraints.Incremental);
+                mutator.Run(program);
+                heap.Collect();
+                Assert.True(heap.Verify().Passed);
+                Interlocked.Add(ref operations, mutator.Operations);
+            }, iter: 120, threads: 1);
+
+        Assert.True(operations >= 30_000, $"only {operations} operations ran");
+    }
+}
