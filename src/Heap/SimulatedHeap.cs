@@ -24,6 +24,7 @@ public sealed class SimulatedHeap
     public const int MaxObjectBytes = 1 << 30;
 
     private readonly List<GcCycle> _cycles = [];
+    private readonly List<SimulatedPool> _pools = [];
     private long _triggerBytes;
     private readonly int _maxObjects;
 
@@ -477,8 +478,66 @@ public sealed class SimulatedHeap
 
     // ---- plan support ---------------------------------------------------------------------
 
-    internal CycleInProgress BeginCycle(GcTrigger trigger, GcKind kind = GcKind.Full) =>
-        new(this, Counters.NumGC + 1, trigger, kind);
+    internal CycleInProgress BeginCycle(GcTrigger trigger, GcKind kind = GcKind.Full)
+    {
+        CleanUpPools();
+        return new(this, Counters.NumGC + 1, trigger, kind);
+    }
+
+    /// <summary>Go's poolCleanup, at the start of each cycle: victims are dropped, pooled objects become victims.</summary>
+    private void CleanUpPools()
+    {
+        foreach (var pool in _pools)
+        {
+            foreach (var dropped in pool.Cleanup())
+            {
+                if (Plan.BarrierActive && IsLive(dropped))
+                {
+                    Plan.WriteBarrier(0, 0, dropped.Index, 0);
+                }
+            }
+        }
+
+        Model?.OnPoolCleanup();
+    }
+
+    /// <summary>A pool of reusable objects of one size and shape (Go's sync.Pool); what it holds stays alive.</summary>
+    public SimulatedPool NewPool(string name, int objectSize, int slots = 0)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ValidateAllocation(objectSize, slots);
+        if (_pools.Any(p => p.Name == name))
+        {
+            throw new InvalidRootOperationException($"There is already a pool named '{name}'. Give the new one another name.");
+        }
+
+        var pool = new SimulatedPool(this, name, objectSize, slots);
+        _pools.Add(pool);
+        Model?.OnNewPool(name);
+        return pool;
+    }
+
+    public IReadOnlyList<SimulatedPool> Pools => _pools;
+
+    internal void OnPoolPut(SimulatedPool pool, ObjectHandle handle)
+    {
+        if (Plan.BarrierActive)
+        {
+            Plan.WriteBarrier(0, 0, 0, handle.Index);
+        }
+
+        Clock.Advance(Costs.PointerWrite);
+        Model?.OnPoolPut(pool.Name, handle);
+        AfterMutation();
+    }
+
+    internal void OnPoolTake(SimulatedPool pool, ObjectHandle handle)
+    {
+        Plan.OnPoolTake(handle.Index);
+        Clock.Advance(Costs.PointerRead);
+        Model?.OnPoolTake(pool.Name, handle);
+        AfterMutation();
+    }
 
     internal void EndCycle(CycleInProgress cycle, CycleOutcome outcome)
     {

@@ -52,6 +52,15 @@ public abstract class CollectorPlan
     /// <summary>Set by plans that want <see cref="AfterAllocation"/> called on every allocation.</summary>
     internal bool WantsAllocationHook { get; private protected set; }
 
+    /// <summary>A pool handed out an object it held: a deletion from a root, through the barrier.</summary>
+    internal virtual void OnPoolTake(int index)
+    {
+        if (BarrierActive)
+        {
+            WriteBarrier(0, 0, index, 0);
+        }
+    }
+
     /// <summary>Set by plans that count references from stack locals (reference counting).</summary>
     internal bool CountsRoots { get; private protected set; }
 

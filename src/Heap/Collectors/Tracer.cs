@@ -61,9 +61,19 @@ internal sealed class Tracer(SimulatedHeap heap)
             Shade(locals[i]);
         }
 
-        GlobalsScanBytes = heap.Roots.Count * 8L;
+        var pooled = 0;
+        foreach (var pool in heap.Pools)
+        {
+            foreach (var handle in pool.Contents)
+            {
+                Shade(handle.Index);
+                pooled++;
+            }
+        }
+
+        GlobalsScanBytes = (heap.Roots.Count + pooled) * 8L;
         StackScanBytes = stack.Top * 8L;
-        RootsScanned += heap.Roots.Count + stack.Top;
+        RootsScanned += heap.Roots.Count + stack.Top + pooled;
     }
 
     /// <summary>Shades every stack slot again (the rescan an insertion barrier needs at mark termination).</summary>

@@ -12,6 +12,30 @@ internal sealed class ReferenceModel
     private readonly Dictionary<ObjectHandle, ModelObject> _objects = [];
     private readonly SortedDictionary<string, ObjectHandle> _globals = new(StringComparer.Ordinal);
     private readonly List<ObjectHandle[]> _frames = [];
+    private readonly SortedDictionary<string, (List<ObjectHandle> Primary, List<ObjectHandle> Victim)> _pools = new(StringComparer.Ordinal);
+
+    public void OnNewPool(string name) => _pools[name] = ([], []);
+
+    public void OnPoolPut(string name, ObjectHandle handle) => _pools[name].Primary.Add(handle);
+
+    public void OnPoolTake(string name, ObjectHandle handle)
+    {
+        var (primary, victim) = _pools[name];
+        if (!primary.Remove(handle))
+        {
+            victim.Remove(handle);
+        }
+    }
+
+    public void OnPoolCleanup()
+    {
+        foreach (var (_, (primary, victim)) in _pools)
+        {
+            victim.Clear();
+            victim.AddRange(primary);
+            primary.Clear();
+        }
+    }
 
     public IReadOnlyDictionary<ObjectHandle, ModelObject> Objects => _objects;
 
@@ -54,6 +78,14 @@ internal sealed class ReferenceModel
         foreach (var (name, handle) in _globals)
         {
             Visit(handle, $"root '{name}'");
+        }
+
+        foreach (var (name, (primary, victim)) in _pools)
+        {
+            foreach (var handle in primary.Concat(victim))
+            {
+                Visit(handle, $"pool '{name}'");
+            }
         }
 
         for (var f = 0; f < _frames.Count; f++)

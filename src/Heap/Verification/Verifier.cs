@@ -170,6 +170,17 @@ internal static class Verifier
             }
         }
 
+        foreach (var pool in heap.Pools)
+        {
+            foreach (var handle in pool.Contents)
+            {
+                if (!heap.IsLive(handle))
+                {
+                    problems.Add($"Pool '{pool.Name}' dangles: it holds {handle}, which was freed.");
+                }
+            }
+        }
+
         for (var i = 0; i < heap.Stack.Top; i++)
         {
             var target = heap.Stack.Locals[i];

@@ -7,8 +7,10 @@ namespace HeapNotebook.Heap.Workloads;
 /// objects (16 to 512 bytes) hanging from it, all garbage when the request ends; one request in
 /// ten also stores a session object in a long-lived cache table, replacing a random older
 /// session. Per-request garbage with a slowly changing long-lived set is the classic server shape.
+/// With <c>pooled</c>, request objects come from a pool (Go's sync.Pool) and go back to it when
+/// the request ends, so the effect of pooling on allocation and collections can be measured.
 /// </summary>
-public sealed class Server(int requests, int garbagePerRequest, int cacheSize, int sessionSize) : Workload
+public sealed class Server(int requests, int garbagePerRequest, int cacheSize, int sessionSize, bool pooled = false) : Workload
 {
     public override string Name => "server";
 
@@ -16,6 +18,7 @@ public sealed class Server(int requests, int garbagePerRequest, int cacheSize, i
     {
         var random = heap.Random;
         heap.PushFrame("server", "cache", "request", "temp");
+        var pool = pooled ? heap.Pools.FirstOrDefault(p => p.Name == "requests") ?? heap.NewPool("requests", 64, 2) : null;
         var cache = heap.Alloc(cacheSize * 8, cacheSize);
         heap.SetLocal(0, cache);
         long checksum = 0;
@@ -27,7 +30,7 @@ public sealed class Server(int requests, int garbagePerRequest, int cacheSize, i
                 Checkpoint((double)r / requests);
             }
 
-            var request = heap.Alloc(64, 2);
+            var request = pool?.Get() ?? heap.Alloc(64, 2);
             heap.SetLocal(1, request);
             var previous = request;
             for (var g = 0; g < garbagePerRequest; g++)
@@ -45,6 +48,12 @@ public sealed class Server(int requests, int garbagePerRequest, int cacheSize, i
                 heap.SetLocal(2, session);
                 heap.Write(session, 0, ObjectHandle.Null);
                 heap.Write(cache, random.NextInt(cacheSize), session);
+            }
+
+            if (pool is not null)
+            {
+                heap.Write(request, 0, ObjectHandle.Null);
+                pool.Put(request);
             }
 
             heap.SetLocal(1, ObjectHandle.Null);

@@ -92,6 +92,17 @@ internal sealed class RefCountPlan : CollectorPlan
         FreePending();
     }
 
+    /// <summary>A pool handed an object out: its count drops, but like a new object it waits in the zero-count table rather than dying in the caller's hands.</summary>
+    internal override void OnPoolTake(int index)
+    {
+        _refCountOps++;
+        Heap.Clock.Advance(Heap.Costs.RefCount);
+        if (--_counts[index] == 0)
+        {
+            _zeroCount.Add(Heap.Objects.HandleOf(index));
+        }
+    }
+
     internal override void OnRootChange(int oldTarget, int newTarget)
     {
         Increment(newTarget);
