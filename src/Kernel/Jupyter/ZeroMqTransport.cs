@@ -82,8 +82,21 @@ public sealed class ZeroMqTransport : IMessageSender, IDisposable
         // Roslyn and deep user recursion both want more than the default stack.
         var thread = new Thread(() =>
         {
-            foreach (var request in requests.GetConsumingEnumerable())
+            while (true)
             {
+                JupyterMessage request;
+                try
+                {
+                    request = requests.Take();
+                }
+                catch (InvalidOperationException)
+                {
+                    return; // CompleteAdding: the kernel is shutting down.
+                }
+                catch (ThreadInterruptedException)
+                {
+                    continue; // An interrupt meant for a cell that had just ended.
+                }
                 try
                 {
                     handle?.Invoke(channel, request);
