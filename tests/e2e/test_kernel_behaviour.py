@@ -61,6 +61,13 @@ class KernelBehaviourTests(unittest.TestCase):
         reply, _ = run_cell(self.kc, "1 + 1")
         self.assertEqual(reply["content"]["status"], "ok")
 
+    def test_runaway_recursion_is_an_error_and_the_kernel_lives_on(self):
+        reply, _ = run_cell(self.kc, "int Down(int n) => Down(n + 1);\nDown(0)")
+        self.assertEqual(reply["content"]["ename"], "System.InsufficientExecutionStackException")
+        self.assertTrue(self.km.is_alive())
+        reply, _ = run_cell(self.kc, "1 + 1")
+        self.assertEqual(reply["content"]["status"], "ok")
+
     def test_compile_error_is_one_error_message_with_line_and_column(self):
         reply, outputs = run_cell(self.kc, "var ok = 1;\nundefinedName + 1")
         self.assertEqual(reply["content"]["status"], "error")

@@ -77,11 +77,7 @@ public sealed class CellInterpreter : IKernelInterpreter, ICellSession
             }
             finally
             {
-                lock (runningGate)
-                {
-                    runningThread = null;
-                }
-                ConsumePendingThreadInterrupt();
+                StopBeingInterruptible();
                 for (var index = afterCell.Count - 1; index >= 0; index--)
                 {
                     afterCell[index]();
@@ -125,9 +121,24 @@ public sealed class CellInterpreter : IKernelInterpreter, ICellSession
         }, TaskScheduler.Default);
     }
 
-    /// <summary>A thread interrupt that came as the cell ended must not hit the kernel's own next wait.</summary>
-    private static void ConsumePendingThreadInterrupt()
+    /// <summary>After this no thread interrupt is sent, and one that came as the cell ended is consumed, not left for the kernel's next wait.</summary>
+    private void StopBeingInterruptible()
     {
+        while (true)
+        {
+            try
+            {
+                lock (runningGate)
+                {
+                    runningThread = null;
+                }
+                break;
+            }
+            catch (ThreadInterruptedException)
+            {
+                // Thrown while waiting for the gate: the interrupt meant for the cell arrived as it ended.
+            }
+        }
         try
         {
             Thread.Sleep(0);

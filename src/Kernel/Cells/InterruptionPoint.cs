@@ -15,6 +15,13 @@ public static class InterruptionPoint
         internal set => CurrentToken.Value = value;
     }
 
+    /// <summary>At a method's entry: also turns runaway recursion into an exception instead of a stack overflow that would end the kernel.</summary>
+    public static void CheckMethodEntry()
+    {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
+        Check();
+    }
+
     public static void Check()
     {
         if (CurrentToken.Value.IsCancellationRequested)

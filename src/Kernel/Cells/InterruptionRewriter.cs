@@ -14,6 +14,9 @@ public sealed class InterruptionRewriter : CSharpSyntaxRewriter
     private static readonly StatementSyntax CheckStatement = SyntaxFactory.ParseStatement(
         "global::HeapNotebook.Kernel.Cells.InterruptionPoint.Check(); ");
 
+    private static readonly StatementSyntax MethodEntryStatement = SyntaxFactory.ParseStatement(
+        "global::HeapNotebook.Kernel.Cells.InterruptionPoint.CheckMethodEntry(); ");
+
     public static bool NeedsRewrite(SyntaxNode root) => root.DescendantNodes().Any(node =>
         node is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or ForEachStatementSyntax
             or BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AccessorDeclarationSyntax
@@ -61,12 +64,63 @@ public sealed class InterruptionRewriter : CSharpSyntaxRewriter
         var visited = (BlockSyntax)base.VisitBlock(node)!;
         return node.Parent is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AccessorDeclarationSyntax
             or AnonymousFunctionExpressionSyntax
-            ? PrependCheck(visited)
+            ? PrependCheck(visited, MethodEntryStatement)
             : visited;
     }
 
-    private static BlockSyntax PrependCheck(BlockSyntax block) =>
-        block.WithStatements(block.Statements.Insert(0, CheckStatement));
+    public override SyntaxNode? VisitMethodDeclaration(MethodDeclarationSyntax node)
+    {
+        var visited = (MethodDeclarationSyntax)base.VisitMethodDeclaration(node)!;
+        return visited.ExpressionBody is { } arrow
+            ? visited.WithExpressionBody(null).WithSemicolonToken(default)
+                .WithBody(BlockFor(arrow, visited.SemicolonToken, ReturnsNothing(visited.ReturnType, visited.Modifiers)))
+            : visited;
+    }
+
+    public override SyntaxNode? VisitLocalFunctionStatement(LocalFunctionStatementSyntax node)
+    {
+        var visited = (LocalFunctionStatementSyntax)base.VisitLocalFunctionStatement(node)!;
+        return visited.ExpressionBody is { } arrow
+            ? visited.WithExpressionBody(null).WithSemicolonToken(default)
+                .WithBody(BlockFor(arrow, visited.SemicolonToken, ReturnsNothing(visited.ReturnType, visited.Modifiers)))
+            : visited;
+    }
+
+    /// <summary>"=> expression;" becomes "{ check; return expression; }" on the same lines.</summary>
+    private static BlockSyntax BlockFor(ArrowExpressionClauseSyntax arrow, SyntaxToken semicolon, bool returnsNothing)
+    {
+        var expression = arrow.Expression.WithoutTrivia();
+        StatementSyntax body = expression switch
+        {
+            ThrowExpressionSyntax thrown => SyntaxFactory.ThrowStatement(thrown.Expression.WithLeadingTrivia(SyntaxFactory.Space)),
+            _ when returnsNothing => SyntaxFactory.ExpressionStatement(expression),
+            _ => SyntaxFactory.ReturnStatement(expression.WithLeadingTrivia(SyntaxFactory.Space)),
+        };
+        return SyntaxFactory.Block(MethodEntryStatement, body.WithTrailingTrivia(SyntaxFactory.Space))
+            .WithOpenBraceToken(SyntaxFactory.Token(SyntaxKind.OpenBraceToken).WithLeadingTrivia(arrow.ArrowToken.LeadingTrivia).WithTrailingTrivia(SyntaxFactory.Space))
+            .WithCloseBraceToken(SyntaxFactory.Token(SyntaxKind.CloseBraceToken).WithTrailingTrivia(semicolon.TrailingTrivia));
+    }
+
+    private static bool ReturnsNothing(TypeSyntax returnType, SyntaxTokenList modifiers)
+    {
+        if (returnType is PredefinedTypeSyntax { Keyword.RawKind: (int)SyntaxKind.VoidKeyword })
+        {
+            return true;
+        }
+        var isAsync = modifiers.Any(modifier => modifier.IsKind(SyntaxKind.AsyncKeyword));
+        var typeName = returnType switch
+        {
+            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            _ => "",
+        };
+        return isAsync && (typeName is "Task" or "ValueTask");
+    }
+
+    private static BlockSyntax PrependCheck(BlockSyntax block, StatementSyntax check) =>
+        block.WithStatements(block.Statements.Insert(0, check));
+
+    private static BlockSyntax PrependCheck(BlockSyntax block) => PrependCheck(block, CheckStatement);
 
     private static StatementSyntax Guard(StatementSyntax body) => body is BlockSyntax block
         ? PrependCheck(block)

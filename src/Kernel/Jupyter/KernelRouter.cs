@@ -19,6 +19,7 @@ public sealed class KernelRouter
     private readonly StdinExchange stdin;
     private int executionCount;
     private long abortRequestsReceivedBefore = long.MinValue;
+    private int kernelInfoAnswered;
 
     public KernelRouter(IMessageSender sender, IKernelInterpreter interpreter, TextWriter log)
     {
@@ -48,8 +49,6 @@ public sealed class KernelRouter
 
     /// <summary>Raised after the first kernel_info_reply, the moment a front end considers the kernel ready.</summary>
     public event Action? FirstKernelInfoAnswered;
-
-    private int kernelInfoAnswered;
 
     public void PublishStarting() => PublishStatus("starting", null);
 

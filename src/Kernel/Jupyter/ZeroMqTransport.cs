@@ -5,8 +5,9 @@ using NetMQ.Sockets;
 namespace HeapNotebook.Kernel.Jupyter;
 
 /// <summary>
-/// The transport layer over NetMQ. One poller thread owns the shell, control, stdin and iopub
-/// sockets (NetMQ sockets are not thread safe; outgoing messages reach it through a queue).
+/// The transport layer over NetMQ. One poller thread owns the shell, control and stdin
+/// sockets (NetMQ sockets are not thread safe; their outgoing messages reach it through a
+/// queue); iopub is sent on directly under a lock.
 /// Shell and control requests are handed to one worker thread each, so a long cell never
 /// blocks an interrupt. The heartbeat echoes on its own socket and thread.
 /// </summary>
@@ -18,6 +19,8 @@ public sealed class ZeroMqTransport : IMessageSender, IDisposable
     private readonly RouterSocket control = new();
     private readonly RouterSocket stdin = new();
     private readonly PublisherSocket iopub = new();
+    private readonly Lock iopubGate = new();
+    private bool iopubClosed;
     private readonly ResponseSocket heartbeat = new();
     private readonly NetMQQueue<OutgoingMessage> outgoing = new();
     private readonly NetMQPoller poller;
@@ -51,7 +54,7 @@ public sealed class ZeroMqTransport : IMessageSender, IDisposable
             var frames = args.Socket.ReceiveMultipartBytes();
             args.Socket.SendMultipartBytes(frames);
         };
-        poller = new NetMQPoller { shell, control, stdin, iopub, outgoing };
+        poller = new NetMQPoller { shell, control, stdin, outgoing };
         heartbeatPoller = new NetMQPoller { heartbeat };
     }
 
@@ -65,8 +68,24 @@ public sealed class ZeroMqTransport : IMessageSender, IDisposable
         StartWorker("heapnb control", controlRequests, KernelChannel.Control);
     }
 
-    public void Send(KernelChannel channel, JupyterMessage message) =>
-        outgoing.Enqueue(new OutgoingMessage(channel, wire.Encode(message), StopAfterSending: false));
+    public void Send(KernelChannel channel, JupyterMessage message)
+    {
+        var frames = wire.Encode(message);
+        if (channel == KernelChannel.IoPub)
+        {
+            // The PUB socket is never polled, so a lock is enough to share it, and iopub traffic
+            // (most of a cell's messages) skips the hop through the poller thread.
+            lock (iopubGate)
+            {
+                if (!iopubClosed)
+                {
+                    iopub.SendMultipartBytes(frames);
+                }
+            }
+            return;
+        }
+        outgoing.Enqueue(new OutgoingMessage(channel, frames, StopAfterSending: false));
+    }
 
     /// <summary>Sends everything queued so far, then stops the sockets.</summary>
     public void StopAfterPendingSends()
@@ -82,8 +101,21 @@ public sealed class ZeroMqTransport : IMessageSender, IDisposable
         // Roslyn and deep user recursion both want more than the default stack.
         var thread = new Thread(() =>
         {
-            foreach (var request in requests.GetConsumingEnumerable())
+            while (true)
             {
+                JupyterMessage request;
+                try
+                {
+                    request = requests.Take();
+                }
+                catch (InvalidOperationException)
+                {
+                    return; // CompleteAdding: the kernel is shutting down.
+                }
+                catch (ThreadInterruptedException)
+                {
+                    continue; // An interrupt meant for a cell that had just ended.
+                }
                 try
                 {
                     handle?.Invoke(channel, request);
@@ -173,7 +205,12 @@ public sealed class ZeroMqTransport : IMessageSender, IDisposable
         }
         poller.Dispose();
         heartbeatPoller.Dispose();
-        foreach (var socket in new NetMQSocket[] { shell, control, stdin, iopub, heartbeat })
+        lock (iopubGate)
+        {
+            iopubClosed = true;
+            iopub.Dispose();
+        }
+        foreach (var socket in new NetMQSocket[] { shell, control, stdin, heartbeat })
         {
             socket.Dispose();
         }

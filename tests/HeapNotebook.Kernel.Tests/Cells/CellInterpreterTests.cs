@@ -124,6 +124,36 @@ public sealed class CellInterpreterTests
         Assert.Equal([("result", "4")], Run("beforeWait").Outputs.Outputs);
     }
 
+    [Theory]
+    [InlineData("void Forever() { Forever(); }\nForever();")]
+    [InlineData("int Down(int n) => Down(n + 1);\nDown(0)")]
+    public void Runaway_recursion_is_an_error_not_a_crash(string code)
+    {
+        var error = RunOnLargeStack(code);
+
+        Assert.Equal("System.InsufficientExecutionStackException", error!.Name);
+        Assert.Equal([("result", "2")], Run("1 + 1").Outputs.Outputs);
+    }
+
+    [Fact]
+    public void Expression_bodied_methods_still_work_after_the_rewrite()
+    {
+        var (error, outputs) = Run("int Twice(int n) => n * 2;\nvoid Say(string s) => Console.WriteLine(s);\nSay(\"hi\");\nTwice(21)");
+
+        Assert.Null(error);
+        Assert.Equal([("stdout", "hi\n"), ("result", "42")], outputs.Outputs);
+    }
+
+    /// <summary>The kernel runs cells on a 16 MB stack; so does this, so the test shows the same behaviour.</summary>
+    private ExecutionError? RunOnLargeStack(string code)
+    {
+        ExecutionError? error = null;
+        var thread = new Thread(() => error = interpreter.Execute(code, new RecordingPublisher()), 16 * 1024 * 1024);
+        thread.Start();
+        thread.Join();
+        return error;
+    }
+
     [Fact]
     public void An_interrupt_when_no_cell_runs_does_not_stop_the_next_cell()
     {

@@ -19,7 +19,18 @@ public sealed class InterruptionRewriterTests
     [InlineData("again: goto again;")]
     public void Loops_and_method_bodies_get_a_check(string code)
     {
-        Assert.Contains("InterruptionPoint.Check();", Rewrite(code));
+        Assert.Contains("InterruptionPoint.Check", Rewrite(code));
+    }
+
+    [Theory]
+    [InlineData("int Twice(int n) => n * 2;", "{ global::HeapNotebook.Kernel.Cells.InterruptionPoint.CheckMethodEntry(); return n * 2; }")]
+    [InlineData("void Say() => Console.WriteLine(1);", "{ global::HeapNotebook.Kernel.Cells.InterruptionPoint.CheckMethodEntry(); Console.WriteLine(1); }")]
+    [InlineData("void Fail() => throw new Exception();", "{ global::HeapNotebook.Kernel.Cells.InterruptionPoint.CheckMethodEntry(); throw new Exception(); }")]
+    [InlineData("async Task Wait() => await Task.Yield();", "{ global::HeapNotebook.Kernel.Cells.InterruptionPoint.CheckMethodEntry(); await Task.Yield(); }")]
+    [InlineData("async Task<int> Get() => await Task.FromResult(1);", "{ global::HeapNotebook.Kernel.Cells.InterruptionPoint.CheckMethodEntry(); return await Task.FromResult(1); }")]
+    public void Expression_bodied_methods_become_blocks_that_check_first(string code, string expectedBody)
+    {
+        Assert.EndsWith(expectedBody, Rewrite(code).TrimEnd());
     }
 
     [Fact]
