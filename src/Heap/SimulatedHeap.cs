@@ -157,7 +157,8 @@ public sealed class SimulatedHeap
         var objects = Objects;
         var slotStart = SlotRunFor(index, slots);
         objects.Commit(index, size, offset, slotStart, slots, Plan.AllocationColor);
-        var rounded = sizeClass == 0 ? (long)SizeClasses.PagesFor(size) * SizeClasses.PageSize : SizeClasses.ObjectSize(sizeClass);
+        var rounded = Plan.PlacesInBumpSpaces ? BumpSpace.Align(size)
+            : sizeClass == 0 ? (long)SizeClasses.PagesFor(size) * SizeClasses.PageSize : SizeClasses.ObjectSize(sizeClass);
         counters.HeapAlloc += rounded;
         counters.HeapLive += rounded;
         counters.HeapScan += slots * 8L;
@@ -585,6 +586,7 @@ public sealed class SimulatedHeap
             BackgroundCpuNs = outcome.BackgroundCpuPs / 1000,
             IdleCpuNs = outcome.IdleCpuPs / 1000,
             BarrierHits = outcome.BarrierHits,
+            CopiedBytes = outcome.CopiedBytes,
             BarrierShades = outcome.BarrierShades,
             CpuFractionSinceStart = counters.GcCpuPicoseconds / ((double)Math.Max(1, Clock.Picoseconds) * Options.Procs),
         });
@@ -688,7 +690,11 @@ public sealed class SimulatedHeap
         }
 
         var index = Objects.Reserve();
-        if (sizeClass != 0)
+        if (Plan.PlacesInBumpSpaces)
+        {
+            offset = Plan.PlaceInBumpSpace(size, index);
+        }
+        else if (sizeClass != 0)
         {
             offset = SmallObjects.Allocate(sizeClass, index);
         }

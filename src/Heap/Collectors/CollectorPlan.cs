@@ -24,6 +24,15 @@ public abstract class CollectorPlan
     /// <summary>The colour a new object is born with (black while an incremental mark is running).</summary>
     internal ObjectColor AllocationColor { get; private protected set; } = ObjectColor.White;
 
+    /// <summary>Bump-pointer spaces the plan allocates in, instead of size-class spans (copying and compacting plans).</summary>
+    internal virtual IReadOnlyList<Memory.BumpSpace> BumpSpaces => [];
+
+    /// <summary>True when new objects go to <see cref="PlaceInBumpSpace"/> (their size rounded to 8 bytes, not to a size class).</summary>
+    internal bool PlacesInBumpSpaces { get; private protected set; }
+
+    /// <summary>Places a new object in the plan's allocation space; the address offset, or -1 when there is no room.</summary>
+    internal virtual long PlaceInBumpSpace(int size, int index) => -1;
+
     /// <summary>The grey worklist of the mark in progress (object indices, next first); empty when no mark runs.</summary>
     internal virtual IEnumerable<int> GreyWorklist => [];
 

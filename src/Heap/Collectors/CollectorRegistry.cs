@@ -12,6 +12,7 @@ public static class CollectorRegistry
         ("tricolor", Tricolor.TricolorPlan.Description, heap => new Tricolor.TricolorPlan(heap)),
         ("go", Go.GoPlan.Description, heap => new Go.GoPlan(heap)),
         ("refcount", RefCount.RefCountPlan.Description, heap => new RefCount.RefCountPlan(heap)),
+        ("semispace", Semispace.SemispacePlan.Description, heap => new Semispace.SemispacePlan(heap)),
     ];
 
     public static IReadOnlyList<string> Names { get; } = Plans.Select(p => p.Name).ToArray();

@@ -18,4 +18,5 @@ internal readonly record struct CycleOutcome(
     bool Complete = true,
     long BarrierHits = 0,
     long BarrierShades = 0,
-    long HeapScanMarkedBytes = 0);
+    long HeapScanMarkedBytes = 0,
+    long CopiedBytes = 0);

@@ -45,7 +45,7 @@ internal sealed class Sweeper(SimulatedHeap heap)
         while (_cursor < spans.IdLimit)
         {
             var span = spans.ById(_cursor++);
-            if (span is not null && span.SweptGeneration != spans.SweepGeneration)
+            if (span is { IsBumpChunk: false } && span.SweptGeneration != spans.SweepGeneration)
             {
                 SweepSpan(span);
                 return true;
@@ -69,7 +69,7 @@ internal sealed class Sweeper(SimulatedHeap heap)
         var spans = heap.Spans;
         for (var id = 0; id < spans.IdLimit; id++)
         {
-            if (spans.ById(id) is { } span)
+            if (spans.ById(id) is { IsBumpChunk: false } span)
             {
                 SweepSpan(span);
             }

@@ -46,19 +46,21 @@ internal sealed class Tracer(SimulatedHeap heap)
         ObjectsMarked = BytesMarked = PointersScanned = RootsScanned = StackScanBytes = GlobalsScanBytes = 0;
     }
 
-    /// <summary>Shades every global and every stack slot.</summary>
+    /// <summary>Shades every root: globals, stack slots and what pools hold.</summary>
     public void ShadeRoots()
+    {
+        var (globals, stack) = ForEachRoot(heap, target => Shade(target));
+        GlobalsScanBytes = globals * 8L;
+        StackScanBytes = stack * 8L;
+        RootsScanned += globals + stack;
+    }
+
+    /// <summary>Calls <paramref name="visit"/> with every root's target (0 for a null stack slot); returns how many global-like and stack roots there were.</summary>
+    public static (int Globals, int Stack) ForEachRoot(SimulatedHeap heap, Action<int> visit)
     {
         foreach (var (_, handle) in heap.Roots.Entries)
         {
-            Shade(handle.Index);
-        }
-
-        var stack = heap.Stack;
-        var locals = stack.Locals;
-        for (var i = 0; i < stack.Top; i++)
-        {
-            Shade(locals[i]);
+            visit(handle.Index);
         }
 
         var pooled = 0;
@@ -66,14 +68,18 @@ internal sealed class Tracer(SimulatedHeap heap)
         {
             foreach (var handle in pool.Contents)
             {
-                Shade(handle.Index);
+                visit(handle.Index);
                 pooled++;
             }
         }
 
-        GlobalsScanBytes = (heap.Roots.Count + pooled) * 8L;
-        StackScanBytes = stack.Top * 8L;
-        RootsScanned += heap.Roots.Count + stack.Top + pooled;
+        var stack = heap.Stack;
+        for (var i = 0; i < stack.Top; i++)
+        {
+            visit(stack.Locals[i]);
+        }
+
+        return (heap.Roots.Count + pooled, stack.Top);
     }
 
     /// <summary>Shades every stack slot again (the rescan an insertion barrier needs at mark termination).</summary>

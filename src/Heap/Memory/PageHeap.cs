@@ -35,13 +35,13 @@ internal sealed class PageHeap
     /// <summary>Pages that could still be obtained before the limit.</summary>
     public long HeadroomPages => (long)LimitPages - TotalPages + FreePages;
 
-    /// <summary>The first page of a run of <paramref name="pages"/> free pages, now in use; -1 when the limit forbids it.</summary>
-    public int Allocate(int pages)
+    /// <summary>The first page of a run of <paramref name="pages"/> free pages, now in use; -1 when the limit forbids it (unless <paramref name="ignoreLimit"/>: a collector in the middle of a copy).</summary>
+    public int Allocate(int pages, bool ignoreLimit = false)
     {
         var start = FindRun(pages);
         if (start < 0)
         {
-            if (!Grow(pages))
+            if (!Grow(pages, ignoreLimit))
             {
                 return -1;
             }
@@ -170,7 +170,7 @@ internal sealed class PageHeap
         return -1;
     }
 
-    private bool Grow(int pages)
+    private bool Grow(int pages, bool ignoreLimit)
     {
         // Free pages at the top of the heap join the new ones.
         var tail = 0;
@@ -181,12 +181,12 @@ internal sealed class PageHeap
 
         var needed = pages - tail;
         var grow = (needed + GrowthPages - 1) / GrowthPages * GrowthPages;
-        if ((long)TotalPages + grow > LimitPages)
+        if ((long)TotalPages + grow > LimitPages && !ignoreLimit)
         {
             grow = needed; // the limit allows no full step: take only what this request needs
         }
 
-        if ((long)TotalPages + grow > LimitPages)
+        if ((long)TotalPages + grow > LimitPages && !ignoreLimit)
         {
             return false;
         }

@@ -78,6 +78,9 @@ internal sealed class Span
 
     public bool IsFull => AllocatedCount == Capacity;
 
+    /// <summary>True for a chunk of a bump-pointer space: it has no slots; its space keeps its objects.</summary>
+    public bool IsBumpChunk => SizeClass < 0;
+
     public bool IsEmpty => AllocatedCount == 0;
 
     // The lowest word that may have a free slot, and Go's allocCache: the free bits of the word

@@ -37,9 +37,9 @@ internal sealed class SpanRegistry(PageHeap pages)
     public Span? ById(int id) => _spans[id];
 
     /// <summary>A new span over fresh pages, or null when the page heap may not grow that far.</summary>
-    public Span? Create(int pages, int sizeClass, int elementSize, int capacity)
+    public Span? Create(int pages, int sizeClass, int elementSize, int capacity, bool ignoreLimit = false)
     {
-        var start = Pages.Allocate(pages);
+        var start = Pages.Allocate(pages, ignoreLimit);
         if (start < 0)
         {
             return null;
@@ -47,7 +47,7 @@ internal sealed class SpanRegistry(PageHeap pages)
 
         var id = _freeIds.Count > 0 ? _freeIds.Pop() : _spans.Count;
         Span span;
-        if (_released[sizeClass].TryPop(out var reused))
+        if (sizeClass >= 0 && _released[sizeClass].TryPop(out var reused))
         {
             reused.Reuse(id, start, pages, sizeClass, elementSize, capacity);
             span = reused;
@@ -95,7 +95,7 @@ internal sealed class SpanRegistry(PageHeap pages)
         _freeIds.Push(span.Id);
         InUseCount--;
         InUseBytes -= span.SpanBytes;
-        if (!span.QueuedAsPartial && _released[span.SizeClass].Count < 256)
+        if (span.SizeClass >= 0 && !span.QueuedAsPartial && _released[span.SizeClass].Count < 256)
         {
             _released[span.SizeClass].Push(span);
         }

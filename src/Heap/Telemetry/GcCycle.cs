@@ -52,6 +52,9 @@ public sealed record GcCycle
     /// <summary>The heap's GC CPU fraction since it was made, as it stood when this cycle ended (gctrace's "%").</summary>
     public double CpuFractionSinceStart { get; init; }
 
+    /// <summary>Bytes a copying or compacting collector moved in this cycle.</summary>
+    public long CopiedBytes { get; init; }
+
     /// <summary>Write-barrier executions while this cycle marked.</summary>
     public long BarrierHits { get; init; }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using HeapNotebook.Heap.Memory;
 using HeapNotebook.Heap.Objects;
 
 namespace HeapNotebook.Heap.Verification;
@@ -89,7 +90,7 @@ internal static class Verifier
         var spans = heap.Spans;
         for (var id = 0; id < spans.IdLimit && problems.Count < MaxProblems; id++)
         {
-            if (spans.ById(id) is not { } span)
+            if (spans.ById(id) is not { IsBumpChunk: false } span)
             {
                 continue;
             }
@@ -125,6 +126,37 @@ internal static class Verifier
             if (counted != span.AllocatedCount)
             {
                 problems.Add($"Span {id} counts {span.AllocatedCount} objects but its bitmap has {counted}.");
+            }
+        }
+
+        foreach (var space in heap.Plan.BumpSpaces)
+        {
+            var previousStart = long.MinValue;
+            var previousEnd = long.MinValue;
+            foreach (var index in space.Objects)
+            {
+                if (!objects.IsLive(index))
+                {
+                    problems.Add($"The {space.Name} space lists table entry #{index}, which holds no live object.");
+                    continue;
+                }
+
+                var address = objects.AddressOffset(index);
+                if (!space.Holds(address))
+                {
+                    problems.Add($"Object {objects.HandleOf(index)} is listed in the {space.Name} space but its address 0x{SimulatedHeap.ArenaBase + address:x} is outside it.");
+                }
+                else if (address >= previousStart && address < previousEnd)
+                {
+                    problems.Add($"Object {objects.HandleOf(index)} at 0x{SimulatedHeap.ArenaBase + address:x} overlaps the object before it in the {space.Name} space.");
+                }
+
+                previousStart = address;
+                previousEnd = address + BumpSpace.Align(objects.Size[index]);
+                if (++placements[index] == 2)
+                {
+                    problems.Add($"Object {objects.HandleOf(index)} exists twice: it is placed more than once.");
+                }
             }
         }
 

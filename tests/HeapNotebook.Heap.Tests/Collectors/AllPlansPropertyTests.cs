@@ -18,6 +18,7 @@ public class AllPlansPropertyTests
         { "go", null },
         { "refcount", null },
         { "refcount", "trial-deletion" },
+        { "semispace", null },
     };
 
     [Theory]

@@ -1,0 +1,160 @@
+using HeapNotebook.Heap.Errors;
+using HeapNotebook.Heap.Memory;
+using HeapNotebook.Heap.Objects;
+using HeapNotebook.Heap.Telemetry;
+
+namespace HeapNotebook.Heap.Collectors.Semispace;
+
+/// <summary>
+/// Semispace copying collection with Cheney's breadth-first scan (Fenichel and Yochelson 1969;
+/// Cheney 1970).
+///
+///   1. The heap is two halves. The program allocates by bumping a pointer through one of them,
+///      from-space; the other, to-space, stays empty (half the heap is reserved).
+///   2. A collection stops the world and copies each root's object into to-space, leaving a
+///      forwarding address behind (here: the object turns black and its table entry takes the
+///      new address, so every handle and pointer follows it).
+///   3. A scan pointer walks to-space from its start: each copied object's slots are scanned and
+///      every target still in from-space is copied to the end of to-space. The copies are
+///      therefore in breadth-first order, and the scan ends when it catches up with the end.
+///   4. Whatever was not copied is garbage: from-space is emptied whole (no sweep), and the
+///      halves swap. The cost follows the live data, not the heap; nothing fragments.
+///
+/// Invariant: after the scan, every object reachable from a root is in to-space exactly once,
+/// and nothing in to-space refers to from-space. A live set larger than half the heap does not
+/// fit: the collection completes over its half, and the program gets a simulated out-of-memory.
+/// </summary>
+internal sealed class SemispacePlan : CollectorPlan
+{
+    public static readonly PlanConstraints Description = new(
+        "Semispace copying (Cheney): allocation bumps a pointer through one half; a collection copies the live objects breadth-first to the other half.",
+        MovesObjects: true,
+        Generational: false,
+        Incremental: false,
+        Spaces: ["semispace", "semispace"]);
+
+    private BumpSpace _from;
+    private BumpSpace _to;
+
+    public SemispacePlan(SimulatedHeap heap)
+        : base(heap)
+    {
+        if (heap.Options.Barrier is { } barrier)
+        {
+            throw new InvalidHeapOptionException($"The semispace collector stops the world to copy, so it needs no write barrier; '{barrier}' makes no sense for it.");
+        }
+
+        var half = heap.Options.HeapSizeLimitBytes / 2;
+        _from = new BumpSpace("from-space", heap.Spans, half);
+        _to = new BumpSpace("to-space", heap.Spans, half);
+        PlacesInBumpSpaces = true;
+    }
+
+    public override string Name => "semispace";
+
+    public override PlanConstraints Constraints => Description;
+
+    internal override IReadOnlyList<BumpSpace> BumpSpaces => [_from, _to];
+
+    internal override long PlaceInBumpSpace(int size, int index) => _from.Allocate(size, index);
+
+    /// <summary>Bytes each half may hold.</summary>
+    public long HalfBytes => _from.CapacityBytes;
+
+    internal override void Collect(GcTrigger trigger)
+    {
+        var heap = Heap;
+        var costs = heap.Costs;
+        var procs = heap.Options.Procs;
+        var objects = heap.Objects;
+        var cycle = heap.BeginCycle(trigger);
+        var heapAtStart = heap.Counters.HeapLive;
+        cycle.StopTheWorldPhase(GcPhase.SweepTermination, costs.SweepTermination);
+
+        long copiedObjects = 0, copiedBytes = 0, pointersScanned = 0;
+        void Forward(int index)
+        {
+            if (index == 0 || objects.Color[index] == ObjectColor.Black)
+            {
+                return;
+            }
+
+            objects.Color[index] = ObjectColor.Black;
+            // During the copy to-space may outgrow its half (and the page limit): the copy must
+            // finish for the heap to stay whole; the out-of-memory is reported after it.
+            var offset = _to.Allocate(objects.Size[index], index, mayExceedCapacity: true);
+            objects.AddressUnits[index] = (uint)(offset >> 3);
+            copiedObjects++;
+            copiedBytes += BumpSpace.Align(objects.Size[index]);
+        }
+
+        var (globals, stack) = Tracer.ForEachRoot(heap, Forward);
+        var data = heap.Slots.Data;
+        for (var scan = 0; scan < _to.Objects.Count; scan++)
+        {
+            var current = _to.Objects[scan];
+            var start = objects.SlotStart[current];
+            var end = start + objects.SlotCount[current];
+            pointersScanned += end - start;
+            for (var s = start; s < end; s++)
+            {
+                Forward(data[s]);
+            }
+        }
+
+        long freed = 0, freedBytes = 0;
+        foreach (var index in _from.Objects)
+        {
+            if (objects.Color[index] != ObjectColor.Black)
+            {
+                freed++;
+                freedBytes += BumpSpace.Align(objects.Size[index]);
+                objects.Free(index);
+            }
+        }
+
+        foreach (var index in _to.Objects)
+        {
+            objects.Color[index] = ObjectColor.White;
+            if (objects.Age[index] < byte.MaxValue)
+            {
+                objects.Age[index]++;
+            }
+        }
+
+        _from.Reset();
+        (_from, _to) = (_to, _from);
+        heap.Counters.HeapAlloc -= freedBytes;
+        heap.Counters.Frees += freed;
+
+        var copyWork = copiedObjects * costs.MarkObject + pointersScanned * costs.ScanPointer + copiedBytes * costs.CopyPerByte + (globals + stack) * costs.RootScan;
+        cycle.StopTheWorldPhase(GcPhase.Mark, copyWork / procs, copyWork);
+        cycle.StopTheWorldPhase(GcPhase.MarkTermination, costs.MarkTermination);
+
+        var live = _from.UsedBytes;
+        var goal = Math.Min(GoalFor(live, stack * 8L, globals * 8L), HalfBytes);
+        heap.EndCycle(cycle, new CycleOutcome(
+            HeapMarkEndBytes: heapAtStart,
+            HeapMarkedBytes: live,
+            NextGoalBytes: goal,
+            NextTriggerBytes: goal,
+            ObjectsMarked: copiedObjects,
+            PointersScanned: pointersScanned,
+            ObjectsFreed: freed,
+            BytesFreed: freedBytes,
+            StackScanBytes: stack * 8L,
+            GlobalsScanBytes: globals * 8L,
+            BackgroundCpuPs: copyWork,
+            Complete: true,
+            HeapScanMarkedBytes: pointersScanned * 8,
+            CopiedBytes: copiedBytes));
+
+        if (live > HalfBytes)
+        {
+            throw new SimulatedOutOfMemoryException(
+                FormattableString.Invariant(
+                    $"fatal error: out of memory: {live:N0} bytes are live after a full collection, more than the {HalfBytes:N0} bytes of one semispace (half of the {heap.Options.HeapSizeLimitBytes:N0}-byte heap). A copying collector needs room for a second copy of the live data; keep less alive or make the heap larger."),
+                0, heap.Pages.SysBytes, heap.Options.HeapSizeLimitBytes, heap.Counters.HeapAlloc);
+        }
+    }
+}
