@@ -13,6 +13,7 @@ public static class CollectorRegistry
         ("go", Go.GoPlan.Description, heap => new Go.GoPlan(heap)),
         ("refcount", RefCount.RefCountPlan.Description, heap => new RefCount.RefCountPlan(heap)),
         ("semispace", Semispace.SemispacePlan.Description, heap => new Semispace.SemispacePlan(heap)),
+        ("markcompact", MarkCompact.MarkCompactPlan.Description, heap => new MarkCompact.MarkCompactPlan(heap)),
     ];
 
     public static IReadOnlyList<string> Names { get; } = Plans.Select(p => p.Name).ToArray();

@@ -60,6 +60,62 @@ internal sealed class BumpSpace(string name, SpanRegistry spans, long capacityBy
         return offset;
     }
 
+    /// <summary>
+    /// Lisp-2's first pass: the address each object of <paramref name="liveInOrder"/> slides to,
+    /// packing them from the start of the first chunk in the same order. Every object lands at
+    /// or below where it was, so the packing always fits in the chunks the space has.
+    /// </summary>
+    public long[] ForwardingAddresses(IReadOnlyList<int> liveInOrder, Objects.ObjectTable objects)
+    {
+        var forwarding = new long[liveInOrder.Count];
+        var chunk = 0;
+        var top = _chunks.Count > 0 ? _chunks[0].BaseOffset : 0;
+        for (var i = 0; i < liveInOrder.Count; i++)
+        {
+            var bytes = Align(objects.Size[liveInOrder[i]]);
+            while (top + bytes > _chunks[chunk].BaseOffset + _chunks[chunk].SpanBytes)
+            {
+                chunk++;
+                top = _chunks[chunk].BaseOffset;
+            }
+
+            forwarding[i] = top;
+            top += bytes;
+        }
+
+        return forwarding;
+    }
+
+    /// <summary>Lisp-2's last pass: the space now holds exactly <paramref name="liveInOrder"/> at their new addresses; chunks left empty go back to the page heap.</summary>
+    public void Slid(IReadOnlyList<int> liveInOrder, long[] forwarding, Objects.ObjectTable objects)
+    {
+        _objects.Clear();
+        _objects.AddRange(liveInOrder);
+        UsedBytes = liveInOrder.Sum(i => Align(objects.Size[i]));
+        var lastChunk = 0;
+        _top = _chunks.Count > 0 ? _chunks[0].BaseOffset : 0;
+        if (liveInOrder.Count > 0)
+        {
+            var last = liveInOrder.Count - 1;
+            _top = forwarding[last] + Align(objects.Size[liveInOrder[last]]);
+            lastChunk = _chunks.FindIndex(c => forwarding[last] >= c.BaseOffset && forwarding[last] < c.BaseOffset + c.SpanBytes);
+        }
+
+        for (var i = _chunks.Count - 1; i > lastChunk; i--)
+        {
+            spans.Release(_chunks[i]);
+            _chunks.RemoveAt(i);
+        }
+
+        if (liveInOrder.Count == 0)
+        {
+            Reset();
+            return;
+        }
+
+        _current = _chunks[lastChunk];
+    }
+
     /// <summary>Empties the space and gives its pages back.</summary>
     public void Reset()
     {

@@ -19,6 +19,7 @@ public class AllPlansPropertyTests
         { "refcount", null },
         { "refcount", "trial-deletion" },
         { "semispace", null },
+        { "markcompact", null },
     };
 
     [Theory]
