@@ -133,6 +133,7 @@ public sealed class SimulatedHeap
             if (!value.IsNull)
             {
                 CheckLive(value, "store");
+                CheckNoEscape(value, -1, "a new heap object");
             }
         }
 
@@ -192,6 +193,46 @@ public sealed class SimulatedHeap
 
         AfterMutation();
         return handle;
+    }
+
+    /// <summary>
+    /// Allocates an object in the current stack frame, as Go does for a value escape analysis
+    /// proves does not outlive its function: it costs no collector work and dies when the frame
+    /// is popped. Its slots may point to heap objects (they are roots while it lives), but no
+    /// heap object, global or pool may point to it: that would be an escape.
+    /// </summary>
+    public ObjectHandle AllocOnStack(int size, int slots = 0)
+    {
+        ValidateAllocation(size, slots);
+        if (Stack.FrameCount == 0)
+        {
+            throw new InvalidRootOperationException("An object on the stack needs a stack frame to live in. Push one with PushFrame first.");
+        }
+
+        var index = Objects.Reserve();
+        var slotStart = SlotRunFor(index, slots);
+        Objects.Commit(index, size, 0, slotStart, slots, ObjectColor.Black);
+        Stack.AddStackObject(index);
+        Counters.StackAllocs++;
+        Counters.StackBytes += BumpSpace.Align(size);
+        Clock.Advance(Costs.Allocation + BumpSpace.Align(size) * Costs.ZeroingPerByte);
+        var handle = Objects.HandleOf(index);
+        Model?.OnStackAlloc(handle, size, slots);
+        return handle;
+    }
+
+    /// <summary>True when the object lives in a stack frame rather than the heap.</summary>
+    public bool IsOnStack(ObjectHandle handle) => Stack.IsStackObject(Checked(handle));
+
+    /// <summary>Refuses a store that would let a stack object outlive its frame.</summary>
+    private void CheckNoEscape(ObjectHandle target, int holderDepth, string holder)
+    {
+        var depth = Stack.DepthOf(target.Index);
+        if (depth > holderDepth)
+        {
+            throw new InvalidRootOperationException(
+                $"Object {target} lives on the stack (frame {depth}) and cannot be stored in {holder}, which outlives that frame: that is an escape. Allocate it with Alloc to keep it on the heap.");
+        }
     }
 
     private void CollectHolding(ReadOnlySpan<ObjectHandle> held, GcTrigger trigger)
@@ -264,7 +305,21 @@ public sealed class SimulatedHeap
         }
 
         var position = Objects.SlotStart[source.Index] + slot;
-        if (Plan.BarrierActive)
+        var sourceDepth = Stack.StackObjectCount == 0 ? -1 : Stack.DepthOf(source.Index);
+        if (!target.IsNull && Stack.StackObjectCount > 0)
+        {
+            CheckNoEscape(target, sourceDepth, sourceDepth < 0 ? $"heap object {source}" : $"a stack object of frame {sourceDepth}");
+        }
+
+        if (sourceDepth >= 0)
+        {
+            // A stack object's slots are stack memory: no barrier; counted like locals.
+            if (Plan.CountsRoots)
+            {
+                Plan.OnRootChange(Slots.Data[position], target.Index);
+            }
+        }
+        else if (Plan.BarrierActive)
         {
             Recorder?.RecordWrite(source, null, slot, Slots.Data[position], target.Index);
             Plan.WriteBarrier(source.Index, slot, Slots.Data[position], target.Index);
@@ -319,13 +374,28 @@ public sealed class SimulatedHeap
             throw new InvalidRootOperationException("There is no stack frame to pop. Push one with PushFrame first.");
         }
 
+        var frame = Stack.Current;
         if (Plan.CountsRoots)
         {
-            var frame = Stack.Current;
             for (var i = frame.Base; i < frame.Base + frame.Count; i++)
             {
                 Plan.OnRootChange(Stack.Locals[i], 0);
             }
+        }
+
+        foreach (var index in Stack.CurrentFrameObjects)
+        {
+            if (Plan.CountsRoots)
+            {
+                var start = Objects.SlotStart[index];
+                for (var s = start; s < start + Objects.SlotCount[index]; s++)
+                {
+                    Plan.OnRootChange(Slots.Data[s], 0);
+                }
+            }
+
+            Counters.StackBytes -= BumpSpace.Align(Objects.Size[index]);
+            Objects.Free(index);
         }
 
         Stack.Pop();
@@ -339,6 +409,10 @@ public sealed class SimulatedHeap
         if (!value.IsNull)
         {
             CheckLive(value, "keep in a local");
+            if (Stack.StackObjectCount > 0)
+            {
+                CheckNoEscape(value, Stack.FrameCount - 1, $"a local of frame {Stack.FrameCount - 1}");
+            }
         }
 
         if (Plan.CountsRoots)
@@ -441,6 +515,8 @@ public sealed class SimulatedHeap
                 NumGC = counters.NumGC,
                 NumForcedGC = counters.NumForcedGC,
                 GCCPUFraction = counters.GcCpuPicoseconds / ((double)elapsedPs * Options.Procs),
+                StackInuse = counters.StackBytes,
+                StackAllocs = counters.StackAllocs,
             };
         }
     }
@@ -663,6 +739,7 @@ public sealed class SimulatedHeap
         if (!value.IsNull)
         {
             CheckLive(value, "root");
+            CheckNoEscape(value, -1, $"the global root '{name}'");
         }
 
         if (Plan.BarrierActive)

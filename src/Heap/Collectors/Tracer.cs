@@ -79,7 +79,21 @@ internal sealed class Tracer(SimulatedHeap heap)
             visit(stack.Locals[i]);
         }
 
-        return (heap.Roots.Count + pooled, stack.Top);
+        // Objects on the stack are stack memory: their slots are roots.
+        var stackSlots = 0;
+        foreach (var index in stack.StackObjects)
+        {
+            var start = heap.Objects.SlotStart[index];
+            var count = heap.Objects.SlotCount[index];
+            for (var s = start; s < start + count; s++)
+            {
+                visit(heap.Slots.Data[s]);
+            }
+
+            stackSlots += count;
+        }
+
+        return (heap.Roots.Count + pooled, stack.Top + stackSlots);
     }
 
     /// <summary>Shades every stack slot again (the rescan an insertion barrier needs at mark termination).</summary>
@@ -89,6 +103,15 @@ internal sealed class Tracer(SimulatedHeap heap)
         for (var i = 0; i < stack.Top; i++)
         {
             Shade(stack.Locals[i]);
+        }
+
+        foreach (var index in stack.StackObjects)
+        {
+            var start = heap.Objects.SlotStart[index];
+            for (var s = start; s < start + heap.Objects.SlotCount[index]; s++)
+            {
+                Shade(heap.Slots.Data[s]);
+            }
         }
 
         RootsScanned += stack.Top;

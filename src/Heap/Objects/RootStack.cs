@@ -15,6 +15,30 @@ internal sealed class RootStack
 
     public int[] Locals = new int[256];
 
+    // Objects allocated on the stack, per frame, and the frame each one lives in.
+    private readonly List<List<int>?> _frameObjects = [];
+    private readonly Dictionary<int, int> _stackObjectDepth = [];
+
+    public bool IsStackObject(int index) => _stackObjectDepth.ContainsKey(index);
+
+    /// <summary>The frame depth a stack object lives in; -1 for a heap object.</summary>
+    public int DepthOf(int index) => _stackObjectDepth.TryGetValue(index, out var depth) ? depth : -1;
+
+    /// <summary>Every stack object, outermost frame first, in allocation order.</summary>
+    public IEnumerable<int> StackObjects => _frameObjects.Take(FrameCount).Where(l => l is not null).SelectMany(l => l!);
+
+    public int StackObjectCount => _stackObjectDepth.Count;
+
+    public void AddStackObject(int index)
+    {
+        var depth = FrameCount - 1;
+        (_frameObjects[depth] ??= []).Add(index);
+        _stackObjectDepth[index] = depth;
+    }
+
+    /// <summary>The stack objects of the innermost frame, which die with it.</summary>
+    public IReadOnlyList<int> CurrentFrameObjects => _frameObjects[FrameCount - 1] ?? (IReadOnlyList<int>)[];
+
     public int Top { get; private set; }
 
     public int FrameCount { get; private set; }
@@ -51,6 +75,12 @@ internal sealed class RootStack
             locals[i] = 0;
         }
 
+        if (_frameObjects.Count == FrameCount)
+        {
+            _frameObjects.Add(null);
+        }
+
+        _frameObjects[FrameCount]?.Clear();
         _frameBase[FrameCount] = Top;
         _frameCount[FrameCount] = localCount;
         _frameName[FrameCount] = name;
@@ -63,6 +93,15 @@ internal sealed class RootStack
     {
         FrameCount--;
         Top = _frameBase[FrameCount];
+        if (_frameObjects[FrameCount] is { Count: > 0 } objects)
+        {
+            foreach (var index in objects)
+            {
+                _stackObjectDepth.Remove(index);
+            }
+
+            objects.Clear();
+        }
     }
 
     internal readonly record struct FrameInfo(string Name, int Base, int Count, string[]? LocalNames)

@@ -68,6 +68,11 @@ public sealed class SimulatedPool
             throw new StaleHandleException($"Cannot put {handle} in pool '{Name}': it is not a live object of this heap.");
         }
 
+        if (_heap.IsOnStack(handle))
+        {
+            throw new InvalidRootOperationException($"Object {handle} lives on the stack and cannot go into pool '{Name}', which outlives its frame: that is an escape.");
+        }
+
         if (_heap.SizeOf(handle) != ObjectSize || _heap.SlotCountOf(handle) != Slots)
         {
             throw new InvalidAllocationException(

@@ -17,6 +17,8 @@ internal sealed class HeapCounters
     /// <summary>Scannable bytes (pointer slots) of the objects counted in <see cref="HeapLive"/>: Go's heapScan.</summary>
     public long HeapScan;
     public long TotalAlloc;
+    public long StackBytes;
+    public long StackAllocs;
     public long Mallocs;
     public long Frees;
     public long GcCpuPicoseconds;

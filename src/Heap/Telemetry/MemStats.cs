@@ -47,6 +47,12 @@ public sealed record MemStats
     /// <summary>Fraction of the available CPU (virtual time × procs) used by the collector since the heap was made.</summary>
     public required double GCCPUFraction { get; init; }
 
+    /// <summary>Bytes of objects living in stack frames now (not heap: no collector ever sees them).</summary>
+    public long StackInuse { get; init; }
+
+    /// <summary>Objects allocated on the stack so far (what escape analysis kept off the heap).</summary>
+    public long StackAllocs { get; init; }
+
     /// <summary>Free slots inside spans in use, in bytes: HeapInuse - HeapAlloc.</summary>
     public long Fragmentation => HeapInuse - HeapAlloc;
 }

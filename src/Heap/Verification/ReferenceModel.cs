@@ -12,6 +12,7 @@ internal sealed class ReferenceModel
     private readonly Dictionary<ObjectHandle, ModelObject> _objects = [];
     private readonly SortedDictionary<string, ObjectHandle> _globals = new(StringComparer.Ordinal);
     private readonly List<ObjectHandle[]> _frames = [];
+    private readonly List<List<ObjectHandle>> _frameObjects = [];
     private readonly SortedDictionary<string, (List<ObjectHandle> Primary, List<ObjectHandle> Victim)> _pools = new(StringComparer.Ordinal);
 
     public void OnNewPool(string name) => _pools[name] = ([], []);
@@ -55,9 +56,24 @@ internal sealed class ReferenceModel
         }
     }
 
-    public void OnPushFrame(int locals) => _frames.Add(new ObjectHandle[locals]);
+    public void OnPushFrame(int locals)
+    {
+        _frames.Add(new ObjectHandle[locals]);
+        _frameObjects.Add([]);
+    }
 
-    public void OnPopFrame() => _frames.RemoveAt(_frames.Count - 1);
+    /// <summary>An object allocated on the stack: an object, and a root of the frame it lives in.</summary>
+    public void OnStackAlloc(ObjectHandle handle, int size, int slots)
+    {
+        OnAlloc(handle, size, slots);
+        _frameObjects[^1].Add(handle);
+    }
+
+    public void OnPopFrame()
+    {
+        _frames.RemoveAt(_frames.Count - 1);
+        _frameObjects.RemoveAt(_frameObjects.Count - 1);
+    }
 
     public void OnSetLocal(int local, ObjectHandle value) => _frames[^1][local] = value;
 
@@ -85,6 +101,14 @@ internal sealed class ReferenceModel
             foreach (var handle in primary.Concat(victim))
             {
                 Visit(handle, $"pool '{name}'");
+            }
+        }
+
+        for (var f = 0; f < _frameObjects.Count; f++)
+        {
+            foreach (var handle in _frameObjects[f])
+            {
+                Visit(handle, $"an object on stack frame {f}");
             }
         }
 

@@ -162,7 +162,7 @@ internal static class Verifier
 
         for (var index = 1; index < objects.HighWater && problems.Count < MaxProblems; index++)
         {
-            if (objects.IsLive(index) && placements[index] == 0)
+            if (objects.IsLive(index) && placements[index] == 0 && !heap.Stack.IsStackObject(index))
             {
                 problems.Add($"Object {objects.HandleOf(index)} is live in the object table but occupies no span slot.");
             }

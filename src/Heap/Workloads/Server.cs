@@ -9,8 +9,11 @@ namespace HeapNotebook.Heap.Workloads;
 /// session. Per-request garbage with a slowly changing long-lived set is the classic server shape.
 /// With <c>pooled</c>, request objects come from a pool (Go's sync.Pool) and go back to it when
 /// the request ends, so the effect of pooling on allocation and collections can be measured.
+/// With <c>escapePercent</c> below 100, that share of the temporaries escape to the heap and
+/// the rest live on the request's stack frame (pointing at the request, dying with the frame),
+/// so what escape analysis saves can be measured.
 /// </summary>
-public sealed class Server(int requests, int garbagePerRequest, int cacheSize, int sessionSize, bool pooled = false) : Workload
+public sealed class Server(int requests, int garbagePerRequest, int cacheSize, int sessionSize, bool pooled = false, int escapePercent = 100) : Workload
 {
     public override string Name => "server";
 
@@ -32,15 +35,27 @@ public sealed class Server(int requests, int garbagePerRequest, int cacheSize, i
 
             var request = pool?.Get() ?? heap.Alloc(64, 2);
             heap.SetLocal(1, request);
+            heap.PushFrame(0);
             var previous = request;
             for (var g = 0; g < garbagePerRequest; g++)
             {
                 var size = 16 << random.NextInt(6);
-                var temp = heap.Alloc(size, 1);
-                heap.Write(previous, 0, temp);
-                previous = temp;
+                if (random.NextInt(100) < escapePercent)
+                {
+                    var temp = heap.Alloc(size, 1);
+                    heap.Write(previous, 0, temp);
+                    previous = temp;
+                }
+                else
+                {
+                    var onStack = heap.AllocOnStack(size, 1);
+                    heap.Write(onStack, 0, request);
+                }
+
                 checksum += size;
             }
+
+            heap.PopFrame();
 
             if (random.NextInt(10) == 0)
             {

@@ -54,8 +54,9 @@ public static class WorkloadCatalog
                 new("cache-size", "sessions kept", 2_000, 1, 10_000_000),
                 new("session-size", "bytes per session", 512, 8, 1 << 20),
                 new("pool", "1 to take request objects from a sync.Pool-like pool and put them back, 0 to allocate each", 0, 0, 1),
+                new("escape-percent", "percentage of temporaries that escape to the heap; the rest live on the stack", 100, 0, 100),
             ],
-            get => new Server((int)get("requests"), (int)get("garbage"), (int)get("cache-size"), (int)get("session-size"), get("pool") == 1)),
+            get => new Server((int)get("requests"), (int)get("garbage"), (int)get("cache-size"), (int)get("session-size"), get("pool") == 1, (int)get("escape-percent"))),
     ];
 
     public static IReadOnlyList<string> Names { get; } = All.Select(w => w.Name).ToArray();

@@ -349,7 +349,8 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         var data = Heap.Slots.Data;
         for (var index = 1; index < objects.HighWater; index++)
         {
-            if (!objects.IsLive(index) || objects.Color[index] != ObjectColor.Black)
+            // Stack objects are stack memory: not barriered, rescanned at termination.
+            if (!objects.IsLive(index) || objects.Color[index] != ObjectColor.Black || Heap.Stack.IsStackObject(index))
             {
                 continue;
             }

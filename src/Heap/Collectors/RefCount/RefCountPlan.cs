@@ -361,7 +361,8 @@ internal sealed class RefCountPlan : CollectorPlan
 
     private void Increment(int target)
     {
-        if (target == 0)
+        // Objects on the stack are not counted: they die with their frame.
+        if (target == 0 || Heap.Stack.IsStackObject(target))
         {
             return;
         }
@@ -374,7 +375,7 @@ internal sealed class RefCountPlan : CollectorPlan
 
     private void Decrement(int target)
     {
-        if (target == 0)
+        if (target == 0 || Heap.Stack.IsStackObject(target))
         {
             return;
         }
