@@ -11,6 +11,7 @@ using HeapNotebook.Heap.Workloads;
 //   binary-trees [--depth 16] [--collector marksweep] [--gogc 100|off] [--procs 4] [--trace 5] [--native false] [--min-heap-kib 4096]
 //   mark [--objects 10000000] [--presize true|false]
 //   ops [--count 5000000]
+//   compare [--seed 7]
 var arguments = new Arguments(args);
 try
 {
@@ -24,6 +25,9 @@ try
             break;
         case "ops":
             OperationsBenchmark(arguments);
+            break;
+        case "compare":
+            CompareBenchmark(arguments);
             break;
         default:
             Console.Error.WriteLine("usage: bench binary-trees [--depth N] [--collector NAME] [--gogc N|off] [--procs N] [--trace N]\n       bench mark [--objects N]");
@@ -117,6 +121,42 @@ static void BinaryTreesBenchmark(Arguments arguments)
     }
 
     Console.WriteLine(JsonSerializer.Serialize(line, Json.Options));
+}
+
+// One seeded workload on every plan, side by side: a Markdown table of what each collector did.
+static void CompareBenchmark(Arguments arguments)
+{
+    var seed = (ulong)arguments.Int("seed", 7);
+    var workloads = new (string Name, Dictionary<string, string> Options)[]
+    {
+        ("churn", new() { ["allocs"] = "300000", ["live"] = "5000" }),
+        ("binary-trees", new() { ["depth"] = "14" }),
+        ("cycles", new() { ["rings"] = "20000", ["live"] = "100" }),
+    };
+    var plans = new (string Collector, string? CycleCollector)[]
+    {
+        ("marksweep", null), ("tricolor", null), ("go", null), ("refcount", null), ("refcount", "trial-deletion"), ("semispace", null), ("markcompact", null),
+    };
+
+    Console.WriteLine("| workload | plan | GC cycles | minor/major | total GC work (ms) | max pause (µs) | copied (KiB) | barrier hits | live objects at end | HeapInuse − HeapAlloc (KiB) | wall (s) |");
+    Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    foreach (var (workload, options) in workloads)
+    {
+        foreach (var (collector, cycleCollector) in plans)
+        {
+            var heap = new SimulatedHeap(new HeapOptions { Collector = collector, CycleCollector = cycleCollector, Seed = seed, Procs = 4 });
+            var watch = Stopwatch.StartNew();
+            heap.Run(WorkloadCatalog.Create(workload, options));
+            var wall = watch.Elapsed.TotalSeconds;
+            var cycles = heap.Cycles;
+            var stats = heap.Stats;
+            var name = cycleCollector is null ? collector : $"{collector} + {cycleCollector}";
+            var minor = cycles.Count(c => c.Kind == HeapNotebook.Heap.Telemetry.GcKind.Minor);
+            var major = cycles.Count - minor;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {workload} | {name} | {cycles.Count} | {minor}/{major} | {cycles.Sum(c => c.CpuNs) / 1e6:0.00} | {(cycles.Count == 0 ? 0 : cycles.Max(c => c.PauseNs)) / 1e3:0.0} | {cycles.Sum(c => c.CopiedBytes) / 1024.0:0} | {cycles.Sum(c => c.BarrierHits)} | {heap.ObjectCount} | {stats.Fragmentation / 1024.0:0} | {wall:0.00} |"));
+        }
+    }
 }
 
 // What one mutator operation costs, each timed alone over many repetitions (collections included
