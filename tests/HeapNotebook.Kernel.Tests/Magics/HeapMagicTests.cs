@@ -164,8 +164,7 @@ public sealed class HeapMagicTests
         Assert.Contains("--gogc must be a percentage of 0 or more, or off, not 'sometimes'", Fails("#!heap new --gogc sometimes").Value);
         Assert.Contains("Did you mean 'yuasa'?", Fails("#!heap new --barrier yuasaa").Value);
         var simulator = Fails("#!heap new --collector go --cycle-collector trial-deletion");
-        Assert.StartsWith("(1,1): error HN0100: A cycle collector ('trial-deletion') belongs to the refcount collector", simulator.Value.Replace("(1,8)", "(1,1)", StringComparison.Ordinal));
-        Assert.Contains("HN0100", simulator.Value);
+        Assert.StartsWith("(1,8): error HN0100: A cycle collector ('trial-deletion') belongs to the refcount collector", simulator.Value);
         Assert.Same(before, Current);
         Assert.DoesNotContain("heap1", Ok("#!heap list"));
     }
@@ -200,7 +199,6 @@ public sealed class HeapMagicTests
         var error = Fails("#!heap use smal");
 
         Assert.Equal("(1,12): error HN0006: there is no heap named 'smal'. Did you mean 'small'? Heaps: default, small.", error.Value);
-        Assert.Contains("Fails with nothing changed", "Fails with nothing changed");
         Assert.Equal("small", Current.Name);
     }
 
@@ -405,6 +403,15 @@ public sealed class HeapMagicTests
     }
 
     [Fact]
+    public void Given_stats_as_a_name_then_the_same_cells_code_sees_it_too_and_who_lists_it()
+    {
+        var text = Ok("#!heap new\n#!heap stats --as before\nConsole.WriteLine($\"{Heap.Name} {before.NumGC}\");");
+
+        Assert.EndsWith("\nheap1 0\n", text);
+        Assert.Contains("before", Ok("#!who"));
+    }
+
+    [Fact]
     public void Given_trace_then_the_gctrace_lines_are_shown_and_can_be_bound()
     {
         Ok("#!heap new");
@@ -436,21 +443,22 @@ public sealed class HeapMagicTests
     [MemberData(nameof(FailingLines))]
     public void Given_a_failing_command_then_every_heap_is_exactly_as_it_was(string cell)
     {
-        Ok("#!heap new --collector tricolor --name other\n#!heap run binary-trees --depth 4");
+        Ok("#!heap new --collector tricolor --name other\n#!heap run binary-trees --depth 4\n#!heap step");
+        var other = Current;
         Ok("#!heap new --name heap1\n#!heap alloc a --fields 1 --root\n#!heap alloc b --root\n#!heap link a.0 b\n#!heap run binary-trees --depth 4");
-        var heaps = new[] { Current, interpreter.Globals.Heap };
+        var current = Current;
         var lines = cell.Split('\n');
         if (lines.Length > 1)
         {
             Ok(string.Join('\n', lines[..^1]));
         }
-        var before = Snapshot(Current);
+        var before = (Snapshot(current), Snapshot(other));
         var list = Ok("#!heap list");
 
         Fails(lines[^1]);
 
-        Assert.Equal(before, Snapshot(Current));
+        Assert.Equal(before, (Snapshot(current), Snapshot(other)));
         Assert.Equal(list, Ok("#!heap list"));
-        Assert.Same(heaps[0], Current);
+        Assert.Same(current, Current);
     }
 }

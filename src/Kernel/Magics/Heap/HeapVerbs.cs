@@ -489,7 +489,7 @@ internal static partial class HeapVerbs
                 }
                 var text = new StringBuilder(entry.Name).Append(": ");
                 text.Append(heap.Phase is { } current
-                    ? Invariant($"phase {current}, {heap.GreyWorklist.Count} grey objects waiting")
+                    ? Invariant($"phase {current}, {heap.GreyWorklist.Count} grey object{(heap.GreyWorklist.Count == 1 ? "" : "s")} waiting")
                     : "no cycle running");
                 foreach (var cycle in heap.Cycles.Skip(cyclesBefore))
                 {
