@@ -90,7 +90,7 @@ public sealed class HeapMagicTests
     {
         var error = Fails("#!heap nwe --collector go");
 
-        Assert.Equal("(1,8): error HN0002: 'nwe' is not a #!heap verb. Did you mean 'new'? Verbs: new, alloc, link, unlink, root, unroot, run, gc, step, verify, stats, trace, use, list.", error.Value);
+        Assert.Equal("(1,8): error HN0002: 'nwe' is not a #!heap verb. Did you mean 'new'? Verbs: new, alloc, link, unlink, root, unroot, objects, run, gc, step, verify, stats, trace, use, list.", error.Value);
         Assert.Contains(error.Traceback, line => line.StartsWith("Usage: #!heap VERB", StringComparison.Ordinal));
     }
 
@@ -251,6 +251,24 @@ public sealed class HeapMagicTests
         Assert.Empty(Current.Roots.Names);
         Assert.Equal("(1,15): error HN0007: 'a' is not a root of heap1. (roots: none)", Fails("#!heap unroot a").Value);
         Assert.Equal("(1,13): error HN0007: heap1 has no object named 'b'. Did you mean 'a'? (its objects: a)", Fails("#!heap root b").Value);
+    }
+
+    [Fact]
+    public void Given_objects_then_named_objects_are_listed_with_their_slots_roots_and_colours_or_freed()
+    {
+        Ok("#!heap new --collector marksweep");
+        Assert.Equal("heap1: no named objects yet (make one with '#!heap alloc NAME')\n", Ok("#!heap objects"));
+        Ok("#!heap alloc a --fields 2 --root\n#!heap alloc b\n#!heap alloc c\n#!heap link a.1 b\n#!heap gc");
+
+        var text = Ok("#!heap objects");
+
+        Assert.Equal(
+            "Named objects of heap1\n" +
+            "Name  Handle  Bytes  Slots  Points to   Root  State\n" +
+            "----  ------  -----  -----  ----------  ----  -----\n" +
+            "a     #1v1       16      2  0:null 1:b  yes   white\n" +
+            "b     #2v1       16      0                    white\n" +
+            "c     #3v1                                    freed\n", text);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ internal static partial class HeapVerbs
 
     public static IReadOnlyList<HeapVerb> Create() =>
     [
-        New(), Alloc(), Link(), Unlink(), Root(), Unroot(), RunWorkload(), Gc(), Step(), Verify(), Stats(), Trace(), Use(), List(),
+        New(), Alloc(), Link(), Unlink(), Root(), Unroot(), Objects(), RunWorkload(), Gc(), Step(), Verify(), Stats(), Trace(), Use(), List(),
     ];
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
@@ -319,6 +319,40 @@ internal static partial class HeapVerbs
                     : $"{entry.Name}: {rootName} is no longer a root, and was freed at once (nothing else referred to it)");
             });
         verb.Add(name);
+        return verb;
+    }
+
+    private static HeapVerb Objects()
+    {
+        var verb = new HeapVerb("objects", "List the named objects of the current heap: size, slots, what they point to, root, colour or freed.", "",
+            "#!heap objects",
+            (context, _) =>
+            {
+                var entry = context.Current;
+                var heap = entry.Heap;
+                if (entry.ObjectOrder.Count == 0)
+                {
+                    context.Print($"{entry.Name}: no named objects yet (make one with '#!heap alloc NAME')");
+                    return;
+                }
+                var table = new TextTable("Name", "Handle", "Bytes", "Slots", "Points to", "Root", "State") { Caption = $"Named objects of {entry.Name}" };
+                foreach (var name in entry.ObjectOrder)
+                {
+                    var handle = entry.Objects[name];
+                    if (!heap.IsLive(handle))
+                    {
+                        table.Add(name, handle.ToString(), "", "", "", "", "freed");
+                        continue;
+                    }
+                    var slots = new ObjectHandle[heap.SlotCountOf(handle)];
+                    heap.ReadSlots(handle, slots);
+                    var targets = string.Join(" ", slots.Select((target, slot) => Invariant($"{slot}:{(target.IsNull ? "null" : entry.Describe(target))}")));
+                    var isRoot = heap.Roots.TryGet(name, out var rooted) && rooted == handle;
+                    table.Add(name, handle.ToString(), Count(heap.SizeOf(handle)), Count(slots.Length), targets, isRoot ? "yes" : "",
+                        heap.ColorOf(handle).ToString().ToLowerInvariant());
+                }
+                context.Show(table.Plain(), table.Html());
+            });
         return verb;
     }
 
