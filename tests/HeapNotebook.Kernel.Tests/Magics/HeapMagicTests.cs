@@ -333,6 +333,21 @@ public sealed class HeapMagicTests
     }
 
     [Fact]
+    public void Given_a_long_workload_then_progress_updates_one_display_in_place_ending_with_the_result()
+    {
+        Ok("#!heap new");
+
+        var (error, outputs) = Run("#!heap run churn --allocs 20000");
+
+        Assert.Null(error);
+        Assert.Equal("display", outputs.Outputs[0].Kind);
+        Assert.Equal("heap1: churn (allocs=20000, live=5000, long-lived-percent=5, long-lived-slots=20000, min-size=16, max-size=256): running, 0%", outputs.Outputs[0].Text);
+        Assert.All(outputs.Outputs.Skip(1), output => Assert.Equal("update", output.Kind));
+        Assert.Contains(outputs.Outputs, output => output.Text.EndsWith(": running, 50%", StringComparison.Ordinal));
+        Assert.Matches(@"^heap1: churn \(allocs=20000, [^)]*\): [\d,]+ allocations, checksum -?\d+, \d+ collections, [\d,]+ objects, .* allocated, virtual time [\d.]+ ms$", outputs.Outputs[^1].Text);
+    }
+
+    [Fact]
     public void Given_bad_workload_words_then_the_catalogs_errors_come_back_with_suggestions()
     {
         Ok("#!heap new");

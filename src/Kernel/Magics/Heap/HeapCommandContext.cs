@@ -68,13 +68,13 @@ internal sealed class HeapCommandContext(HeapSession session, MagicInvocation in
 
     public void Print(string text) => Invocation.Outputs.Write("stdout", text.EndsWith('\n') ? text : text + "\n");
 
-    public void Show(string plain, string? html = null)
+    public void Show(string plain, string? html = null, string? displayId = null, bool isUpdate = false)
     {
         var bundle = MimeBundle.PlainText(plain);
         if (html is not null)
         {
             bundle.With("text/html", html);
         }
-        Invocation.Outputs.PublishDisplay(bundle, null, isUpdate: false);
+        Invocation.Outputs.PublishDisplay(bundle, displayId, isUpdate);
     }
 }

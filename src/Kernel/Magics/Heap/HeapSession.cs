@@ -11,6 +11,7 @@ namespace HeapNotebook.Kernel.Magics.Heap;
 internal sealed class HeapSession
 {
     private readonly List<HeapEntry> heaps = [];
+    private int displays;
 
     public IReadOnlyList<HeapEntry> Heaps => heaps;
 
@@ -45,6 +46,10 @@ internal sealed class HeapSession
             }
         }
     }
+
+    /// <summary>A display id for an output updated in place; ids are transient (never saved in a notebook), the process id keeps them apart across kernel restarts.</summary>
+    public string NextDisplayId(string purpose) =>
+        string.Create(CultureInfo.InvariantCulture, $"heapnb-{purpose}-{Environment.ProcessId}-{++displays}");
 
     public HeapEntry Add(string name, SimulatedHeap heap)
     {

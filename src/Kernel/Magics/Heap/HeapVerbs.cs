@@ -444,11 +444,40 @@ internal static partial class HeapVerbs
         var entry = context.Current;
         var heap = entry.Heap;
         var cyclesBefore = heap.Cycles.Count;
-        var result = context.Simulate(() => heap.Run(workload, context.Invocation.Interrupt), workloadToken);
         var settings = string.Join(", ", definition.Options.Select(option => $"{option.Name}={values.GetValueOrDefault(option.Name, option.Default.ToString(CultureInfo.InvariantCulture))}"));
-        context.Print(Invariant($"{entry.Name}: {definition.Name} ({settings}): {Count(result.Allocations)} allocations, checksum {result.Checksum}, ")
+        var label = $"{entry.Name}: {definition.Name} ({settings})";
+        // One display, updated in place: progress every 10 %, then the result.
+        var displayId = context.Session.NextDisplayId("run");
+        context.Show(label + ": running, 0%", displayId: displayId);
+        var shownPercent = 0;
+        var progress = new ProgressCallback(fraction =>
+        {
+            var percent = (int)(fraction * 10) * 10;
+            if (percent > shownPercent && percent < 100)
+            {
+                shownPercent = percent;
+                context.Show(Invariant($"{label}: running, {percent}%"), displayId: displayId, isUpdate: true);
+            }
+        });
+        WorkloadResult result;
+        try
+        {
+            result = context.Simulate(() => heap.Run(workload, context.Invocation.Interrupt, progress), workloadToken);
+        }
+        catch (HeapCommandException)
+        {
+            context.Show(Invariant($"{label}: failed after {shownPercent}%; the heap keeps what the workload did until then"), displayId: displayId, isUpdate: true);
+            throw;
+        }
+        context.Show(Invariant($"{label}: {Count(result.Allocations)} allocations, checksum {result.Checksum}, ")
             + Invariant($"{heap.Cycles.Count - cyclesBefore} collections, {Count(heap.ObjectCount)} objects, {ByteSize.Format(heap.Stats.HeapAlloc)} allocated, virtual time {heap.Clock.Nanoseconds / 1e6:0.###} ms")
-            + (result.Completed ? "" : Invariant($" (stopped at {result.FractionDone:P0})")));
+            + (result.Completed ? "" : Invariant($" (interrupted at {result.FractionDone:P0})")), displayId: displayId, isUpdate: true);
+    }
+
+    /// <summary>Reports on the workload's own thread, as it runs (Progress&lt;T&gt; would post to a synchronization context).</summary>
+    private sealed class ProgressCallback(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
     }
 
     private static string? CatalogError(string workload, IReadOnlyDictionary<string, string> options)
