@@ -348,6 +348,43 @@ public sealed class HeapMagicTests
     }
 
     [Fact]
+    public void Given_an_interrupt_while_a_workload_runs_then_it_stops_early_and_says_how_far_it_got()
+    {
+        Ok("#!heap new");
+        var publisher = new InterruptingPublisher(interpreter);
+
+        var error = interpreter.Execute("#!heap run churn --allocs 20000000", publisher);
+
+        Assert.Equal("Interrupted", error?.Name);
+        Assert.Matches(@": [\d,]+ allocations, .* \(interrupted at \d+%\)$", publisher.Last);
+    }
+
+    /// <summary>Interrupts the cell when the first progress update arrives.</summary>
+    private sealed class InterruptingPublisher(CellInterpreter interpreter) : ICellPublisher
+    {
+        public string Last { get; private set; } = "";
+
+        public void WriteStream(string name, string text) => Last = text;
+
+        public void PublishDisplay(HeapNotebook.Kernel.Display.MimeBundle bundle, string? displayId, bool isUpdate)
+        {
+            Last = bundle.Data["text/plain"]!.GetValue<string>();
+            if (isUpdate)
+            {
+                interpreter.Interrupt();
+            }
+        }
+
+        public void PublishResult(HeapNotebook.Kernel.Display.MimeBundle bundle) => Last = bundle.Data["text/plain"]!.GetValue<string>();
+
+        public void ClearOutput(bool wait)
+        {
+        }
+
+        public string ReadInput(string prompt, bool password) => throw new InputNotAllowedException("no input here");
+    }
+
+    [Fact]
     public void Given_bad_workload_words_then_the_catalogs_errors_come_back_with_suggestions()
     {
         Ok("#!heap new");

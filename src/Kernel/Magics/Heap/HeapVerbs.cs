@@ -471,7 +471,7 @@ internal static partial class HeapVerbs
         }
         context.Show(Invariant($"{label}: {Count(result.Allocations)} allocations, checksum {result.Checksum}, ")
             + Invariant($"{heap.Cycles.Count - cyclesBefore} collections, {Count(heap.ObjectCount)} objects, {ByteSize.Format(heap.Stats.HeapAlloc)} allocated, virtual time {heap.Clock.Nanoseconds / 1e6:0.###} ms")
-            + (result.Completed ? "" : Invariant($" (interrupted at {result.FractionDone:P0})")), displayId: displayId, isUpdate: true);
+            + (result.Completed ? "" : Invariant($" (interrupted at {result.FractionDone * 100:0}%)")), displayId: displayId, isUpdate: true);
     }
 
     /// <summary>Reports on the workload's own thread, as it runs (Progress&lt;T&gt; would post to a synchronization context).</summary>
