@@ -272,6 +272,27 @@ public sealed class HeapMagicTests
     }
 
     [Fact]
+    public void Given_refcount_then_unrooted_objects_are_reported_whether_they_live_or_not()
+    {
+        Ok("#!heap new --collector refcount\n#!heap alloc a --fields 1 --root\n#!heap alloc b\n#!heap link a.0 b\n#!heap alloc c");
+
+        var text = Ok("#!heap objects\n#!heap gc\n#!heap objects");
+
+        Assert.Contains("a     #1v1", text);
+        Assert.Contains("b     #2v1", text);
+        Assert.Equal(3, Current.Stats.Mallocs);
+    }
+
+    [Fact]
+    public void Given_gc_twice_then_only_the_names_freed_by_each_are_listed()
+    {
+        Ok("#!heap new --collector marksweep\n#!heap alloc a --root\n#!heap alloc b");
+
+        Assert.Contains("freed names: b", Ok("#!heap gc"));
+        Assert.DoesNotContain("freed names", Ok("#!heap gc"));
+    }
+
+    [Fact]
     public void Given_refcount_then_unroot_frees_at_once()
     {
         Ok("#!heap new --collector refcount\n#!heap alloc a --root");

@@ -234,7 +234,9 @@ internal static partial class HeapVerbs
                     return allocated;
                 });
                 entry.Remember(objectName, handle);
-                context.Print(Invariant($"{entry.Name}: {objectName} = {handle}, {heap.SizeOf(handle)} B, {slots} pointer slot{(slots == 1 ? "" : "s")}, at 0x{heap.AddressOf(handle):x}{(makeRoot ? ", a root" : "")}"));
+                context.Print(heap.IsLive(handle)
+                    ? Invariant($"{entry.Name}: {objectName} = {handle}, {heap.SizeOf(handle)} B, {slots} pointer slot{(slots == 1 ? "" : "s")}, at 0x{heap.AddressOf(handle):x}{(makeRoot ? ", a root" : "")}")
+                    : Invariant($"{entry.Name}: {objectName} = {handle}, freed at once: nothing refers to it"));
             });
         verb.Add(name);
         size = verb.Add(new Option<int>("--size") { HelpName = "BYTES", Description = "The object's size in bytes (default 16).", DefaultValueFactory = _ => 16 });
@@ -502,10 +504,11 @@ internal static partial class HeapVerbs
                 var heap = entry.Heap;
                 var cyclesBefore = heap.Cycles.Count;
                 var objectsBefore = heap.ObjectCount;
+                var liveBefore = entry.ObjectOrder.Where(name => heap.IsLive(entry.Objects[name])).ToArray();
                 context.Simulate(heap.Collect);
                 var freed = objectsBefore - heap.ObjectCount;
                 var text = new StringBuilder(Invariant($"{entry.Name}: {Count(freed)} object{(freed == 1 ? "" : "s")} freed, {Count(heap.ObjectCount)} left"));
-                var lost = entry.ObjectOrder.Where(name => !heap.IsLive(entry.Objects[name])).ToArray();
+                var lost = liveBefore.Where(name => !heap.IsLive(entry.Objects[name])).ToArray();
                 if (lost.Length > 0)
                 {
                     text.Append("; freed names: ").Append(string.Join(", ", lost));
