@@ -94,6 +94,42 @@ public sealed class CSharpScriptHost
         }
     }
 
+    /// <summary>
+    /// Declares <paramref name="name"/> as a variable of <paramref name="type"/> in a submission of its own, then
+    /// stores <paramref name="value"/> in it, so the next cells see it typed (how magics bind results).
+    /// </summary>
+    public void Bind(string name, Type type, object? value)
+    {
+        if (!SyntaxFacts.IsValidIdentifier(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None)
+        {
+            throw new ArgumentException($"'{name}' is not a C# variable name: use letters, digits and _, not starting with a digit, and not a keyword.", nameof(name));
+        }
+        Warm();
+        var script = ContinueWith($"{CSharpTypeName(type)} {name} = default!;");
+        var errors = script.Compile().Where(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error).ToArray();
+        if (errors.Length > 0)
+        {
+            throw new ArgumentException($"cannot declare '{name}': {errors[0].GetMessage(CultureInfo.InvariantCulture)}", nameof(name));
+        }
+        state = script.RunFromAsync(state!).GetAwaiter().GetResult();
+        state.Variables.Last(variable => variable.Name == name).Value = value;
+    }
+
+    private static string CSharpTypeName(Type type)
+    {
+        if (type.IsGenericParameter)
+        {
+            return type.Name;
+        }
+        var name = (type.FullName ?? type.Name).Replace('+', '.');
+        if (!type.IsGenericType)
+        {
+            return "global::" + name;
+        }
+        var tick = name.IndexOf('`');
+        return $"global::{name[..tick]}<{string.Join(", ", type.GetGenericArguments().Select(CSharpTypeName))}>";
+    }
+
     /// <summary>Loads and jits Roslyn with an empty first submission, so the first real cell is quick.</summary>
     public void Warm()
     {

@@ -38,6 +38,8 @@ public sealed class CellInterpreter : IKernelInterpreter, ICellSession
 
     public IReadOnlyList<ScriptVariable> Variables => scriptHost?.Variables ?? [];
 
+    public void BindVariable(string name, Type type, object? value) => ScriptHost.Bind(name, type, value);
+
     public void Warm()
     {
         lock (executionGate)
@@ -215,7 +217,7 @@ public sealed class CellInterpreter : IKernelInterpreter, ICellSession
                 return ExecutionError.Simple("UnknownMagic",
                     $"unknown magic command '#!{directive.Name}' (line {directive.Line}); known: {string.Join(", ", Magics.AllNames.Select(name => "#!" + name))}");
             }
-            var error = command.Run(new MagicInvocation(directive.Arguments, outputs, this) { AfterCell = afterCell });
+            var error = command.Run(new MagicInvocation(directive.Arguments, outputs, this) { AfterCell = afterCell, Line = directive.Line, Interrupt = interrupt });
             if (error is not null)
             {
                 return error;

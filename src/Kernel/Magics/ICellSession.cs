@@ -8,4 +8,10 @@ public interface ICellSession
     IReadOnlyList<ScriptVariable> Variables { get; }
 
     MagicRegistry Magics { get; }
+
+    /// <summary>The globals C# cells see; <see cref="ScriptGlobals.Heap"/> is the current heap.</summary>
+    ScriptGlobals Globals { get; }
+
+    /// <summary>Declares a C# variable of <paramref name="type"/> holding <paramref name="value"/> for the code that runs next (#!heap stats --as s).</summary>
+    void BindVariable(string name, Type type, object? value);
 }

@@ -19,7 +19,7 @@ public sealed class MagicRegistry
         registry.Register(new LsMagic());
         registry.Register(new WhoMagic(detailed: false));
         registry.Register(new WhoMagic(detailed: true));
-        registry.Register(new HeapMagicPlaceholder());
+        registry.Register(new Heap.HeapMagic());
         return registry;
     }
 

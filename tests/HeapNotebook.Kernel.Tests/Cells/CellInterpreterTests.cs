@@ -270,14 +270,6 @@ public sealed class CellInterpreterTests
     }
 
     [Fact]
-    public void Heap_magic_is_an_honest_error_until_the_simulator_is_wired_in()
-    {
-        var (error, _) = Run("#!heap new --collector go");
-
-        Assert.Equal("#!heap is not available yet in this build", error!.Value);
-    }
-
-    [Fact]
     public void Completion_offers_magic_names_variables_and_members_after_a_dot()
     {
         Run("var heapSize = 10; var heapName = \"x\";");

@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Text;
+using HeapNotebook.Kernel.Cells;
+
+namespace HeapNotebook.Kernel.Magics.Heap;
+
+/// <summary>
+/// #!heap: the command language that drives the simulated heaps of a session, one verb per line
+/// (<c>#!heap new --collector tricolor</c>, <c>#!heap alloc a --root</c>, <c>#!heap gc</c>, ...).
+/// Every verb checks all its words before it changes anything, so a failed line leaves every heap as it was.
+/// </summary>
+public sealed class HeapMagic : IMagicCommand
+{
+    private static readonly string[] HelpWords = ["-h", "--help", "-?", "help"];
+
+    private static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null };
+
+    private readonly HeapSession session = new();
+    private readonly IReadOnlyList<HeapVerb> verbs;
+
+    public HeapMagic()
+    {
+        verbs = HeapVerbs.Create();
+    }
+
+    public string Name => "heap";
+
+    public string Description => "Drive the simulated heaps: new, alloc, link, run, gc, step, stats, trace, verify, use, list (-h for usage).";
+
+    public ExecutionError? Run(MagicInvocation invocation)
+    {
+        try
+        {
+            Execute(invocation);
+            return null;
+        }
+        catch (HeapCommandException exception)
+        {
+            return exception.ToExecutionError(invocation.Line);
+        }
+    }
+
+    internal string Overview()
+    {
+        var width = verbs.Max(verb => verb.Name.Length) + 2;
+        var text = new StringBuilder("Usage: #!heap VERB [ARGUMENTS] [--OPTION VALUE ...]\n");
+        text.Append("One verb per #!heap line; a cell may have several, run in order. '#!heap VERB -h' shows a verb's options.\n");
+        text.Append("Verbs:\n");
+        foreach (var verb in verbs)
+        {
+            text.Append("  ").Append(verb.Name.PadRight(width)).Append(verb.Summary).Append('\n');
+        }
+        text.Append("Example:\n  #!heap new --collector tricolor --gogc 50 --name small\n  #!heap alloc a --fields 1 --root\n");
+        return text.ToString();
+    }
+
+    private void Execute(MagicInvocation invocation)
+    {
+        var tokens = CommandToken.Split(invocation.Arguments);
+        if (tokens.Count == 0 || HelpWords.Contains(tokens[0].Text, StringComparer.Ordinal))
+        {
+            invocation.Outputs.Write("stdout", Overview());
+            return;
+        }
+        var verb = verbs.FirstOrDefault(candidate => string.Equals(candidate.Name, tokens[0].Text, StringComparison.Ordinal))
+            ?? throw new HeapCommandException(HeapErrorCode.UnknownVerb,
+                $"'{tokens[0].Text}' is not a #!heap verb.{Suggestions.DidYouMean(tokens[0].Text, verbs.Select(candidate => candidate.Name))} Verbs: {string.Join(", ", verbs.Select(candidate => candidate.Name))}.",
+                tokens[0], Overview());
+        var context = new HeapCommandContext(session, invocation, tokens, verb);
+        if (verb.Name == "run")
+        {
+            // Each workload has its own options; the run verb parses them against the catalog.
+            verb.Run(context, verb.Command.Parse([], Parsing));
+            return;
+        }
+        if (tokens.Skip(1).Any(token => HelpWords[..3].Contains(token.Text, StringComparer.Ordinal)))
+        {
+            invocation.Outputs.Write("stdout", verb.Usage());
+            return;
+        }
+        CheckOptions(context);
+        var result = verb.Command.Parse(tokens.Skip(1).Select(token => token.Text).ToArray(), Parsing);
+        if (result.Errors.Count > 0)
+        {
+            throw Translate(context, result.Errors[0]);
+        }
+        verb.Run(context, result);
+    }
+
+    /// <summary>An option the verb does not have is named, with the closest one it does have.</summary>
+    private static void CheckOptions(HeapCommandContext context)
+    {
+        var known = context.Verb.OptionNames.ToArray();
+        foreach (var token in context.Tokens.Skip(1))
+        {
+            if (token.IsOption && !known.Contains(token.Text, StringComparer.Ordinal))
+            {
+                var options = known.Length == 0 ? "it has no options" : $"its options: {string.Join(", ", context.Verb.Options.Select(option => option.Name))}";
+                throw context.Error(HeapErrorCode.UnknownOption,
+                    $"'{context.Verb.Name}' has no option '{token.Text}'.{Suggestions.DidYouMean(token.Text, known)} ({options})", token);
+            }
+        }
+    }
+
+    private static HeapCommandException Translate(HeapCommandContext context, ParseError error)
+    {
+        var message = error.Message.TrimEnd('.');
+        if (message.StartsWith("Required argument missing", StringComparison.Ordinal))
+        {
+            return context.Error(HeapErrorCode.MissingArgument, $"'{context.Verb.Name}' needs {context.Verb.Arguments}");
+        }
+        if (message.StartsWith("Unrecognized command or argument", StringComparison.Ordinal))
+        {
+            var word = Quoted(message);
+            return context.Error(HeapErrorCode.MissingArgument,
+                $"'{context.Verb.Name}' takes {(context.Verb.Arguments.Length == 0 ? "no arguments" : "only " + context.Verb.Arguments)}, so '{word}' is one word too many", context.TokenOf(word));
+        }
+        var quoted = Quoted(message);
+        return context.Error(HeapErrorCode.InvalidValue, message, context.TokenOf(quoted));
+    }
+
+    private static string? Quoted(string message)
+    {
+        var start = message.IndexOf('\'');
+        var end = start < 0 ? -1 : message.IndexOf('\'', start + 1);
+        return end < 0 ? null : message[(start + 1)..end];
+    }
+}

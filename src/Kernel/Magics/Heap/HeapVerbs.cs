@@ -1,0 +1,724 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using HeapNotebook.Heap;
+using HeapNotebook.Heap.Barriers;
+using HeapNotebook.Heap.Collectors;
+using HeapNotebook.Heap.Errors;
+using HeapNotebook.Heap.Objects;
+using HeapNotebook.Heap.Workloads;
+
+namespace HeapNotebook.Kernel.Magics.Heap;
+
+/// <summary>The verbs of #!heap. Each handler checks every word first and changes a heap only at its end.</summary>
+internal static partial class HeapVerbs
+{
+    /// <summary>Until the generational plan lands; then the default becomes "generational".</summary>
+    public const string DefaultCollector = "go";
+
+    public static readonly IReadOnlyList<string> CycleCollectors = ["none", "trial-deletion"];
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex NamePattern();
+
+    public static IReadOnlyList<HeapVerb> Create() =>
+    [
+        New(), Alloc(), Link(), Unlink(), Root(), Unroot(), Objects(), RunWorkload(), Gc(), Step(), Verify(), Stats(), Trace(), Use(), List(),
+    ];
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    // ---- new ---------------------------------------------------------------------------------
+
+    private static HeapVerb New()
+    {
+        HeapVerb verb = null!;
+        Option<string?> collector = null!, barrier = null!, gogc = null!, memoryLimit = null!, heapSize = null!, name = null!, cycleCollector = null!;
+        Option<int?> procs = null!;
+        Option<ulong?> seed = null!;
+        Option<bool> verifyOption = null!;
+        verb = new HeapVerb("new", "Make a heap, name it, and make it the current heap (Heap in C# cells).", "",
+            "#!heap new --collector tricolor --barrier dijkstra --gogc 50 --heap-size 64MiB --name small",
+            (context, parse) =>
+            {
+                var options = new HeapOptions { Collector = DefaultCollector };
+                var collectorName = parse.GetValue(collector) ?? DefaultCollector;
+                Choose(context, "--collector", collectorName, CollectorRegistry.Names);
+                options = options with { Collector = collectorName };
+                if (parse.GetValue(barrier) is { } barrierName)
+                {
+                    Choose(context, "--barrier", barrierName, WriteBarriers.Names);
+                    options = options with { Barrier = barrierName };
+                }
+                if (parse.GetValue(cycleCollector) is { } cycles)
+                {
+                    Choose(context, "--cycle-collector", cycles, CycleCollectors);
+                    options = options with { CycleCollector = cycles };
+                }
+                if (parse.GetValue(gogc) is { } gogcText)
+                {
+                    int? value = string.Equals(gogcText, "off", StringComparison.OrdinalIgnoreCase) ? null
+                        : int.TryParse(gogcText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var percent) && percent >= 0 ? percent
+                        : throw context.Error(HeapErrorCode.InvalidValue, $"--gogc must be a percentage of 0 or more, or off, not '{gogcText}'", context.ValueOf("--gogc"));
+                    options = options with { Gogc = value };
+                }
+                if (parse.GetValue(memoryLimit) is { } limitText)
+                {
+                    options = options with { MemoryLimitBytes = Size(context, "--memory-limit", limitText) };
+                }
+                if (parse.GetValue(heapSize) is { } sizeText)
+                {
+                    options = options with { HeapSizeLimitBytes = Size(context, "--heap-size", sizeText) };
+                }
+                if (parse.GetValue(procs) is { } procsValue)
+                {
+                    options = options with { Procs = procsValue };
+                }
+                if (parse.GetValue(seed) is { } seedValue)
+                {
+                    options = options with { Seed = seedValue };
+                }
+                options = options with { Verify = parse.GetValue(verifyOption) };
+                var heapName = parse.GetValue(name) ?? context.Session.NextName();
+                if (!NamePattern().IsMatch(heapName))
+                {
+                    throw context.Error(HeapErrorCode.InvalidValue, $"'{heapName}' is not a heap name: use letters, digits and _, not starting with a digit", context.ValueOf("--name"));
+                }
+                context.Session.Current(context.Invocation.Session.Globals);
+                if (context.Session.Find(heapName) is not null)
+                {
+                    throw context.Error(HeapErrorCode.NameInUse, $"there is already a heap named '{heapName}'; pick another --name, or '#!heap use {heapName}'", context.ValueOf("--name"));
+                }
+                var heap = context.Simulate(() => new SimulatedHeap(options with { Name = heapName }));
+                context.Session.Add(heapName, heap);
+                context.Invocation.Session.Globals.Heap = heap;
+                context.Print(Describe(heapName, heap) + "; it is now the current heap (Heap in C# cells)");
+            })
+        {
+            Notes = $"The default collector is {DefaultCollector} for now (the generational plan is not in this build yet). Sizes take B, KiB, MiB or GiB (64MiB, 512KiB).",
+        };
+        collector = verb.Add(new Option<string?>("--collector") { HelpName = string.Join('|', CollectorRegistry.Names), Description = $"The collector plan (default {DefaultCollector}; generational once it lands)." });
+        barrier = verb.Add(new Option<string?>("--barrier") { HelpName = string.Join('|', WriteBarriers.Names), Description = "The write barrier of an incremental plan (default: the plan's own, hybrid)." });
+        gogc = verb.Add(new Option<string?>("--gogc") { HelpName = "N|off", Description = "GOGC: how far the heap grows over the live heap before the next cycle, in percent (default 100)." });
+        memoryLimit = verb.Add(new Option<string?>("--memory-limit") { HelpName = "SIZE", Description = "GOMEMLIMIT: a soft limit on the heap (default none)." });
+        heapSize = verb.Add(new Option<string?>("--heap-size") { HelpName = "SIZE", Description = "The most memory the heap may obtain; more is a simulated out-of-memory (default 16GiB)." });
+        procs = verb.Add(new Option<int?>("--procs") { HelpName = "N", Description = "GOMAXPROCS (default 4)." });
+        seed = verb.Add(new Option<ulong?>("--seed") { HelpName = "N", Description = "The seed of the heap's random choices (default 1)." });
+        name = verb.Add(new Option<string?>("--name") { HelpName = "NAME", Description = "The heap's name (default heap1, heap2, ...)." });
+        cycleCollector = verb.Add(new Option<string?>("--cycle-collector") { HelpName = string.Join('|', CycleCollectors), Description = "The refcount plan's cycle collector (default none: cycles leak)." });
+        verifyOption = verb.Add(new Option<bool>("--verify") { Description = "Check the heap against the reference model after every collection (slow)." });
+        return verb;
+    }
+
+    internal static string Describe(string name, SimulatedHeap heap)
+    {
+        var options = heap.Options;
+        var text = new StringBuilder(name).Append(": ").Append(heap.Plan.Name).Append(" collector");
+        text.Append(", GOGC ").Append(options.Gogc is { } gogc ? gogc.ToString(CultureInfo.InvariantCulture) : "off");
+        if (options.Barrier is not null)
+        {
+            text.Append(", ").Append(options.Barrier).Append(" barrier");
+        }
+        if (options.CycleCollector is not null)
+        {
+            text.Append(", cycle collector ").Append(options.CycleCollector);
+        }
+        if (options.MemoryLimitBytes is { } limit)
+        {
+            text.Append(", memory limit ").Append(ByteSize.Format(limit));
+        }
+        text.Append(", heap size ").Append(ByteSize.Format(options.HeapSizeLimitBytes));
+        text.Append(Invariant($", {options.Procs} procs, seed {options.Seed}"));
+        if (options.Verify)
+        {
+            text.Append(", verified");
+        }
+        return text.ToString();
+    }
+
+    private static void Choose(HeapCommandContext context, string option, string value, IReadOnlyList<string> choices)
+    {
+        if (!choices.Contains(value, StringComparer.Ordinal))
+        {
+            throw context.Error(HeapErrorCode.InvalidValue,
+                $"{option} cannot be '{value}'.{Suggestions.DidYouMean(value, choices)} Choose one of: {string.Join(", ", choices)}.", context.ValueOf(option));
+        }
+    }
+
+    private static long Size(HeapCommandContext context, string option, string text)
+    {
+        if (ByteSize.TryParse(text, out var bytes, out var hint))
+        {
+            return bytes;
+        }
+        throw context.Error(HeapErrorCode.InvalidValue,
+            $"{option} must be a size such as 64MiB or 512KiB (units B, KiB, MiB, GiB), not '{text}'.{(hint is null ? "" : $" Did you mean '{hint}'?")}", context.ValueOf(option));
+    }
+
+    // ---- the object graph --------------------------------------------------------------------
+
+    private static string ObjectName(HeapCommandContext context, string name)
+    {
+        if (!NamePattern().IsMatch(name))
+        {
+            throw context.Error(HeapErrorCode.InvalidValue, $"'{name}' is not an object name: use letters, digits and _, not starting with a digit", context.TokenOf(name));
+        }
+        return name;
+    }
+
+    /// <summary>The live object a name refers to in the current heap; an error names what is wrong (unknown, or freed).</summary>
+    private static ObjectHandle Lookup(HeapCommandContext context, HeapEntry entry, string name)
+    {
+        if (!entry.Objects.TryGetValue(name, out var handle))
+        {
+            var known = entry.ObjectOrder.Count == 0 ? "it has none yet (make one with '#!heap alloc NAME')" : "its objects: " + string.Join(", ", entry.ObjectOrder);
+            throw context.Error(HeapErrorCode.UnknownObject, $"{entry.Name} has no object named '{name}'.{Suggestions.DidYouMean(name, entry.ObjectOrder)} ({known})", context.TokenOf(name));
+        }
+        if (!entry.Heap.IsLive(handle))
+        {
+            throw context.Error(HeapErrorCode.UnknownObject,
+                $"object '{name}' ({handle}) of {entry.Name} was freed by the collector: nothing reached it. Allocate it again with '#!heap alloc {name}'", context.TokenOf(name));
+        }
+        return handle;
+    }
+
+    private static (ObjectHandle Source, string SourceName, int Slot) SlotReference(HeapCommandContext context, HeapEntry entry, string text)
+    {
+        var dot = text.LastIndexOf('.');
+        if (dot <= 0 || !int.TryParse(text.AsSpan(dot + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var slot))
+        {
+            throw context.Error(HeapErrorCode.InvalidValue, $"'{text}' is not SOURCE.SLOT: write the object's name, a dot and the slot number, as in a.0", context.TokenOf(text));
+        }
+        var name = text[..dot];
+        var source = Lookup(context, entry, name);
+        var slots = entry.Heap.SlotCountOf(source);
+        if (slot >= slots)
+        {
+            throw context.Error(HeapErrorCode.InvalidValue,
+                slots == 0
+                    ? $"object '{name}' has no pointer slots; allocate it with --fields N to give it some"
+                    : Invariant($"object '{name}' has {slots} pointer slots (0 to {slots - 1}), so there is no slot {slot}"), context.TokenOf(text));
+        }
+        return (source, name, slot);
+    }
+
+    private static HeapVerb Alloc()
+    {
+        Option<int> size = null!, fields = null!;
+        Option<bool> root = null!;
+        var name = new Argument<string>("NAME") { Description = "The object's name." };
+        var verb = new HeapVerb("alloc", "Allocate a named object with pointer slots (fields), optionally as a root.", "NAME",
+            "#!heap alloc a --size 64 --fields 2 --root",
+            (context, parse) =>
+            {
+                var entry = context.Current;
+                var objectName = ObjectName(context, parse.GetValue(name)!);
+                if (entry.Objects.TryGetValue(objectName, out var existing) && entry.Heap.IsLive(existing))
+                {
+                    throw context.Error(HeapErrorCode.NameInUse, $"'{objectName}' already names a live object ({existing}) of {entry.Name}; pick another name", context.TokenOf(objectName));
+                }
+                var bytes = parse.GetValue(size);
+                var slots = parse.GetValue(fields);
+                var makeRoot = parse.GetValue(root);
+                var heap = entry.Heap;
+                var handle = context.Simulate(() =>
+                {
+                    var allocated = heap.Alloc(bytes, slots);
+                    if (makeRoot)
+                    {
+                        heap.Roots[objectName] = allocated;
+                    }
+                    return allocated;
+                });
+                entry.Remember(objectName, handle);
+                context.Print(heap.IsLive(handle)
+                    ? Invariant($"{entry.Name}: {objectName} = {handle}, {heap.SizeOf(handle)} B, {slots} pointer slot{(slots == 1 ? "" : "s")}, at 0x{heap.AddressOf(handle):x}{(makeRoot ? ", a root" : "")}")
+                    : Invariant($"{entry.Name}: {objectName} = {handle}, freed at once: nothing refers to it"));
+            });
+        verb.Add(name);
+        size = verb.Add(new Option<int>("--size") { HelpName = "BYTES", Description = "The object's size in bytes (default 16).", DefaultValueFactory = _ => 16 });
+        fields = verb.Add(new Option<int>("--fields") { HelpName = "N", Description = "How many pointer slots it has (default 0).", DefaultValueFactory = _ => 0 });
+        root = verb.Add(new Option<bool>("--root") { Description = "Also make it a root (a global named like the object)." });
+        return verb;
+    }
+
+    private static HeapVerb Link()
+    {
+        var source = new Argument<string>("SOURCE.SLOT") { Description = "The object and the slot to store into." };
+        var target = new Argument<string>("TARGET") { Description = "The object to point at." };
+        var verb = new HeapVerb("link", "Store a pointer to TARGET in a slot of SOURCE (through the write barrier).", "SOURCE.SLOT TARGET",
+            "#!heap link a.0 b",
+            (context, parse) =>
+            {
+                var entry = context.Current;
+                var (from, fromName, slot) = SlotReference(context, entry, parse.GetValue(source)!);
+                var targetName = parse.GetValue(target)!;
+                var to = Lookup(context, entry, targetName);
+                context.Simulate(() => entry.Heap.Write(from, slot, to));
+                context.Print(Invariant($"{entry.Name}: {fromName}.{slot} -> {targetName}"));
+            });
+        verb.Add(source);
+        verb.Add(target);
+        return verb;
+    }
+
+    private static HeapVerb Unlink()
+    {
+        var source = new Argument<string>("SOURCE.SLOT") { Description = "The object and the slot to clear." };
+        var verb = new HeapVerb("unlink", "Clear a pointer slot (store null, through the write barrier).", "SOURCE.SLOT",
+            "#!heap unlink a.0",
+            (context, parse) =>
+            {
+                var entry = context.Current;
+                var (from, fromName, slot) = SlotReference(context, entry, parse.GetValue(source)!);
+                var old = entry.Heap.Read(from, slot);
+                context.Simulate(() => entry.Heap.Write(from, slot, ObjectHandle.Null));
+                context.Print(old.IsNull
+                    ? Invariant($"{entry.Name}: {fromName}.{slot} was already null")
+                    : Invariant($"{entry.Name}: {fromName}.{slot} -> null (it pointed to {entry.Describe(old)})"));
+            });
+        verb.Add(source);
+        return verb;
+    }
+
+    private static HeapVerb Root()
+    {
+        var name = new Argument<string>("NAME") { Description = "The object to hold as a root." };
+        var verb = new HeapVerb("root", "Make a named object a root (a global of the same name).", "NAME", "#!heap root b",
+            (context, parse) =>
+            {
+                var entry = context.Current;
+                var objectName = parse.GetValue(name)!;
+                var handle = Lookup(context, entry, objectName);
+                context.Simulate(() => entry.Heap.Roots[objectName] = handle);
+                context.Print($"{entry.Name}: {objectName} is a root");
+            });
+        verb.Add(name);
+        return verb;
+    }
+
+    private static HeapVerb Unroot()
+    {
+        var name = new Argument<string>("NAME") { Description = "The root to drop." };
+        var verb = new HeapVerb("unroot", "Drop a root; the object lives on only while something reaches it.", "NAME", "#!heap unroot b",
+            (context, parse) =>
+            {
+                var entry = context.Current;
+                var rootName = parse.GetValue(name)!;
+                if (!entry.Heap.Roots.Contains(rootName))
+                {
+                    var roots = entry.Heap.Roots.Names.ToArray();
+                    throw context.Error(HeapErrorCode.UnknownObject,
+                        $"'{rootName}' is not a root of {entry.Name}.{Suggestions.DidYouMean(rootName, roots)} (roots: {(roots.Length == 0 ? "none" : string.Join(", ", roots))})", context.TokenOf(rootName));
+                }
+                var handle = entry.Heap.Roots[rootName];
+                context.Simulate(() => entry.Heap.Roots.Remove(rootName));
+                context.Print(entry.Heap.IsLive(handle)
+                    ? $"{entry.Name}: {rootName} is no longer a root"
+                    : $"{entry.Name}: {rootName} is no longer a root, and was freed at once (nothing else referred to it)");
+            });
+        verb.Add(name);
+        return verb;
+    }
+
+    private static HeapVerb Objects()
+    {
+        var verb = new HeapVerb("objects", "List the named objects of the current heap: size, slots, what they point to, root, colour or freed.", "",
+            "#!heap objects",
+            (context, _) =>
+            {
+                var entry = context.Current;
+                var heap = entry.Heap;
+                if (entry.ObjectOrder.Count == 0)
+                {
+                    context.Print($"{entry.Name}: no named objects yet (make one with '#!heap alloc NAME')");
+                    return;
+                }
+                var table = new TextTable("Name", "Handle", "Bytes", "Slots", "Points to", "Root", "State") { Caption = $"Named objects of {entry.Name}" };
+                foreach (var name in entry.ObjectOrder)
+                {
+                    var handle = entry.Objects[name];
+                    if (!heap.IsLive(handle))
+                    {
+                        table.Add(name, handle.ToString(), "", "", "", "", "freed");
+                        continue;
+                    }
+                    var slots = new ObjectHandle[heap.SlotCountOf(handle)];
+                    heap.ReadSlots(handle, slots);
+                    var targets = string.Join(" ", slots.Select((target, slot) => Invariant($"{slot}:{(target.IsNull ? "null" : entry.Describe(target))}")));
+                    var isRoot = heap.Roots.TryGet(name, out var rooted) && rooted == handle;
+                    table.Add(name, handle.ToString(), Count(heap.SizeOf(handle)), Count(slots.Length), targets, isRoot ? "yes" : "",
+                        heap.ColorOf(handle).ToString().ToLowerInvariant());
+                }
+                context.Show(table.Plain(), table.Html());
+            });
+        return verb;
+    }
+
+    // ---- workloads and collections -----------------------------------------------------------
+
+    private static HeapVerb RunWorkload()
+    {
+        var workloads = string.Join('\n', WorkloadCatalog.All.Select(workload =>
+            $"  {workload.Name}: {workload.Description}\n" + string.Concat(workload.Options.Select(option =>
+                Invariant($"      --{option.Name} N  {option.Description} (default {option.Default}, {option.Min} to {option.Max})\n"))).TrimEnd('\n')));
+        var verb = new HeapVerb("run", "Run a seeded workload from the catalog on the current heap.", "WORKLOAD [--OPTION N ...]",
+            "#!heap run binary-trees --depth 12",
+            RunHandler)
+        {
+            Notes = "Workloads and their options:\n" + workloads,
+        };
+        return verb;
+    }
+
+    private static void RunHandler(HeapCommandContext context, ParseResult unused)
+    {
+        var tokens = context.Tokens;
+        if (tokens.Count < 2 || tokens[1].IsOption)
+        {
+            if (tokens.Count >= 2 && tokens[1].Text is "-h" or "--help" or "-?")
+            {
+                context.Print(context.Verb.Usage());
+                return;
+            }
+            throw context.Error(HeapErrorCode.MissingArgument, $"'run' needs a WORKLOAD: one of {string.Join(", ", WorkloadCatalog.Names)}");
+        }
+        var workloadToken = tokens[1];
+        if (!WorkloadCatalog.Names.Contains(workloadToken.Text, StringComparer.Ordinal))
+        {
+            throw context.Error(HeapErrorCode.InvalidValue,
+                $"there is no workload named '{workloadToken.Text}'.{Suggestions.DidYouMean(workloadToken.Text, WorkloadCatalog.Names)} Choose one of: {string.Join(", ", WorkloadCatalog.Names)}.", workloadToken);
+        }
+        var definition = WorkloadCatalog.Find(workloadToken.Text);
+        var command = new Command(definition.Name, definition.Description);
+        foreach (var option in definition.Options)
+        {
+            command.Options.Add(new Option<string?>("--" + option.Name));
+        }
+        if (tokens.Skip(2).Any(token => token.Text is "-h" or "--help" or "-?"))
+        {
+            context.Print($"Usage: #!heap run {definition.Name}{string.Concat(definition.Options.Select(option => $" [--{option.Name} N]"))}\n{definition.Description}\nOptions:\n"
+                + string.Concat(definition.Options.Select(option => Invariant($"  --{option.Name} N  {option.Description} (default {option.Default}, {option.Min} to {option.Max})\n")))
+                + $"Example:\n  #!heap run {definition.Name}{(definition.Options.Count == 0 ? "" : Invariant($" --{definition.Options[0].Name} {definition.Options[0].Default}"))}\n");
+            return;
+        }
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var index = 2; index < tokens.Count; index++)
+        {
+            var token = tokens[index];
+            if (!token.IsOption || !token.Text.StartsWith("--", StringComparison.Ordinal))
+            {
+                throw context.Error(HeapErrorCode.InvalidValue, $"'{token.Text}' is not an option: workload options are written --name value", token);
+            }
+            var key = token.Text[2..];
+            if (definition.Options.All(option => option.Name != key))
+            {
+                var message = CatalogError(definition.Name, new Dictionary<string, string> { [key] = "0" }) ?? $"workload '{definition.Name}' has no option '{key}'";
+                throw context.Error(HeapErrorCode.UnknownOption, message + Suggestions.DidYouMean(token.Text, definition.Options.Select(option => "--" + option.Name)), token);
+            }
+            if (index + 1 >= tokens.Count)
+            {
+                throw context.Error(HeapErrorCode.MissingArgument, $"{token.Text} needs a value", token);
+            }
+            if (values.ContainsKey(key))
+            {
+                throw context.Error(HeapErrorCode.InvalidValue, $"{token.Text} is given twice", token);
+            }
+            values[key] = tokens[++index].Text;
+        }
+        var parsed = command.Parse(tokens.Skip(2).Select(token => token.Text).ToArray(), new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parsed.Errors.Count > 0)
+        {
+            throw context.Error(HeapErrorCode.InvalidValue, parsed.Errors[0].Message);
+        }
+        IWorkload workload;
+        try
+        {
+            workload = WorkloadCatalog.Create(definition.Name, values);
+        }
+        catch (HeapException exception)
+        {
+            throw context.Error(HeapErrorCode.InvalidValue, exception.Message, workloadToken);
+        }
+        var entry = context.Current;
+        var heap = entry.Heap;
+        var cyclesBefore = heap.Cycles.Count;
+        var settings = string.Join(", ", definition.Options.Select(option => $"{option.Name}={values.GetValueOrDefault(option.Name, option.Default.ToString(CultureInfo.InvariantCulture))}"));
+        var label = $"{entry.Name}: {definition.Name} ({settings})";
+        // One display, updated in place: progress every 10 %, then the result.
+        var displayId = context.Session.NextDisplayId("run");
+        context.Show(label + ": running, 0%", displayId: displayId);
+        var shownPercent = 0;
+        var progress = new ProgressCallback(fraction =>
+        {
+            var percent = (int)(fraction * 10) * 10;
+            if (percent > shownPercent && percent < 100)
+            {
+                shownPercent = percent;
+                context.Show(Invariant($"{label}: running, {percent}%"), displayId: displayId, isUpdate: true);
+            }
+        });
+        WorkloadResult result;
+        try
+        {
+            result = context.Simulate(() => heap.Run(workload, context.Invocation.Interrupt, progress), workloadToken);
+        }
+        catch (HeapCommandException)
+        {
+            context.Show(Invariant($"{label}: failed after {shownPercent}%; the heap keeps what the workload did until then"), displayId: displayId, isUpdate: true);
+            throw;
+        }
+        context.Show(Invariant($"{label}: {Count(result.Allocations)} allocations, checksum {result.Checksum}, ")
+            + Invariant($"{heap.Cycles.Count - cyclesBefore} collections, {Count(heap.ObjectCount)} objects, {ByteSize.Format(heap.Stats.HeapAlloc)} allocated, virtual time {heap.Clock.Nanoseconds / 1e6:0.###} ms")
+            + (result.Completed ? "" : Invariant($" (interrupted at {result.FractionDone * 100:0}%)")), displayId: displayId, isUpdate: true);
+    }
+
+    /// <summary>Reports on the workload's own thread, as it runs (Progress&lt;T&gt; would post to a synchronization context).</summary>
+    private sealed class ProgressCallback(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
+
+    private static string? CatalogError(string workload, IReadOnlyDictionary<string, string> options)
+    {
+        try
+        {
+            WorkloadCatalog.Create(workload, options);
+            return null;
+        }
+        catch (HeapException exception)
+        {
+            return exception.Message;
+        }
+    }
+
+    private static HeapVerb Gc()
+    {
+        var verb = new HeapVerb("gc", "Run a forced, complete collection now (Go's runtime.GC()).", "", "#!heap gc",
+            (context, _) =>
+            {
+                var entry = context.Current;
+                var heap = entry.Heap;
+                var cyclesBefore = heap.Cycles.Count;
+                var objectsBefore = heap.ObjectCount;
+                var liveBefore = entry.ObjectOrder.Where(name => heap.IsLive(entry.Objects[name])).ToArray();
+                context.Simulate(heap.Collect);
+                var freed = objectsBefore - heap.ObjectCount;
+                var text = new StringBuilder(Invariant($"{entry.Name}: {Count(freed)} object{(freed == 1 ? "" : "s")} freed, {Count(heap.ObjectCount)} left"));
+                var lost = liveBefore.Where(name => !heap.IsLive(entry.Objects[name])).ToArray();
+                if (lost.Length > 0)
+                {
+                    text.Append("; freed names: ").Append(string.Join(", ", lost));
+                }
+                foreach (var cycle in heap.Cycles.Skip(cyclesBefore))
+                {
+                    text.Append('\n').Append(Telemetry(cycle));
+                }
+                context.Print(text.ToString());
+            });
+        return verb;
+    }
+
+    private static string Telemetry(HeapNotebook.Heap.Telemetry.GcCycle cycle) => HeapNotebook.Heap.Telemetry.GcTrace.Format(cycle);
+
+    private static HeapVerb Step()
+    {
+        Option<long?> work = null!;
+        Option<bool> phase = null!;
+        var verb = new HeapVerb("step", "Advance incremental marking (a cycle starts when none is running); stop-the-world plans cannot step.", "",
+            "#!heap step --work 4",
+            (context, parse) =>
+            {
+                var entry = context.Current;
+                var heap = entry.Heap;
+                var amount = parse.GetValue(work);
+                var toPhase = parse.GetValue(phase);
+                if (amount is not null && toPhase)
+                {
+                    throw context.Error(HeapErrorCode.InvalidValue, "use --work N or --phase, not both", context.TokenOf("--phase"));
+                }
+                if (amount is < 1)
+                {
+                    throw context.Error(HeapErrorCode.InvalidValue, Invariant($"--work must be 1 or more, not {amount}"), context.ValueOf("--work"));
+                }
+                var cyclesBefore = heap.Cycles.Count;
+                if (toPhase)
+                {
+                    context.Simulate(heap.StepToNextPhase);
+                }
+                else
+                {
+                    context.Simulate(() => heap.Step(amount ?? 1));
+                }
+                var text = new StringBuilder(entry.Name).Append(": ");
+                text.Append(heap.Phase is { } current
+                    ? Invariant($"phase {current}, {heap.GreyWorklist.Count} grey object{(heap.GreyWorklist.Count == 1 ? "" : "s")} waiting")
+                    : "no cycle running");
+                foreach (var cycle in heap.Cycles.Skip(cyclesBefore))
+                {
+                    text.Append(Invariant($" (cycle {cycle.Number} finished)"));
+                }
+                var named = entry.ObjectOrder.Where(name => heap.IsLive(entry.Objects[name]))
+                    .Select(name => $"{name} {heap.ColorOf(entry.Objects[name]).ToString().ToLowerInvariant()}").ToArray();
+                if (named.Length > 0)
+                {
+                    text.Append("\ncolours: ").Append(string.Join(", ", named));
+                }
+                context.Print(text.ToString());
+            });
+        work = verb.Add(new Option<long?>("--work") { HelpName = "N", Description = "Scan about N grey objects (default 1)." });
+        phase = verb.Add(new Option<bool>("--phase") { Description = "Run to the end of the current phase instead." });
+        return verb;
+    }
+
+    private static HeapVerb Verify()
+    {
+        var verb = new HeapVerb("verify", "Run the verifier on the current heap now and print its report.", "", "#!heap verify",
+            (context, _) =>
+            {
+                var entry = context.Current;
+                var report = context.Simulate(entry.Heap.Verify);
+                context.Show($"{entry.Name}: {report}");
+            });
+        return verb;
+    }
+
+    // ---- telemetry ---------------------------------------------------------------------------
+
+    private static Option<string?> AsOption(HeapVerb verb, string what) =>
+        verb.Add(new Option<string?>("--as") { HelpName = "NAME", Description = $"Also bind {what} to a C# variable NAME for the next cells." });
+
+    private static string? VariableName(HeapCommandContext context, string? name)
+    {
+        if (name is not null && !NamePattern().IsMatch(name))
+        {
+            throw context.Error(HeapErrorCode.InvalidVariable, $"'{name}' is not a C# variable name: use letters, digits and _, not starting with a digit", context.ValueOf("--as"));
+        }
+        return name;
+    }
+
+    private static void Bind(HeapCommandContext context, string name, Type type, object value)
+    {
+        try
+        {
+            context.Invocation.Session.BindVariable(name, type, value);
+        }
+        catch (ArgumentException exception)
+        {
+            throw context.Error(HeapErrorCode.InvalidVariable, exception.Message.Split(" (Parameter")[0], context.ValueOf("--as"));
+        }
+    }
+
+    private static HeapVerb Stats()
+    {
+        Option<string?> bindAs = null!;
+        var verb = new HeapVerb("stats", "Show the current heap's MemStats (Go's runtime.MemStats fields).", "", "#!heap stats --as s",
+            (context, parse) =>
+            {
+                var variable = VariableName(context, parse.GetValue(bindAs));
+                var entry = context.Current;
+                var stats = entry.Heap.Stats;
+                var table = new TextTable("Field", "Value", "") { Caption = $"MemStats of {entry.Name}" };
+                void Bytes(string field, long value) => table.Add(field, Count(value), ByteSize.Format(value));
+                Bytes("HeapAlloc", stats.HeapAlloc);
+                Bytes("HeapInuse", stats.HeapInuse);
+                Bytes("HeapIdle", stats.HeapIdle);
+                Bytes("HeapReleased", stats.HeapReleased);
+                Bytes("HeapSys", stats.HeapSys);
+                table.Add("HeapObjects", Count(stats.HeapObjects), "objects");
+                Bytes("TotalAlloc", stats.TotalAlloc);
+                table.Add("Mallocs", Count(stats.Mallocs), "objects");
+                table.Add("Frees", Count(stats.Frees), "objects");
+                if (stats.NextGC == long.MaxValue)
+                {
+                    table.Add("NextGC", "off", "GOGC off, no limit");
+                }
+                else
+                {
+                    Bytes("NextGC", stats.NextGC);
+                }
+                table.Add("LastGC", Count(stats.LastGC), "virtual ns");
+                table.Add("PauseTotalNs", Count(stats.PauseTotalNs), "virtual ns");
+                table.Add("NumGC", Count(stats.NumGC), "cycles");
+                table.Add("NumForcedGC", Count(stats.NumForcedGC), "cycles");
+                table.Add("GCCPUFraction", stats.GCCPUFraction.ToString("0.000000", CultureInfo.InvariantCulture), "of procs x time");
+                Bytes("Fragmentation", stats.Fragmentation);
+                if (variable is not null)
+                {
+                    Bind(context, variable, typeof(HeapNotebook.Heap.Telemetry.MemStats), stats);
+                }
+                context.Show(table.Plain(), table.Html());
+            });
+        bindAs = AsOption(verb, "the MemStats record");
+        return verb;
+    }
+
+    private static HeapVerb Trace()
+    {
+        Option<int?> last = null!;
+        Option<string?> bindAs = null!;
+        var verb = new HeapVerb("trace", "Show the gctrace line (GODEBUG=gctrace=1) of every cycle so far.", "", "#!heap trace --last 5 --as lines",
+            (context, parse) =>
+            {
+                var variable = VariableName(context, parse.GetValue(bindAs));
+                var count = parse.GetValue(last);
+                if (count is < 0)
+                {
+                    throw context.Error(HeapErrorCode.InvalidValue, Invariant($"--last must be 0 or more, not {count}"), context.ValueOf("--last"));
+                }
+                var entry = context.Current;
+                var lines = entry.Heap.GcTraceLines().ToList();
+                IReadOnlyList<string> shown = count is { } n ? lines.Skip(Math.Max(0, lines.Count - n)).ToList() : lines;
+                if (variable is not null)
+                {
+                    Bind(context, variable, typeof(IReadOnlyList<string>), shown);
+                }
+                var plain = shown.Count == 0 ? $"{entry.Name}: no collections yet" : string.Join('\n', shown);
+                context.Show(plain, "<pre>" + System.Net.WebUtility.HtmlEncode(plain) + "</pre>");
+            });
+        last = verb.Add(new Option<int?>("--last") { HelpName = "N", Description = "Only the last N cycles." });
+        bindAs = AsOption(verb, "the lines (IReadOnlyList<string>)");
+        return verb;
+    }
+
+    // ---- sessions ----------------------------------------------------------------------------
+
+    private static HeapVerb Use()
+    {
+        var name = new Argument<string>("NAME") { Description = "The heap to make current." };
+        var verb = new HeapVerb("use", "Make another heap of this session the current one (Heap in C# cells).", "NAME", "#!heap use heap1",
+            (context, parse) =>
+            {
+                context.Session.Current(context.Invocation.Session.Globals);
+                var heapName = parse.GetValue(name)!;
+                var names = context.Session.Heaps.Select(entry => entry.Name).ToArray();
+                var entry = context.Session.Find(heapName)
+                    ?? throw context.Error(HeapErrorCode.UnknownHeap,
+                        $"there is no heap named '{heapName}'.{Suggestions.DidYouMean(heapName, names)} Heaps: {string.Join(", ", names)}.", context.TokenOf(heapName));
+                context.Invocation.Session.Globals.Heap = entry.Heap;
+                context.Print($"{entry.Name} is now the current heap ({entry.Heap.Plan.Name} collector, {Count(entry.Heap.ObjectCount)} objects)");
+            });
+        verb.Add(name);
+        return verb;
+    }
+
+    private static HeapVerb List()
+    {
+        var verb = new HeapVerb("list", "List the session's heaps; * marks the current one.", "", "#!heap list",
+            (context, _) =>
+            {
+                var current = context.Session.Current(context.Invocation.Session.Globals);
+                var table = new TextTable("", "Heap", "Collector", "Objects", "Cycles", "HeapAlloc");
+                foreach (var entry in context.Session.Heaps)
+                {
+                    table.Add(ReferenceEquals(entry, current) ? "*" : "", entry.Name, entry.Heap.Plan.Name, Count(entry.Heap.ObjectCount),
+                        Count(entry.Heap.Cycles.Count), ByteSize.Format(entry.Heap.Stats.HeapAlloc));
+                }
+                context.Show(table.Plain(), table.Html());
+            });
+        return verb;
+    }
+}

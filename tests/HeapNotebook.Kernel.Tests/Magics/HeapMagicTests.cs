@@ -1,0 +1,555 @@
+using System.Globalization;
+using HeapNotebook.Heap;
+using HeapNotebook.Heap.Workloads;
+using HeapNotebook.Kernel.Cells;
+using HeapNotebook.Kernel.Magics.Heap;
+using HeapNotebook.Kernel.Tests.Cells;
+
+namespace HeapNotebook.Kernel.Tests.Magics;
+
+public sealed class HeapMagicTests
+{
+    private readonly CellInterpreter interpreter = new();
+
+    private (ExecutionError? Error, RecordingPublisher Outputs) Run(string code)
+    {
+        var publisher = new RecordingPublisher();
+        return (interpreter.Execute(code, publisher), publisher);
+    }
+
+    /// <summary>Runs a cell that must succeed and returns all its text output (streams and displays, in order).</summary>
+    private string Ok(string code)
+    {
+        var (error, outputs) = Run(code);
+        Assert.True(error is null, $"{code}\nfailed with: {error?.Value}");
+        return string.Concat(outputs.Outputs.Select(output => output.Kind == "stdout" || output.Text.EndsWith('\n') ? output.Text : output.Text + "\n"));
+    }
+
+    private ExecutionError Fails(string code)
+    {
+        var (error, _) = Run(code);
+        Assert.NotNull(error);
+        Assert.Equal("HeapCommandError", error.Name);
+        return error;
+    }
+
+    private SimulatedHeap Current => interpreter.Globals.Heap;
+
+    /// <summary>Everything a failed command must not change: stats, objects, cycles, the clock and the roots.</summary>
+    private static string Snapshot(SimulatedHeap heap)
+    {
+        var stats = heap.Stats;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{stats with { PauseNs = [] }} pauses={string.Join(',', stats.PauseNs)} objects={heap.ObjectCount} cycles={heap.Cycles.Count} clock={heap.Clock.Picoseconds} roots={string.Join(',', heap.Roots.Names)} phase={heap.Phase}");
+    }
+
+    // ---- help and parsing --------------------------------------------------------------------
+
+    [Fact]
+    public void Given_no_verb_or_help_when_run_then_every_verb_is_listed_with_an_example()
+    {
+        foreach (var cell in new[] { "#!heap", "#!heap -h", "#!heap --help" })
+        {
+            var text = Ok(cell);
+            foreach (var verb in HeapVerbs.Create())
+            {
+                Assert.Contains($"  {verb.Name} ", text);
+            }
+            Assert.Contains("Example:\n  #!heap new", text);
+        }
+    }
+
+    public static TheoryData<string> VerbNames() => [.. HeapVerbs.Create().Select(verb => verb.Name)];
+
+    [Theory]
+    [MemberData(nameof(VerbNames))]
+    public void Given_a_verb_with_help_when_run_then_its_usage_and_an_example_are_printed(string verb)
+    {
+        var before = Snapshot(Current);
+        foreach (var help in new[] { "-h", "--help" })
+        {
+            var text = Ok($"#!heap {verb} {help}");
+
+            Assert.StartsWith($"Usage: #!heap {verb}", text);
+            Assert.Contains($"Example:\n  #!heap {verb}", text);
+        }
+        Assert.Equal(before, Snapshot(Current));
+    }
+
+    [Fact]
+    public void New_help_says_go_is_the_default_collector_for_now()
+    {
+        var text = Ok("#!heap new -h");
+
+        Assert.Contains("[--collector marksweep|tricolor|go|refcount]", text);
+        Assert.Contains("The default collector is go for now", text);
+    }
+
+    [Fact]
+    public void Given_a_misspelt_verb_then_the_error_has_position_code_suggestion_and_the_overview()
+    {
+        var error = Fails("#!heap nwe --collector go");
+
+        Assert.Equal("(1,8): error HN0002: 'nwe' is not a #!heap verb. Did you mean 'new'? Verbs: new, alloc, link, unlink, root, unroot, objects, run, gc, step, verify, stats, trace, use, list.", error.Value);
+        Assert.Contains(error.Traceback, line => line.StartsWith("Usage: #!heap VERB", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Given_a_misspelt_option_then_the_error_points_at_it_suggests_the_closest_and_shows_the_verbs_usage()
+    {
+        var error = Fails("#!heap alloc a --sise 64");
+
+        Assert.StartsWith("(1,16): error HN0003: 'alloc' has no option '--sise'. Did you mean '--size'?", error.Value);
+        Assert.Contains("Usage: #!heap alloc NAME [--size BYTES] [--fields N] [--root]", error.Traceback);
+    }
+
+    [Fact]
+    public void Given_several_heap_lines_then_they_run_in_order_and_an_error_names_its_own_line()
+    {
+        var error = Fails("#!heap new --name first\n#!heap alloc a --root\n#!heap link a.0 a");
+
+        Assert.StartsWith("(3,13): error HN0004: object 'a' has no pointer slots", error.Value);
+        Assert.Equal("first", Current.Name);
+        Assert.Equal(1, Current.ObjectCount);
+    }
+
+    [Fact]
+    public void Given_a_value_of_the_wrong_type_then_it_is_an_invalid_value_error_at_that_value()
+    {
+        var error = Fails("#!heap alloc a --fields many");
+
+        Assert.StartsWith("(1,25): error HN0004:", error.Value);
+        Assert.Contains("many", error.Value);
+    }
+
+    [Fact]
+    public void Given_a_missing_or_extra_argument_then_the_error_says_what_the_verb_takes()
+    {
+        Assert.StartsWith("(1,8): error HN0005: 'alloc' needs NAME", Fails("#!heap alloc").Value);
+        Assert.StartsWith("(1,16): error HN0005: 'alloc' takes only NAME, so 'b' is one word too many", Fails("#!heap alloc a b").Value);
+        Assert.StartsWith("(1,8): error HN0001: the quote \" opened here is never closed", Fails("#!heap \"alloc").Value);
+    }
+
+    // ---- new, use, list ------------------------------------------------------------------------
+
+    [Fact]
+    public void Given_new_then_a_named_go_heap_is_current_and_csharp_cells_see_it()
+    {
+        var text = Ok("#!heap new");
+
+        Assert.Equal("heap1: go collector, GOGC 100, heap size 16 GiB, 4 procs, seed 1; it is now the current heap (Heap in C# cells)\n", text);
+        Assert.Equal("heap1 go", Ok("$\"{Heap.Name} {Heap.Plan.Name}\"").TrimEnd());
+        Ok("#!heap new");
+        Assert.Equal("heap2", Current.Name);
+    }
+
+    [Fact]
+    public void Given_every_option_of_new_then_the_heap_has_them()
+    {
+        Ok("#!heap new --collector tricolor --barrier dijkstra --gogc 50 --memory-limit 64MiB --heap-size 512MiB --procs 2 --seed 7 --name small --verify");
+
+        var options = Current.Options;
+        Assert.Equal(("small", "tricolor", "dijkstra", 50, 64L << 20, 512L << 20, 2, 7UL, true),
+            (Current.Name, options.Collector, options.Barrier, options.Gogc, options.MemoryLimitBytes, options.HeapSizeLimitBytes, options.Procs, options.Seed, options.Verify));
+        Ok("#!heap new --collector refcount --cycle-collector trial-deletion --gogc off --heap-size 512KiB");
+        Assert.Equal(("trial-deletion", (int?)null, 512L << 10), (Current.Options.CycleCollector, Current.Options.Gogc, Current.Options.HeapSizeLimitBytes));
+    }
+
+    [Fact]
+    public void Given_bad_values_for_new_then_each_error_names_the_problem_and_nothing_is_made()
+    {
+        var before = Current;
+        Assert.StartsWith("(1,24): error HN0004: --collector cannot be 'tricolour'. Did you mean 'tricolor'?", Fails("#!heap new --collector tricolour").Value);
+        Assert.Contains("Did you mean '64MiB'?", Fails("#!heap new --memory-limit 64MB").Value);
+        Assert.Contains("--gogc must be a percentage of 0 or more, or off, not 'sometimes'", Fails("#!heap new --gogc sometimes").Value);
+        Assert.Contains("Did you mean 'yuasa'?", Fails("#!heap new --barrier yuasaa").Value);
+        var simulator = Fails("#!heap new --collector go --cycle-collector trial-deletion");
+        Assert.StartsWith("(1,8): error HN0100: A cycle collector ('trial-deletion') belongs to the refcount collector", simulator.Value);
+        Assert.Same(before, Current);
+        Assert.DoesNotContain("heap1", Ok("#!heap list"));
+    }
+
+    [Fact]
+    public void Given_two_heaps_then_use_switches_what_csharp_cells_see_and_list_marks_the_current()
+    {
+        Ok("#!heap new --collector marksweep --name one\n#!heap alloc a --root");
+        Ok("#!heap new --collector tricolor --name two");
+        var first = interpreter.Globals.Heap;
+
+        var switched = Ok("#!heap use one");
+
+        Assert.Equal("one is now the current heap (marksweep collector, 1 objects)\n", switched);
+        Assert.Equal("one 1", Ok("$\"{Heap.Name} {Heap.ObjectCount}\"").TrimEnd());
+        Assert.NotSame(first, Current);
+        var list = Ok("#!heap list");
+        Assert.Equal(
+            "   Heap     Collector  Objects  Cycles  HeapAlloc\n" +
+            "-  -------  ---------  -------  ------  ---------\n" +
+            "   default  go               0       0  0 B\n" +
+            "*  one      marksweep        1       0  16 B\n" +
+            "   two      tricolor         0       0  0 B\n", list);
+        Assert.Contains("<table>", Run("#!heap list").Outputs.Bundles[0].Data["text/html"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Given_an_unknown_heap_then_use_suggests_the_closest_name()
+    {
+        Ok("#!heap new --name small");
+
+        var error = Fails("#!heap use smal");
+
+        Assert.Equal("(1,12): error HN0006: there is no heap named 'smal'. Did you mean 'small'? Heaps: default, small.", error.Value);
+        Assert.Equal("small", Current.Name);
+    }
+
+    [Fact]
+    public void Given_a_heap_a_csharp_cell_assigned_then_the_magics_adopt_it_under_its_name()
+    {
+        Ok("Heap = new SimulatedHeap(new HeapOptions { Collector = \"marksweep\", Name = \"mine\" });");
+
+        Ok("#!heap alloc a --root");
+
+        Assert.Equal(1, Current.ObjectCount);
+        Assert.Contains("*  mine", Ok("#!heap list"));
+    }
+
+    [Fact]
+    public void Given_an_existing_heap_name_then_new_refuses_it()
+    {
+        Ok("#!heap new --name small");
+
+        Assert.Contains("HN0008: there is already a heap named 'small'", Fails("#!heap new --name small").Value);
+    }
+
+    // ---- the object graph ------------------------------------------------------------------------
+
+    [Fact]
+    public void Given_a_hand_built_graph_then_links_keep_objects_alive_and_a_freed_name_is_reported()
+    {
+        Ok("#!heap new --collector marksweep");
+        var alloc = Ok("#!heap alloc a --size 64 --fields 2 --root\n#!heap alloc b");
+        Assert.Equal("heap1: a = #1v1, 64 B, 2 pointer slots, at 0xc000000000, a root\nheap1: b = #2v1, 16 B, 0 pointer slots, at 0xc000002000\n", alloc);
+
+        Assert.Equal("heap1: a.1 -> b\n", Ok("#!heap link a.1 b"));
+        Assert.StartsWith("heap1: 0 objects freed, 2 left\ngc 1 @", Ok("#!heap gc"));
+        Assert.Equal("heap1: a.1 -> null (it pointed to b)\n", Ok("#!heap unlink a.1"));
+        Assert.StartsWith("heap1: 1 object freed, 1 left; freed names: b\ngc 2 @", Ok("#!heap gc"));
+
+        var error = Fails("#!heap link a.0 b");
+        Assert.Equal("(1,17): error HN0007: object 'b' (#2v1) of heap1 was freed by the collector: nothing reached it. Allocate it again with '#!heap alloc b'", error.Value);
+        Assert.Contains("heap1: b = ", Ok("#!heap alloc b"));
+    }
+
+    [Fact]
+    public void Given_root_and_unroot_then_the_roots_change_and_errors_name_the_root()
+    {
+        Ok("#!heap new --collector marksweep\n#!heap alloc a");
+
+        Assert.Equal("heap1: a is a root\n", Ok("#!heap root a"));
+        Assert.Equal(["a"], Current.Roots.Names);
+        Assert.Equal("heap1: a is no longer a root\n", Ok("#!heap unroot a"));
+        Assert.Empty(Current.Roots.Names);
+        Assert.Equal("(1,15): error HN0007: 'a' is not a root of heap1. (roots: none)", Fails("#!heap unroot a").Value);
+        Assert.Equal("(1,13): error HN0007: heap1 has no object named 'b'. Did you mean 'a'? (its objects: a)", Fails("#!heap root b").Value);
+    }
+
+    [Fact]
+    public void Given_objects_then_named_objects_are_listed_with_their_slots_roots_and_colours_or_freed()
+    {
+        Ok("#!heap new --collector marksweep");
+        Assert.Equal("heap1: no named objects yet (make one with '#!heap alloc NAME')\n", Ok("#!heap objects"));
+        Ok("#!heap alloc a --fields 2 --root\n#!heap alloc b\n#!heap alloc c\n#!heap link a.1 b\n#!heap gc");
+
+        var text = Ok("#!heap objects");
+
+        Assert.Equal(
+            "Named objects of heap1\n" +
+            "Name  Handle  Bytes  Slots  Points to   Root  State\n" +
+            "----  ------  -----  -----  ----------  ----  -----\n" +
+            "a     #1v1       16      2  0:null 1:b  yes   white\n" +
+            "b     #2v1       16      0                    white\n" +
+            "c     #3v1                                    freed\n", text);
+    }
+
+    [Fact]
+    public void Given_refcount_then_unrooted_objects_are_reported_whether_they_live_or_not()
+    {
+        Ok("#!heap new --collector refcount\n#!heap alloc a --fields 1 --root\n#!heap alloc b\n#!heap link a.0 b\n#!heap alloc c");
+
+        var text = Ok("#!heap objects\n#!heap gc\n#!heap objects");
+
+        Assert.Contains("a     #1v1", text);
+        Assert.Contains("b     #2v1", text);
+        Assert.Equal(3, Current.Stats.Mallocs);
+    }
+
+    [Fact]
+    public void Given_gc_twice_then_only_the_names_freed_by_each_are_listed()
+    {
+        Ok("#!heap new --collector marksweep\n#!heap alloc a --root\n#!heap alloc b");
+
+        Assert.Contains("freed names: b", Ok("#!heap gc"));
+        Assert.DoesNotContain("freed names", Ok("#!heap gc"));
+    }
+
+    [Fact]
+    public void Given_refcount_then_unroot_frees_at_once()
+    {
+        Ok("#!heap new --collector refcount\n#!heap alloc a --root");
+
+        Assert.Equal("heap1: a is no longer a root, and was freed at once (nothing else referred to it)\n", Ok("#!heap unroot a"));
+    }
+
+    [Fact]
+    public void Given_bad_graph_commands_then_errors_say_what_is_wrong()
+    {
+        Ok("#!heap new --collector marksweep\n#!heap alloc a --fields 1 --root");
+
+        Assert.Contains("HN0004: object 'a' has 1 pointer slots (0 to 0), so there is no slot 3", Fails("#!heap link a.3 a").Value);
+        Assert.Contains("HN0004: 'a' is not SOURCE.SLOT", Fails("#!heap link a a").Value);
+        Assert.Contains("HN0008: 'a' already names a live object (#1v1) of heap1", Fails("#!heap alloc a").Value);
+        Assert.Contains("HN0004: '1a' is not an object name", Fails("#!heap alloc 1a").Value);
+        Assert.Contains("HN0100: ", Fails("#!heap alloc big --size 0").Value);
+    }
+
+    // ---- run, gc, step, verify -----------------------------------------------------------------
+
+    private static readonly string[] SmallWorkloadLines =
+    [
+        "binary-trees --depth 4", "churn --allocs 1000 --live 50", "lru-cache --requests 1000 --capacity 50 --keys 200",
+        "cycles --rings 100 --live 5", "fragment --objects 100 --rounds 1", "server --requests 50 --cache-size 10",
+    ];
+
+    public static TheoryData<string> SmallWorkloads() => [.. SmallWorkloadLines];
+
+    [Fact]
+    public void Every_catalog_workload_has_a_small_run_here()
+    {
+        Assert.Equal(WorkloadCatalog.Names.Order(), SmallWorkloadLines.Select(line => line.Split(' ')[0]).Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(SmallWorkloads))]
+    public void Given_a_workload_with_options_then_it_runs_on_the_current_heap(string line)
+    {
+        Ok("#!heap new --heap-size 64MiB");
+
+        var text = Ok($"#!heap run {line}");
+
+        Assert.StartsWith($"heap1: {line.Split(' ')[0]} (", text);
+        Assert.Contains(" allocations, checksum ", text);
+        Assert.True(Current.Stats.Mallocs > 0);
+    }
+
+    [Fact]
+    public void Given_a_workload_then_the_options_are_shown_and_the_result_is_deterministic()
+    {
+        Ok("#!heap new");
+        var first = Ok("#!heap run binary-trees --depth 6");
+        var other = new HeapMagicTests();
+        other.Ok("#!heap new");
+
+        Assert.Equal(first, other.Ok("#!heap run binary-trees --depth 6"));
+        Assert.StartsWith("heap1: binary-trees (depth=6): ", first);
+    }
+
+    [Fact]
+    public void Given_a_long_workload_then_progress_updates_one_display_in_place_ending_with_the_result()
+    {
+        Ok("#!heap new");
+
+        var (error, outputs) = Run("#!heap run churn --allocs 20000");
+
+        Assert.Null(error);
+        Assert.Equal("display", outputs.Outputs[0].Kind);
+        Assert.Equal("heap1: churn (allocs=20000, live=5000, long-lived-percent=5, long-lived-slots=20000, min-size=16, max-size=256): running, 0%", outputs.Outputs[0].Text);
+        Assert.All(outputs.Outputs.Skip(1), output => Assert.Equal("update", output.Kind));
+        Assert.Contains(outputs.Outputs, output => output.Text.EndsWith(": running, 50%", StringComparison.Ordinal));
+        Assert.Matches(@"^heap1: churn \(allocs=20000, [^)]*\): [\d,]+ allocations, checksum -?\d+, \d+ collections, [\d,]+ objects, .* allocated, virtual time [\d.]+ ms$", outputs.Outputs[^1].Text);
+    }
+
+    [Fact]
+    public void Given_an_interrupt_while_a_workload_runs_then_it_stops_early_and_says_how_far_it_got()
+    {
+        Ok("#!heap new");
+        var publisher = new InterruptingPublisher(interpreter);
+
+        var error = interpreter.Execute("#!heap run churn --allocs 20000000", publisher);
+
+        Assert.Equal("Interrupted", error?.Name);
+        Assert.Matches(@": [\d,]+ allocations, .* \(interrupted at \d+%\)$", publisher.Last);
+    }
+
+    /// <summary>Interrupts the cell when the first progress update arrives.</summary>
+    private sealed class InterruptingPublisher(CellInterpreter interpreter) : ICellPublisher
+    {
+        public string Last { get; private set; } = "";
+
+        public void WriteStream(string name, string text) => Last = text;
+
+        public void PublishDisplay(HeapNotebook.Kernel.Display.MimeBundle bundle, string? displayId, bool isUpdate)
+        {
+            Last = bundle.Data["text/plain"]!.GetValue<string>();
+            if (isUpdate)
+            {
+                interpreter.Interrupt();
+            }
+        }
+
+        public void PublishResult(HeapNotebook.Kernel.Display.MimeBundle bundle) => Last = bundle.Data["text/plain"]!.GetValue<string>();
+
+        public void ClearOutput(bool wait)
+        {
+        }
+
+        public string ReadInput(string prompt, bool password) => throw new InputNotAllowedException("no input here");
+    }
+
+    [Fact]
+    public void Given_bad_workload_words_then_the_catalogs_errors_come_back_with_suggestions()
+    {
+        Ok("#!heap new");
+
+        Assert.Contains("HN0004: there is no workload named 'binary-tree'. Did you mean 'binary-trees'?", Fails("#!heap run binary-tree").Value);
+        var unknown = Fails("#!heap run binary-trees --dept 5").Value;
+        Assert.StartsWith("(1,25): error HN0003: Workload 'binary-trees' has no option 'dept'. Its options: depth", unknown);
+        Assert.EndsWith("Did you mean '--depth'?", unknown.Trim(), StringComparison.Ordinal);
+        Assert.Contains("HN0004: Option 'depth' of workload 'binary-trees' must be between 4 and 26, not 99.", Fails("#!heap run binary-trees --depth 99").Value);
+        Assert.Contains("HN0004: Option 'depth' of workload 'binary-trees' must be a whole number, not 'deep'.", Fails("#!heap run binary-trees --depth deep").Value);
+        Assert.Contains("HN0005: 'run' needs a WORKLOAD", Fails("#!heap run").Value);
+        Assert.StartsWith("Usage: #!heap run binary-trees [--depth N]", Ok("#!heap run binary-trees -h"));
+    }
+
+    [Fact]
+    public void Given_gc_then_a_forced_cycle_is_run_and_its_gctrace_line_printed()
+    {
+        Ok("#!heap new\n#!heap alloc a --root\n#!heap alloc b");
+
+        var text = Ok("#!heap gc");
+
+        Assert.Matches(@"^heap1: 1 object freed, 1 left; freed names: b\ngc 1 @\d+\.\d{3}s \d+%: .* 4 P \(forced\)\n$", text);
+        Assert.Equal(1, Current.Stats.NumForcedGC);
+    }
+
+    [Fact]
+    public void Given_step_on_an_incremental_plan_then_marking_advances_and_colours_are_shown()
+    {
+        Ok("#!heap new --collector tricolor\n#!heap alloc a --fields 1 --root\n#!heap alloc b\n#!heap link a.0 b");
+
+        var first = Ok("#!heap step --work 1");
+        Assert.StartsWith("heap1: phase Mark", first);
+        Assert.Contains("colours: a ", first);
+        Assert.NotNull(Current.Phase);
+
+        var finished = Ok("#!heap step --phase\n#!heap step --phase\n#!heap step --phase");
+        Assert.Contains("no cycle running", finished);
+    }
+
+    [Fact]
+    public void Given_step_on_a_stop_the_world_plan_then_the_simulators_error_comes_back_and_nothing_changes()
+    {
+        Ok("#!heap new --collector marksweep\n#!heap alloc a --root");
+        var before = Snapshot(Current);
+
+        var error = Fails("#!heap step");
+
+        Assert.StartsWith("(1,8): error HN0100: The marksweep collector stops the world for a whole cycle, so there is nothing to step.", error.Value);
+        Assert.Equal(before, Snapshot(Current));
+        Assert.Contains("HN0004: use --work N or --phase, not both", Fails("#!heap step --work 2 --phase").Value);
+        Assert.Contains("HN0004: --work must be 1 or more, not 0", Fails("#!heap step --work 0").Value);
+    }
+
+    [Fact]
+    public void Given_verify_then_the_verification_report_is_printed()
+    {
+        Ok("#!heap new --verify\n#!heap alloc a --root\n#!heap gc");
+
+        Assert.StartsWith("heap1: Verification passed: 1 objects checked against the reference model", Ok("#!heap verify"));
+    }
+
+    // ---- stats and trace -------------------------------------------------------------------------
+
+    [Fact]
+    public void Given_stats_then_a_text_and_an_html_table_are_shown()
+    {
+        Ok("#!heap new\n#!heap alloc a --size 100 --root");
+
+        var (_, outputs) = Run("#!heap stats");
+
+        var plain = outputs.Outputs.Single().Text;
+        Assert.StartsWith("MemStats of heap1\nField          Value", plain);
+        Assert.Contains("\nHeapAlloc            112  112 B\n", plain);
+        Assert.Contains("\nHeapObjects            1  objects\n", plain);
+        Assert.Contains("\nGCCPUFraction   0.000000  of procs x time\n", plain);
+        Assert.Contains("<td>HeapAlloc</td><td style=\"text-align:right\">112</td>", outputs.Bundles.Single().Data["text/html"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Given_stats_as_a_name_then_the_next_csharp_cell_sees_the_memstats()
+    {
+        Ok("#!heap new\n#!heap alloc a --root\n#!heap gc\n#!heap stats --as s");
+
+        Assert.Equal("1 MemStats", Ok("$\"{s.NumGC} {s.GetType().Name}\"").TrimEnd());
+        Assert.Contains(interpreter.Variables, variable => variable.Name == "s" && variable.Type == typeof(HeapNotebook.Heap.Telemetry.MemStats));
+    }
+
+    [Fact]
+    public void Given_stats_as_a_name_then_the_same_cells_code_sees_it_too_and_who_lists_it()
+    {
+        var text = Ok("#!heap new\n#!heap stats --as before\nConsole.WriteLine($\"{Heap.Name} {before.NumGC}\");");
+
+        Assert.EndsWith("\nheap1 0\n", text);
+        Assert.Contains("before", Ok("#!who"));
+    }
+
+    [Fact]
+    public void Given_trace_then_the_gctrace_lines_are_shown_and_can_be_bound()
+    {
+        Ok("#!heap new");
+        Assert.Equal("heap1: no collections yet\n", Ok("#!heap trace"));
+        Ok("#!heap gc\n#!heap gc\n#!heap gc");
+
+        var text = Ok("#!heap trace --last 2 --as lines");
+
+        Assert.Matches(@"^gc 2 @.*\ngc 3 @.*\n$", text);
+        Assert.Equal("2 gc 3", Ok("$\"{lines.Count} {lines[1][..4]}\"").TrimEnd());
+        Assert.Contains("HN0009: 'x-y' is not a C# variable name", Fails("#!heap trace --as x-y").Value);
+        Assert.Contains("HN0009: ", Fails("#!heap stats --as class").Value);
+    }
+
+    // ---- atomicity ---------------------------------------------------------------------------------
+
+    public static TheoryData<string> FailingLines() =>
+    [
+        "#!heap allocc c", "#!heap alloc c --sise 8", "#!heap alloc a", "#!heap alloc c --size -5", "#!heap alloc c --fields -1",
+        "#!heap link a.9 b", "#!heap link a.0 nobody", "#!heap link b.0 a", "#!heap unlink z.0", "#!heap root nobody",
+        "#!heap unroot zed", "#!heap run churn --allocs 0", "#!heap run churn --bogus 1", "#!heap run nothing",
+        "#!heap step --work 0", "#!heap step --phase --work 3", "#!heap use nowhere", "#!heap new --collector gen",
+        "#!heap new --name heap1", "#!heap new --collector go --cycle-collector trial-deletion", "#!heap new --memory-limit 1KiB",
+        "#!heap stats --as 9s", "#!heap trace --last -1", "#!heap gc --full",
+        "#!heap alloc c --root\n#!heap link c.0 a", "#!heap new --heap-size 1KiB",
+    ];
+
+    [Theory]
+    [MemberData(nameof(FailingLines))]
+    public void Given_a_failing_command_then_every_heap_is_exactly_as_it_was(string cell)
+    {
+        Ok("#!heap new --collector tricolor --name other\n#!heap run binary-trees --depth 4\n#!heap step");
+        var other = Current;
+        Ok("#!heap new --name heap1\n#!heap alloc a --fields 1 --root\n#!heap alloc b --root\n#!heap link a.0 b\n#!heap run binary-trees --depth 4");
+        var current = Current;
+        var lines = cell.Split('\n');
+        if (lines.Length > 1)
+        {
+            Ok(string.Join('\n', lines[..^1]));
+        }
+        var before = (Snapshot(current), Snapshot(other));
+        var list = Ok("#!heap list");
+
+        Fails(lines[^1]);
+
+        Assert.Equal(before, (Snapshot(current), Snapshot(other)));
+        Assert.Equal(list, Ok("#!heap list"));
+        Assert.Same(current, Current);
+    }
+}
