@@ -150,9 +150,22 @@ class KernelBehaviourTests(unittest.TestCase):
         self.assertIn("#!nosuchmagic", reply["content"]["evalue"])
         self.assertIn("#!lsmagic", reply["content"]["evalue"])
 
-    def test_heap_magic_is_an_honest_error_for_now(self):
-        reply, _ = run_cell(self.kc, "#!heap new --collector go")
-        self.assertEqual(reply["content"]["evalue"], "#!heap is not available yet in this build")
+    def test_heap_magics_drive_the_heap_that_csharp_cells_see(self):
+        reply, outputs = run_cell(self.kc, "#!heap new --collector marksweep --name wire\n#!heap alloc a --fields 1 --root\n#!heap gc\n#!heap stats --as s")
+        self.assertEqual(reply["content"]["status"], "ok")
+        text = "".join(m["content"].get("text", "") + m["content"].get("data", {}).get("text/plain", "") for m in outputs)
+        self.assertIn("wire: marksweep collector", text)
+        self.assertIn("MemStats of wire", text)
+        reply, outputs = run_cell(self.kc, "$\"{Heap.Name} {s.NumGC} {Heap.ObjectCount}\"")
+        self.assertEqual(reply["content"]["status"], "ok")
+        result = [m for m in outputs if m["msg_type"] == "execute_result"][0]
+        self.assertEqual(result["content"]["data"]["text/plain"], "wire 1 1")
+
+    def test_a_misspelt_heap_verb_is_an_error_with_position_and_suggestion(self):
+        reply, _ = run_cell(self.kc, "#!heap nwe")
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertIn("(1,8): error HN", reply["content"]["evalue"])
+        self.assertIn("new", reply["content"]["evalue"])
 
     def test_comm_info_is_empty(self):
         msg_id = self.kc.comm_info()
