@@ -22,6 +22,15 @@ public sealed record HeapOptions
     /// <summary>The refcount plan's cycle collector: none (cycles leak) or trial-deletion (Bacon and Rajan); null for none.</summary>
     public string? CycleCollector { get; init; }
 
+    /// <summary>The generational plan's nursery, in bytes: new objects are bump-allocated there until it fills and a minor collection runs.</summary>
+    public long NurseryBytes { get; init; } = 4L << 20;
+
+    /// <summary>Minor collections an object must survive before the generational plan promotes it to the old generation; 0 promotes every survivor at once.</summary>
+    public int TenuringThreshold { get; init; } = 2;
+
+    /// <summary>Test-only: turns off the generational plan's card-marking barrier, to show what the remembered set is for.</summary>
+    internal bool DisableCardMarkingForTests { get; init; }
+
     /// <summary>GOMEMLIMIT: a soft limit on the heap in bytes, or null for none.</summary>
     public long? MemoryLimitBytes { get; init; }
 

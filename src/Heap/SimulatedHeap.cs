@@ -138,7 +138,7 @@ public sealed class SimulatedHeap
         }
 
         var counters = Counters;
-        if (counters.HeapLive >= _triggerBytes)
+        if (counters.HeapLive >= _triggerBytes || (Plan.ChecksRoomBeforeAllocation && Plan.NeedsCollectionBefore(size)))
         {
             CollectHolding(initial, GcTrigger.HeapGoal);
         }
@@ -158,7 +158,7 @@ public sealed class SimulatedHeap
         var objects = Objects;
         var slotStart = SlotRunFor(index, slots);
         objects.Commit(index, size, offset, slotStart, slots, Plan.AllocationColor);
-        var rounded = Plan.PlacesInBumpSpaces ? BumpSpace.Align(size)
+        var rounded = Plan.PlacesInBumpSpaces ? Plan.BumpAllocatedBytes(size)
             : sizeClass == 0 ? (long)SizeClasses.PagesFor(size) * SizeClasses.PageSize : SizeClasses.ObjectSize(sizeClass);
         counters.HeapAlloc += rounded;
         counters.HeapLive += rounded;

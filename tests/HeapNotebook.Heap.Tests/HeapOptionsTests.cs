@@ -15,7 +15,7 @@ public sealed class HeapOptionsTests
         { new HeapOptions { MaxObjects = 0 }, "The object limit cannot be 0: use 1 or more." },
         { new HeapOptions { MinimumHeapBytes = -1 }, "The minimum heap cannot be negative (-1)." },
         { new HeapOptions { InitialObjectCapacity = -1 }, "The initial object capacity cannot be negative (-1)." },
-        { new HeapOptions { Collector = "copying" }, "There is no collector named 'copying'. Choose one of: marksweep, tricolor, go, refcount, semispace, markcompact." },
+        { new HeapOptions { Collector = "copying" }, "There is no collector named 'copying'. Choose one of: marksweep, tricolor, go, refcount, semispace, markcompact, generational." },
     };
 
     [Theory]
@@ -73,7 +73,7 @@ public sealed class HeapOptionsTests
     [Fact]
     public void The_registry_describes_marksweep_as_a_non_moving_stop_the_world_plan()
     {
-        Assert.Equal(["marksweep", "tricolor", "go", "refcount", "semispace", "markcompact"], CollectorRegistry.Names);
+        Assert.Equal(["marksweep", "tricolor", "go", "refcount", "semispace", "markcompact", "generational"], CollectorRegistry.Names);
         var constraints = CollectorRegistry.Describe("marksweep");
         Assert.False(constraints.MovesObjects);
         Assert.False(constraints.Generational);

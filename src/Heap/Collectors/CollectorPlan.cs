@@ -33,6 +33,15 @@ public abstract class CollectorPlan
     /// <summary>Places a new object in the plan's allocation space; the address offset, or -1 when there is no room.</summary>
     internal virtual long PlaceInBumpSpace(int size, int index) => -1;
 
+    /// <summary>Bytes a new object of <paramref name="size"/> takes in a bump-allocating plan.</summary>
+    internal virtual long BumpAllocatedBytes(int size) => Memory.BumpSpace.Align(size);
+
+    /// <summary>Set by plans that must collect before an allocation finds its space full (a nursery).</summary>
+    internal bool ChecksRoomBeforeAllocation { get; private protected set; }
+
+    /// <summary>True when an allocation of <paramref name="size"/> bytes needs a collection first.</summary>
+    internal virtual bool NeedsCollectionBefore(int size) => false;
+
     /// <summary>The grey worklist of the mark in progress (object indices, next first); empty when no mark runs.</summary>
     internal virtual IEnumerable<int> GreyWorklist => [];
 

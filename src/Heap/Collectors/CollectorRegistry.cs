@@ -14,6 +14,7 @@ public static class CollectorRegistry
         ("refcount", RefCount.RefCountPlan.Description, heap => new RefCount.RefCountPlan(heap)),
         ("semispace", Semispace.SemispacePlan.Description, heap => new Semispace.SemispacePlan(heap)),
         ("markcompact", MarkCompact.MarkCompactPlan.Description, heap => new MarkCompact.MarkCompactPlan(heap)),
+        ("generational", Generational.GenerationalPlan.Description, heap => new Generational.GenerationalPlan(heap)),
     ];
 
     public static IReadOnlyList<string> Names { get; } = Plans.Select(p => p.Name).ToArray();

@@ -20,6 +20,7 @@ public class AllPlansPropertyTests
         { "refcount", "trial-deletion" },
         { "semispace", null },
         { "markcompact", null },
+        { "generational", null },
     };
 
     [Theory]
@@ -36,6 +37,8 @@ public class AllPlansPropertyTests
                     CycleCollector = cycleCollector,
                     Verify = true,
                     MinimumHeapBytes = 2048,
+                    NurseryBytes = 64 << 10,
+                    TenuringThreshold = (int)(seed % 3),
                     Seed = seed,
                 });
                 var mutator = new RandomMutator(heap, stepsMarking: heap.Plan.Constraints.Incremental);

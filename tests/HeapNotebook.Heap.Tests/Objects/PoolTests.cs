@@ -6,7 +6,7 @@ namespace HeapNotebook.Heap.Tests.Objects;
 
 public class PoolTests
 {
-    public static TheoryData<string> Plans => new() { "marksweep", "tricolor", "go", "refcount" };
+    public static TheoryData<string> Plans => new() { "marksweep", "tricolor", "go", "refcount", "semispace", "markcompact", "generational" };
 
     [Theory]
     [MemberData(nameof(Plans))]

@@ -5,7 +5,7 @@ namespace HeapNotebook.Heap.Tests.Objects;
 
 public class StackAllocationTests
 {
-    public static TheoryData<string> Plans => new() { "marksweep", "tricolor", "go", "refcount", "semispace", "markcompact" };
+    public static TheoryData<string> Plans => new() { "marksweep", "tricolor", "go", "refcount", "semispace", "markcompact", "generational" };
 
     [Theory]
     [MemberData(nameof(Plans))]

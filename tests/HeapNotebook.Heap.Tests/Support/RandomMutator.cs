@@ -9,7 +9,7 @@ namespace HeapNotebook.Heap.Tests.Support;
 /// only touches objects it can reach from its roots in the same operation, so any object the
 /// heap loses shows up as a verifier failure, never as a mistake of the program.
 /// </summary>
-internal sealed class RandomMutator(SimulatedHeap heap, bool stepsMarking)
+internal sealed class RandomMutator(SimulatedHeap heap, bool stepsMarking, bool forcesCollections = true)
 {
     private const int RootCount = 6;
     private int _frames;
@@ -73,7 +73,7 @@ internal sealed class RandomMutator(SimulatedHeap heap, bool stepsMarking)
 
                     break;
                 case 12:
-                    if (Next(20) == 0)
+                    if (Next(20) == 0 && forcesCollections)
                     {
                         heap.Collect();
                     }

@@ -81,7 +81,7 @@ public sealed class HeapMagicTests
     {
         var text = Ok("#!heap new -h");
 
-        Assert.Contains("[--collector marksweep|tricolor|go|refcount|semispace|markcompact]", text);
+        Assert.Contains("[--collector marksweep|tricolor|go|refcount|semispace|markcompact|generational]", text);
         Assert.Contains("The default collector is go for now", text);
     }
 
