@@ -11,7 +11,7 @@ dotnet build bench/HeapNotebook.Bench -c Release --nologo -v quiet
 bench=(dotnet bench/HeapNotebook.Bench/bin/Release/net10.0/HeapNotebook.Bench.dll)
 
 for depth in 16 18; do
-    for plan in marksweep tricolor go refcount semispace markcompact; do
+    for plan in marksweep tricolor go refcount semispace markcompact generational; do
         "${bench[@]}" binary-trees --depth "$depth" --collector "$plan" >> "$out/binary-trees.jsonl"
     done
 done

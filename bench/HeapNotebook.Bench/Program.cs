@@ -135,7 +135,7 @@ static void CompareBenchmark(Arguments arguments)
     };
     var plans = new (string Collector, string? CycleCollector)[]
     {
-        ("marksweep", null), ("tricolor", null), ("go", null), ("refcount", null), ("refcount", "trial-deletion"), ("semispace", null), ("markcompact", null),
+        ("marksweep", null), ("tricolor", null), ("go", null), ("refcount", null), ("refcount", "trial-deletion"), ("semispace", null), ("markcompact", null), ("generational", null),
     };
 
     Console.WriteLine("| workload | plan | GC cycles | minor/major | total GC work (ms) | max pause (µs) | copied (KiB) | barrier hits | live objects at end | HeapInuse − HeapAlloc (KiB) | wall (s) |");

@@ -77,12 +77,12 @@ public sealed class HeapMagicTests
     }
 
     [Fact]
-    public void New_help_says_go_is_the_default_collector_for_now()
+    public void New_help_says_generational_is_the_default_collector()
     {
         var text = Ok("#!heap new -h");
 
         Assert.Contains("[--collector marksweep|tricolor|go|refcount|semispace|markcompact|generational]", text);
-        Assert.Contains("The default collector is go for now", text);
+        Assert.Contains("The default collector is generational", text);
     }
 
     [Fact]
@@ -133,14 +133,25 @@ public sealed class HeapMagicTests
     // ---- new, use, list ------------------------------------------------------------------------
 
     [Fact]
-    public void Given_new_then_a_named_go_heap_is_current_and_csharp_cells_see_it()
+    public void Given_new_then_a_named_generational_heap_is_current_and_csharp_cells_see_it()
     {
         var text = Ok("#!heap new");
 
-        Assert.Equal("heap1: go collector, GOGC 100, heap size 16 GiB, 4 procs, seed 1; it is now the current heap (Heap in C# cells)\n", text);
-        Assert.Equal("heap1 go", Ok("$\"{Heap.Name} {Heap.Plan.Name}\"").TrimEnd());
+        Assert.Equal("heap1: generational collector, GOGC 100, heap size 16 GiB, 4 procs, seed 1; it is now the current heap (Heap in C# cells)\n", text);
+        Assert.Equal("heap1 generational", Ok("$\"{Heap.Name} {Heap.Plan.Name}\"").TrimEnd());
         Ok("#!heap new");
         Assert.Equal("heap2", Current.Name);
+    }
+
+    [Fact]
+    public void Given_nursery_and_tenuring_then_the_generational_heap_has_them_and_other_collectors_refuse_them()
+    {
+        Ok("#!heap new --nursery 128KiB --tenuring 0 --name young");
+        Assert.Equal((128L << 10, 0), (Current.Options.NurseryBytes, Current.Options.TenuringThreshold));
+
+        var error = Fails("#!heap new --collector marksweep --nursery 1MiB");
+        Assert.Contains("--nursery belongs to the generational collector", error.Value);
+        Assert.Equal("young", Current.Name);
     }
 
     [Fact]
@@ -472,7 +483,7 @@ public sealed class HeapMagicTests
     [Fact]
     public void Given_stats_then_a_text_and_an_html_table_are_shown()
     {
-        Ok("#!heap new\n#!heap alloc a --size 100 --root");
+        Ok("#!heap new --collector go\n#!heap alloc a --size 100 --root");
 
         var (_, outputs) = Run("#!heap stats");
 

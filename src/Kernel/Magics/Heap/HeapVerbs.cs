@@ -15,7 +15,7 @@ namespace HeapNotebook.Kernel.Magics.Heap;
 internal static partial class HeapVerbs
 {
     /// <summary>Until the generational plan lands; then the default becomes "generational".</summary>
-    public const string DefaultCollector = "go";
+    public const string DefaultCollector = "generational";
 
     public static readonly IReadOnlyList<string> CycleCollectors = ["none", "trial-deletion"];
 
@@ -36,8 +36,8 @@ internal static partial class HeapVerbs
     private static HeapVerb New()
     {
         HeapVerb verb = null!;
-        Option<string?> collector = null!, barrier = null!, gogc = null!, memoryLimit = null!, heapSize = null!, name = null!, cycleCollector = null!;
-        Option<int?> procs = null!;
+        Option<string?> collector = null!, barrier = null!, gogc = null!, memoryLimit = null!, heapSize = null!, name = null!, cycleCollector = null!, nursery = null!;
+        Option<int?> procs = null!, tenuring = null!;
         Option<ulong?> seed = null!;
         Option<bool> verifyOption = null!;
         verb = new HeapVerb("new", "Make a heap, name it, and make it the current heap (Heap in C# cells).", "",
@@ -73,6 +73,24 @@ internal static partial class HeapVerbs
                 {
                     options = options with { HeapSizeLimitBytes = Size(context, "--heap-size", sizeText) };
                 }
+                if (parse.GetValue(nursery) is { } nurseryText)
+                {
+                    if (collectorName != "generational")
+                    {
+                        throw context.Error(HeapErrorCode.InvalidValue, $"--nursery belongs to the generational collector; the {collectorName} collector has no nursery", context.ValueOf("--nursery"));
+                    }
+
+                    options = options with { NurseryBytes = Size(context, "--nursery", nurseryText) };
+                }
+                if (parse.GetValue(tenuring) is { } tenuringValue)
+                {
+                    if (collectorName != "generational")
+                    {
+                        throw context.Error(HeapErrorCode.InvalidValue, $"--tenuring belongs to the generational collector; the {collectorName} collector does not promote", context.ValueOf("--tenuring"));
+                    }
+
+                    options = options with { TenuringThreshold = tenuringValue };
+                }
                 if (parse.GetValue(procs) is { } procsValue)
                 {
                     options = options with { Procs = procsValue };
@@ -98,9 +116,11 @@ internal static partial class HeapVerbs
                 context.Print(Describe(heapName, heap) + "; it is now the current heap (Heap in C# cells)");
             })
         {
-            Notes = $"The default collector is {DefaultCollector} for now (the generational plan is not in this build yet). Sizes take B, KiB, MiB or GiB (64MiB, 512KiB).",
+            Notes = $"The default collector is {DefaultCollector}. Sizes take B, KiB, MiB or GiB (64MiB, 512KiB).",
         };
-        collector = verb.Add(new Option<string?>("--collector") { HelpName = string.Join('|', CollectorRegistry.Names), Description = $"The collector plan (default {DefaultCollector}; generational once it lands)." });
+        collector = verb.Add(new Option<string?>("--collector") { HelpName = string.Join('|', CollectorRegistry.Names), Description = $"The collector plan (default {DefaultCollector})." });
+        nursery = verb.Add(new Option<string?>("--nursery") { HelpName = "SIZE", Description = "The generational collector's nursery (default 4MiB)." });
+        tenuring = verb.Add(new Option<int?>("--tenuring") { HelpName = "N", Description = "Minor collections survived before promotion, 0 to 15 (default 2; generational only)." });
         barrier = verb.Add(new Option<string?>("--barrier") { HelpName = string.Join('|', WriteBarriers.Names), Description = "The write barrier of an incremental plan (default: the plan's own, hybrid)." });
         gogc = verb.Add(new Option<string?>("--gogc") { HelpName = "N|off", Description = "GOGC: how far the heap grows over the live heap before the next cycle, in percent (default 100)." });
         memoryLimit = verb.Add(new Option<string?>("--memory-limit") { HelpName = "SIZE", Description = "GOMEMLIMIT: a soft limit on the heap (default none)." });
