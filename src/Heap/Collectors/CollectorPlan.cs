@@ -12,6 +12,15 @@ public abstract class CollectorPlan
 {
     protected CollectorPlan(SimulatedHeap heap) => Heap = heap;
 
+    /// <summary>For plans with no tri-colour barrier to choose: refuses a barrier option, saying why it makes no sense here.</summary>
+    private protected static void RefuseBarrier(SimulatedHeap heap, string why)
+    {
+        if (heap.Options.Barrier is { } barrier)
+        {
+            throw new Errors.InvalidHeapOptionException($"The {heap.Options.Collector} collector {why}; '{barrier}' makes no sense for it. Use the tricolor or go collector to try barriers.");
+        }
+    }
+
     internal SimulatedHeap Heap { get; }
 
     public abstract string Name { get; }

@@ -59,10 +59,7 @@ internal sealed class GenerationalPlan : CollectorPlan
         : base(heap)
     {
         var options = heap.Options;
-        if (options.Barrier is { } barrier)
-        {
-            throw new InvalidHeapOptionException($"This version's generational collector stops the world for major collections, so its only barrier is card marking; '{barrier}' cannot be chosen for it yet.");
-        }
+        RefuseBarrier(heap, "stops the world for major collections in this version, so its only barrier is card marking");
 
         if (options.NurseryBytes < 64 << 10 || options.NurseryBytes > options.HeapSizeLimitBytes / 2)
         {

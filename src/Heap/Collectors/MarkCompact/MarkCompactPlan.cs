@@ -37,10 +37,7 @@ internal sealed class MarkCompactPlan : CollectorPlan
     public MarkCompactPlan(SimulatedHeap heap)
         : base(heap)
     {
-        if (heap.Options.Barrier is { } barrier)
-        {
-            throw new InvalidHeapOptionException($"The markcompact collector stops the world for the whole cycle, so it needs no write barrier; '{barrier}' makes no sense for it.");
-        }
+        RefuseBarrier(heap, "stops the world for the whole cycle, so it needs no write barrier");
 
         _space = new BumpSpace("compacting", heap.Spans, heap.Options.HeapSizeLimitBytes);
         _tracer = new Tracer(heap);

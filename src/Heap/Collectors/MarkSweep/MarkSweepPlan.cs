@@ -41,10 +41,9 @@ internal sealed class MarkSweepPlan : CollectorPlan
     public MarkSweepPlan(SimulatedHeap heap)
         : base(heap)
     {
-        if (heap.Options.Barrier is { } barrier && barrier != "none")
+        if (heap.Options.Barrier != "none")
         {
-            throw new Errors.InvalidHeapOptionException(
-                $"The marksweep collector stops the world for the whole cycle, so it needs no write barrier; '{barrier}' makes no sense for it. Use the tricolor or go collector to try barriers.");
+            RefuseBarrier(heap, "stops the world for the whole cycle, so it needs no write barrier");
         }
 
         _tracer = new Tracer(heap);

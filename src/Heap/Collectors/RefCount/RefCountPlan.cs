@@ -53,10 +53,7 @@ internal sealed class RefCountPlan : CollectorPlan
     public RefCountPlan(SimulatedHeap heap)
         : base(heap)
     {
-        if (heap.Options.Barrier is { } barrier)
-        {
-            throw new InvalidHeapOptionException($"The refcount collector counts references on every store; it has no tri-colour barrier to choose, so '{barrier}' makes no sense for it.");
-        }
+        RefuseBarrier(heap, "counts references on every store and has no tri-colour barrier to choose");
 
         _collectsCycles = heap.Options.CycleCollector switch
         {

@@ -39,10 +39,7 @@ internal sealed class SemispacePlan : CollectorPlan
     public SemispacePlan(SimulatedHeap heap)
         : base(heap)
     {
-        if (heap.Options.Barrier is { } barrier)
-        {
-            throw new InvalidHeapOptionException($"The semispace collector stops the world to copy, so it needs no write barrier; '{barrier}' makes no sense for it.");
-        }
+        RefuseBarrier(heap, "stops the world to copy, so it needs no write barrier");
 
         var half = heap.Options.HeapSizeLimitBytes / 2;
         _from = new BumpSpace("from-space", heap.Spans, half);
