@@ -225,7 +225,16 @@ public sealed class SimulatedHeap
     public bool IsOnStack(ObjectHandle handle) => Stack.IsStackObject(Checked(handle));
 
     /// <summary>Refuses a store that would let a stack object outlive its frame.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckNoEscape(ObjectHandle target, int holderDepth, string holder)
+    {
+        if (Stack.StackObjectCount > 0)
+        {
+            CheckNoEscapeSlow(target, holderDepth, holder);
+        }
+    }
+
+    private void CheckNoEscapeSlow(ObjectHandle target, int holderDepth, string holder)
     {
         var depth = Stack.DepthOf(target.Index);
         if (depth > holderDepth)
@@ -374,16 +383,28 @@ public sealed class SimulatedHeap
             throw new InvalidRootOperationException("There is no stack frame to pop. Push one with PushFrame first.");
         }
 
-        var frame = Stack.Current;
         if (Plan.CountsRoots)
         {
+            var frame = Stack.Current;
             for (var i = frame.Base; i < frame.Base + frame.Count; i++)
             {
                 Plan.OnRootChange(Stack.Locals[i], 0);
             }
         }
 
-        foreach (var index in Stack.CurrentFrameObjects)
+        if (Stack.CurrentFrameObjects is { Count: > 0 } frameObjects)
+        {
+            FreeFrameObjects(frameObjects);
+        }
+
+        Stack.Pop();
+        Model?.OnPopFrame();
+        AfterMutation();
+    }
+
+    private void FreeFrameObjects(List<int> frameObjects)
+    {
+        foreach (var index in frameObjects)
         {
             if (Plan.CountsRoots)
             {
@@ -397,10 +418,6 @@ public sealed class SimulatedHeap
             Counters.StackBytes -= BumpSpace.Align(Objects.Size[index]);
             Objects.Free(index);
         }
-
-        Stack.Pop();
-        Model?.OnPopFrame();
-        AfterMutation();
     }
 
     public void SetLocal(int local, ObjectHandle value)

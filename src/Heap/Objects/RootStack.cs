@@ -12,6 +12,7 @@ internal sealed class RootStack
     private int[] _frameCount = new int[64];
     private string?[] _frameName = new string?[64];
     private string[]?[] _localNames = new string[]?[64];
+    private bool[] _named = new bool[64];
 
     public int[] Locals = new int[256];
 
@@ -36,8 +37,8 @@ internal sealed class RootStack
         _stackObjectDepth[index] = depth;
     }
 
-    /// <summary>The stack objects of the innermost frame, which die with it.</summary>
-    public IReadOnlyList<int> CurrentFrameObjects => _frameObjects[FrameCount - 1] ?? (IReadOnlyList<int>)[];
+    /// <summary>The stack objects of the innermost frame, which die with it (null when it has none).</summary>
+    public List<int>? CurrentFrameObjects => _frameObjects[FrameCount - 1];
 
     public int Top { get; private set; }
 
@@ -51,7 +52,9 @@ internal sealed class RootStack
 
     public IEnumerable<FrameInfo> Frames => Enumerable.Range(0, FrameCount).Select(Frame);
 
-    public FrameInfo Frame(int depth) => new(_frameName[depth] ?? "frame", _frameBase[depth], _frameCount[depth], _localNames[depth]);
+    public FrameInfo Frame(int depth) => _named[depth]
+        ? new(_frameName[depth] ?? "frame", _frameBase[depth], _frameCount[depth], _localNames[depth])
+        : new("frame", _frameBase[depth], _frameCount[depth], null);
 
     public void Push(string? name, string[]? localNames, int localCount)
     {
@@ -67,6 +70,7 @@ internal sealed class RootStack
             Array.Resize(ref _frameCount, size);
             Array.Resize(ref _frameName, size);
             Array.Resize(ref _localNames, size);
+            Array.Resize(ref _named, size);
         }
 
         var locals = Locals;
@@ -80,11 +84,16 @@ internal sealed class RootStack
             _frameObjects.Add(null);
         }
 
-        _frameObjects[FrameCount]?.Clear();
         _frameBase[FrameCount] = Top;
         _frameCount[FrameCount] = localCount;
-        _frameName[FrameCount] = name;
-        _localNames[FrameCount] = localNames;
+        // Anonymous frames (the common, hot case) store no references, so no GC write barrier runs.
+        var named = name is not null || localNames is not null;
+        _named[FrameCount] = named;
+        if (named)
+        {
+            _frameName[FrameCount] = name;
+            _localNames[FrameCount] = localNames;
+        }
         FrameCount++;
         Top += localCount;
     }
