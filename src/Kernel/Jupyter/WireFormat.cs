@@ -10,6 +10,12 @@ namespace HeapNotebook.Kernel.Jupyter;
 /// </summary>
 public sealed class WireFormat(MessageSigner signer)
 {
+    /// <summary>How many recent signatures are remembered to refuse a replayed message.</summary>
+    public const int ReplayWindow = 65_536;
+
+    private readonly HashSet<string> seenSignatures = new(StringComparer.Ordinal);
+    private readonly Queue<string> seenOrder = new();
+
     public static readonly byte[] Delimiter = "<IDS|MSG>"u8.ToArray();
 
     public List<byte[]> Encode(JupyterMessage message)
@@ -59,6 +65,11 @@ public sealed class WireFormat(MessageSigner signer)
             rejection = signature.Length == 0 ? "missing signature" : "invalid signature";
             return null;
         }
+        if (signer.IsSigning && !FirstTimeSeen(signature))
+        {
+            rejection = "replayed message: its signature was already seen";
+            return null;
+        }
         var parts = new JsonObject[4];
         string[] names = ["header", "parent_header", "metadata", "content"];
         for (var index = 0; index < 4; index++)
@@ -92,4 +103,24 @@ public sealed class WireFormat(MessageSigner signer)
     }
 
     private static byte[] Serialize(JsonObject node) => Encoding.UTF8.GetBytes(node.ToJsonString());
+
+    /// <summary>Remembers a verified signature; false when it was seen before (a replay). Every genuine message has its own msg_id, so its signature is new.</summary>
+    private bool FirstTimeSeen(string signature)
+    {
+        lock (seenSignatures)
+        {
+            if (!seenSignatures.Add(signature))
+            {
+                return false;
+            }
+
+            seenOrder.Enqueue(signature);
+            if (seenOrder.Count > ReplayWindow)
+            {
+                seenSignatures.Remove(seenOrder.Dequeue());
+            }
+
+            return true;
+        }
+    }
 }

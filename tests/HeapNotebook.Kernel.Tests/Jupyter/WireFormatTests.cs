@@ -36,6 +36,20 @@ public sealed class WireFormatTests
     }
 
     [Fact]
+    public void A_replayed_message_is_rejected_the_second_time()
+    {
+        var frames = signed.Encode(Requests.Make("execute_request", new JsonObject { ["code"] = "1+1" }));
+
+        Assert.NotNull(signed.Decode(frames, out var first));
+        Assert.Null(first);
+        Assert.Null(signed.Decode(frames, out var second));
+        Assert.Equal("replayed message: its signature was already seen", second);
+
+        var fresh = signed.Encode(Requests.Make("execute_request", new JsonObject { ["code"] = "1+1" }));
+        Assert.NotNull(signed.Decode(fresh, out _));
+    }
+
+    [Fact]
     public void A_message_signed_with_another_key_is_rejected()
     {
         var frames = new WireFormat(new MessageSigner("other")).Encode(Requests.Make("kernel_info_request"));
