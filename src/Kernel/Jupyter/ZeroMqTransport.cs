@@ -34,6 +34,15 @@ public sealed class ZeroMqTransport : IMessageSender, IDisposable
     {
         this.log = log;
         wire = new WireFormat(new MessageSigner(connection.Key));
+        if (!IsLoopback(connection.IpAddress))
+        {
+            log.WriteLine($"heapnb: warning: binding to {connection.IpAddress}, which is not a loopback address: anyone who can reach it and holds the key can run code in this kernel.");
+        }
+
+        if (connection.Key.Length == 0)
+        {
+            log.WriteLine("heapnb: warning: the connection file has an empty key, so messages are not signed and any local process can run code in this kernel.");
+        }
         foreach (var socket in new NetMQSocket[] { shell, control, stdin, iopub, heartbeat })
         {
             socket.Options.Linger = TimeSpan.FromSeconds(1);
@@ -219,4 +228,9 @@ public sealed class ZeroMqTransport : IMessageSender, IDisposable
     }
 
     private sealed record OutgoingMessage(KernelChannel Channel, List<byte[]> Frames, bool StopAfterSending);
+
+    /// <summary>True for 127.0.0.0/8, ::1 and localhost.</summary>
+    public static bool IsLoopback(string address) =>
+        string.Equals(address, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (System.Net.IPAddress.TryParse(address, out var ip) && System.Net.IPAddress.IsLoopback(ip));
 }
