@@ -23,6 +23,9 @@ public sealed class SimulatedHeap
     /// <summary>The largest object one allocation may ask for.</summary>
     public const int MaxObjectBytes = 1 << 30;
 
+    /// <summary>The most pointer slots one object may have (each is real memory in the simulator: 4 bytes).</summary>
+    public const int MaxSlotsPerObject = 1 << 25;
+
     private readonly List<GcCycle> _cycles = [];
     private readonly List<SimulatedPool> _pools = [];
     private long _triggerBytes;
@@ -489,7 +492,8 @@ public sealed class SimulatedHeap
 
     // ---- questions about objects ---------------------------------------------------------
 
-    public bool IsLive(ObjectHandle handle) => Objects.IsLive(handle);
+    /// <summary>True while the object exists for the program: allocated, not freed, and not garbage awaiting a lazy sweep.</summary>
+    public bool IsLive(ObjectHandle handle) => Objects.IsLive(handle) && !(Plan.SweepsLazily && Plan.IsUnsweptGarbage(handle.Index));
 
     public int SizeOf(ObjectHandle handle) => Objects.Size[Checked(handle)];
 
@@ -839,7 +843,7 @@ public sealed class SimulatedHeap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ValidateAllocation(int size, int slots)
     {
-        if (size > 0 && size <= MaxObjectBytes && slots >= 0 && (long)slots * 8 <= size)
+        if (size > 0 && size <= MaxObjectBytes && slots >= 0 && (long)slots * 8 <= size && slots <= MaxSlotsPerObject)
         {
             return;
         }
@@ -854,6 +858,12 @@ public sealed class SimulatedHeap
         {
             throw new InvalidAllocationException(string.Create(CultureInfo.InvariantCulture,
                 $"Cannot allocate {size} bytes: an object's size must be between 1 byte and {MaxObjectBytes:N0} bytes (1 GiB)."));
+        }
+
+        if (slots > MaxSlotsPerObject)
+        {
+            throw new InvalidAllocationException(string.Create(CultureInfo.InvariantCulture,
+                $"Cannot give an object {slots:N0} pointer slots: the simulator holds at most {MaxSlotsPerObject:N0} per object. Split it into smaller objects."));
         }
 
         if (slots < 0 || (long)slots * 8 > size)
@@ -872,7 +882,7 @@ public sealed class SimulatedHeap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckLive(ObjectHandle handle, string action)
     {
-        if (!Objects.IsLive(handle))
+        if (!Objects.IsLive(handle) || (Plan.SweepsLazily && Plan.IsUnsweptGarbage(handle.Index)))
         {
             ThrowNotLive(handle, action);
         }

@@ -88,6 +88,15 @@ public abstract class CollectorPlan
         }
     }
 
+    /// <summary>Set by plans whose sweep runs after marking, a span at a time (Go's lazy sweep).</summary>
+    internal bool SweepsLazily { get; private protected set; }
+
+    /// <summary>
+    /// True for an object marking found unreachable whose span is not swept yet: it is dead, and a
+    /// handle to it (kept outside the roots) must not bring it back.
+    /// </summary>
+    internal virtual bool IsUnsweptGarbage(int index) => false;
+
     /// <summary>Set by plans that count references from stack locals (reference counting).</summary>
     internal bool CountsRoots { get; private protected set; }
 

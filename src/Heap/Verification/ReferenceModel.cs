@@ -17,7 +17,29 @@ internal sealed class ReferenceModel
 
     public void OnNewPool(string name) => _pools[name] = ([], []);
 
-    public void OnPoolPut(string name, ObjectHandle handle) => _pools[name].Primary.Add(handle);
+    /// <summary>
+    /// Every object the program has named in an operation since <see cref="ForgetPresented"/>:
+    /// stored, overwritten, written into, rooted or pooled. A program holding handles outside the
+    /// roots (as a notebook's named objects are) can bring an object the roots no longer reach
+    /// back into the graph; a barrier may rightly shade such an object.
+    /// </summary>
+    public HashSet<ObjectHandle> Presented { get; } = [];
+
+    public void ForgetPresented() => Presented.Clear();
+
+    private void Present(ObjectHandle handle)
+    {
+        if (!handle.IsNull)
+        {
+            Presented.Add(handle);
+        }
+    }
+
+    public void OnPoolPut(string name, ObjectHandle handle)
+    {
+        _pools[name].Primary.Add(handle);
+        Present(handle);
+    }
 
     public void OnPoolTake(string name, ObjectHandle handle)
     {
@@ -42,10 +64,23 @@ internal sealed class ReferenceModel
 
     public void OnAlloc(ObjectHandle handle, int size, int slots) => _objects[handle] = new ModelObject(size, new ObjectHandle[slots]);
 
-    public void OnWrite(ObjectHandle source, int slot, ObjectHandle target) => _objects[source].Slots[slot] = target;
+    public void OnWrite(ObjectHandle source, int slot, ObjectHandle target)
+    {
+        var slots = _objects[source].Slots;
+        Present(source);
+        Present(slots[slot]);
+        Present(target);
+        slots[slot] = target;
+    }
 
     public void OnSetGlobal(string name, ObjectHandle value)
     {
+        Present(value);
+        if (_globals.TryGetValue(name, out var previous))
+        {
+            Present(previous);
+        }
+
         if (value.IsNull)
         {
             _globals.Remove(name);
@@ -75,7 +110,39 @@ internal sealed class ReferenceModel
         _frameObjects.RemoveAt(_frameObjects.Count - 1);
     }
 
-    public void OnSetLocal(int local, ObjectHandle value) => _frames[^1][local] = value;
+    public void OnSetLocal(int local, ObjectHandle value)
+    {
+        Present(value);
+        Present(_frames[^1][local]);
+        _frames[^1][local] = value;
+    }
+
+    /// <summary>Every object reachable from <paramref name="starts"/> in the graph as it is now.</summary>
+    public HashSet<ObjectHandle> ReachableFrom(IEnumerable<ObjectHandle> starts)
+    {
+        var reached = new HashSet<ObjectHandle>();
+        var queue = new Queue<ObjectHandle>();
+        foreach (var start in starts)
+        {
+            if (_objects.ContainsKey(start) && reached.Add(start))
+            {
+                queue.Enqueue(start);
+            }
+        }
+
+        while (queue.Count > 0)
+        {
+            foreach (var child in _objects[queue.Dequeue()].Slots)
+            {
+                if (!child.IsNull && _objects.ContainsKey(child) && reached.Add(child))
+                {
+                    queue.Enqueue(child);
+                }
+            }
+        }
+
+        return reached;
+    }
 
     /// <summary>Every object reachable from the roots, each with how it was first reached (for explanations).</summary>
     public Dictionary<ObjectHandle, string> Reachable()
@@ -136,7 +203,7 @@ internal sealed class ReferenceModel
     /// <summary>Forgets the objects the heap has freed (the verifier has already checked they were unreachable).</summary>
     public void Prune(SimulatedHeap heap)
     {
-        var freed = _objects.Keys.Where(h => !heap.IsLive(h)).ToList();
+        var freed = _objects.Keys.Where(h => !heap.Objects.IsLive(h)).ToList();
         foreach (var handle in freed)
         {
             _objects.Remove(handle);

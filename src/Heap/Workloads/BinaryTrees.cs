@@ -64,10 +64,19 @@ public sealed class BinaryTrees(int maxDepth) : Workload
         return checksum;
     }
 
-    private static ObjectHandle Build(SimulatedHeap heap, int depth)
+    private int _leavesSinceCheckpoint;
+
+    private ObjectHandle Build(SimulatedHeap heap, int depth)
     {
         if (depth <= 0)
         {
+            // Big trees take a while: an interrupt is honoured every 64 Ki leaves, not only between trees.
+            if (++_leavesSinceCheckpoint == 1 << 16)
+            {
+                _leavesSinceCheckpoint = 0;
+                Checkpoint(FractionDone);
+            }
+
             return heap.Alloc(NodeBytes, 2);
         }
 

@@ -115,6 +115,25 @@ public class IncrementalPlanTests
     }
 
     [Fact]
+    public void Go_garbage_awaiting_the_lazy_sweep_is_already_dead_to_the_program()
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = "go", Verify = true });
+        var kept = heap.Alloc(16, 1);
+        heap.Roots["kept"] = kept;
+        var garbage = heap.Alloc(16);
+        while (heap.Phase != GcPhase.Sweep || !heap.IsLive(kept))
+        {
+            heap.Alloc(4096); // run until a cycle has marked and its sweep is pending
+        }
+
+        Assert.Equal(GcPhase.Sweep, heap.Phase);
+        Assert.False(heap.IsLive(garbage));
+        Assert.Contains("freed by the collector", Assert.Throws<StaleHandleException>(() => heap.Write(kept, 0, garbage)).Message);
+        var report = heap.Verify();
+        Assert.True(report.Passed, report.ToString());
+    }
+
+    [Fact]
     public void Go_sweeps_lazily_so_HeapAlloc_falls_as_the_program_allocates()
     {
         var heap = new SimulatedHeap(new HeapOptions { Collector = "go", Procs = 1 });

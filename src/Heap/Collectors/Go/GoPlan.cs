@@ -64,6 +64,7 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         _idleProcs = Math.Max(0, procs - 1 - _backgroundProcs);
         _fractionalShare = Math.Max(0, _backgroundProcs - (procs - 1));
         WantsAllocationHook = true;
+        SweepsLazily = true;
         heap.SmallObjects.SweepBeforeUse = SweepForAllocation;
     }
 
@@ -239,6 +240,19 @@ internal sealed class GoPlan : IncrementalMarkingPlan
 
         // The live heap at which the next page falls due.
         _nextSweepAt = _sweepHeapLiveBasis + (long)Math.Ceiling((Sweeper.PagesSwept + 1) / _sweepPagesPerByte);
+    }
+
+    internal override bool IsUnsweptGarbage(int index)
+    {
+        var heap = Heap;
+        if (!Sweeper.LazySweepPending || base.Phase == GcPhase.Mark || heap.Objects.Color[index] != Objects.ObjectColor.White)
+        {
+            return false;
+        }
+
+        var span = heap.Spans.SpanOfOffset(heap.Objects.AddressOffset(index));
+        // Dead already; its span is swept in its turn (reporting it changes nothing).
+        return span is not null && span.SweptGeneration != heap.Spans.SweepGeneration;
     }
 
     private void SweepForAllocation(Span span)

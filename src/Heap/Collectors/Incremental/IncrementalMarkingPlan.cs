@@ -154,6 +154,7 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         _unreachableAtStart = heap.Model is { } model
             ? model.Objects.Keys.Where(h => heap.IsLive(h)).Except(model.Reachable().Keys).ToHashSet()
             : null;
+        heap.Model?.ForgetPresented();
 
         var procs = heap.Options.Procs;
         _cycle.StopTheWorldPhase(GcPhase.SweepTermination, heap.Costs.SweepTermination + leftoverSweepPs / procs, heap.Costs.SweepTermination * procs + leftoverSweepPs);
@@ -291,7 +292,7 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         }
     }
 
-    /// <summary>With the verifier on: every object nothing reached when the cycle began must still be white, so the sweep frees it.</summary>
+    /// <summary>With the verifier on: every object nothing reached when the cycle began (and the program did not name since) must still be white, so the sweep frees it.</summary>
     private void CheckGarbageAtStartIsWhite()
     {
         if (_unreachableAtStart is null)
@@ -299,8 +300,11 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
             return;
         }
 
+        // Objects the program named during the cycle (and what they reach) may have been shaded
+        // rightly: a handle held outside the roots can bring an unreachable object back.
+        var resurrected = Heap.Model!.ReachableFrom(Heap.Model.Presented);
         var problems = _unreachableAtStart
-            .Where(h => Heap.IsLive(h) && Heap.Objects.Color[h.Index] != ObjectColor.White)
+            .Where(h => Heap.IsLive(h) && Heap.Objects.Color[h.Index] != ObjectColor.White && !resurrected.Contains(h))
             .Take(5)
             .Select(h => $"Object {h} was unreachable when the cycle began, yet marking left it {Heap.Objects.Color[h.Index].ToString().ToLowerInvariant()}: it would survive a complete collection.")
             .ToList();
