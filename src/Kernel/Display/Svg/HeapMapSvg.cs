@@ -40,6 +40,9 @@ internal static class HeapMapSvg
     private const int LegendItemWidth = 118;
     private const int LegendRowHeight = 16;
 
+    /// <summary>Up to this many spans, each span is its own element with its own title; above it, adjacent spans of one colour are merged.</summary>
+    public const int MergeAbove = 4096;
+
     private static readonly string[] Occupancy =
         ["#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779", "#6ece58", "#b5de2b", "#fde725"];
 
@@ -71,7 +74,8 @@ internal static class HeapMapSvg
         var found = walked ? Walk(heap, spans, namedObjects) : null;
 
         var columns = Columns(spans);
-        var cell = (double)(width - 2 * Margin) / columns;
+        // Whole pixels a page, so every coordinate is an integer (shorter, and exact); the grid may end a little short of the width.
+        var cell = Math.Max(1, (width - 2 * Margin) / columns);
 
         // Classes of the spans, in legend order, and each span's class and hover text.
         var used = new SortedDictionary<int, (string Css, string Color, string Label)>();
@@ -81,22 +85,42 @@ internal static class HeapMapSvg
         var position = 0L;
         long? previousEnd = null;
         var freeGaps = 0;
+        var elements = 0;
+        // Above MergeAbove spans, adjacent spans of the same colour share one element (they look the same; the title sums them up).
+        var merge = spans.Length > MergeAbove;
+        var run = new Run();
+        void Flush()
+        {
+            if (run.Spans > 0)
+            {
+                Element(body, run.Position, run.Pages, columns, cell, run.Css, run.Spans == 1 ? run.Title : run.Describe());
+                elements++;
+                run = new Run();
+            }
+        }
         foreach (var (span, index) in spans.Select((span, index) => (span, index)))
         {
             if (previousEnd is { } end && span.Address > end)
             {
+                Flush();
                 var gapPages = (span.Address - end) / PageSize;
                 var drawn = Math.Min(gapPages, columns);
                 Use(1000, "f", FreeColor, "free pages");
                 Element(body, position, drawn, columns, cell, "f", $"free: {SvgText.Count(gapPages)} page{(gapPages == 1 ? "" : "s")} between spans, {SvgText.Hex(end)}");
+                elements++;
                 position += drawn;
                 freeGaps++;
             }
             var (css, hover) = Describe(span, by, found?[index], Use);
-            Element(body, position, span.Pages, columns, cell, css, hover);
+            if (!merge || run.Css != css)
+            {
+                Flush();
+            }
+            run.Add(span, css, hover, position);
             position += span.Pages;
             previousEnd = span.Address + (long)span.Pages * PageSize;
         }
+        Flush();
 
         var legendItems = used.Values.ToArray();
         var perLegendRow = Math.Max(1, (width - 2 * Margin) / LegendItemWidth);
@@ -130,7 +154,7 @@ internal static class HeapMapSvg
         }
         svg.Append("<g transform=\"translate(").Append(Margin).Append(' ').Append(top).Append(")\">\n").Append(body).Append("</g>\n</svg>\n");
 
-        return new SvgView(svg.ToString(), Summary(heap, heapName, by, spans, found, freeGaps, columns));
+        return new SvgView(svg.ToString(), Summary(heap, heapName, by, spans, found, freeGaps, columns, merge ? elements : null));
     }
 
     /// <summary>Pages per row: 64, doubled until the map is at most about 128 rows (at most 1024 pages a row).</summary>
@@ -146,7 +170,7 @@ internal static class HeapMapSvg
     }
 
     /// <summary>One span (or gap) as one element: a path of one rectangle per row it covers, with its hover title.</summary>
-    private static void Element(StringBuilder body, long position, long pages, int columns, double cell, string css, string title)
+    private static void Element(StringBuilder body, long position, long pages, int columns, int cell, string css, string title)
     {
         body.Append("<path class=\"").Append(css).Append("\" d=\"");
         while (pages > 0)
@@ -154,9 +178,9 @@ internal static class HeapMapSvg
             var row = position / columns;
             var column = position % columns;
             var length = Math.Min(pages, columns - column);
-            body.Append('M').Append(SvgText.Number(column * cell)).Append(' ').Append(row * RowPitch)
-                .Append('h').Append(SvgText.Number(length * cell)).Append('v').Append(RowHeight)
-                .Append('h').Append(SvgText.Number(-length * cell)).Append('z');
+            body.Append('M').Append(column * cell).Append(' ').Append(row * RowPitch)
+                .Append('h').Append(length * cell).Append('v').Append(RowHeight)
+                .Append('h').Append(-length * cell).Append('z');
             position += length;
             pages -= length;
         }
@@ -224,6 +248,54 @@ internal static class HeapMapSvg
         }
     }
 
+    /// <summary>Adjacent spans of one colour drawn as one element.</summary>
+    private sealed class Run
+    {
+        private readonly SortedSet<int> _classes = [];
+        private long _allocated;
+        private long _capacity;
+        private int _firstId;
+        private int _lastId;
+        private long _start;
+        private long _end;
+
+        public int Spans { get; private set; }
+
+        public long Pages { get; private set; }
+
+        public long Position { get; private set; }
+
+        public string Css { get; private set; } = "";
+
+        public string Title { get; private set; } = "";
+
+        public void Add(SpanInfo span, string css, string title, long position)
+        {
+            if (Spans == 0)
+            {
+                Css = css;
+                Title = title;
+                Position = position;
+                _firstId = span.Id;
+                _start = span.Address;
+            }
+            Spans++;
+            Pages += span.Pages;
+            _lastId = span.Id;
+            _end = span.Address + (long)span.Pages * PageSize;
+            _classes.Add(span.SizeClass);
+            _allocated += span.Allocated;
+            _capacity += span.Capacity;
+        }
+
+        public string Describe()
+        {
+            var classes = string.Join(", ", _classes.Take(6).Select(c => c < 0 ? "bump" : c == 0 ? "large" : SvgText.Number(c))) + (_classes.Count > 6 ? ", ..." : "");
+            return $"spans {_firstId} to {_lastId} ({Spans} spans, {(_classes.Count == 1 ? "class" : "classes")} {classes}): "
+                + $"{SvgText.Count(_allocated)}/{SvgText.Count(_capacity)} objects, {SvgText.Hex(_start)} to {SvgText.Hex(_end)}";
+        }
+    }
+
     /// <summary>Reachable objects per span, by address (binary search over the spans sorted by address).</summary>
     private static Found[] Walk(SimulatedHeap heap, SpanInfo[] spans, IEnumerable<ObjectHandle> namedObjects)
     {
@@ -255,7 +327,7 @@ internal static class HeapMapSvg
         return $"{heapName} ({heap.Plan.Name}): {SvgText.Count(spans.Length)} span{(spans.Length == 1 ? "" : "s")}, {SvgText.Count(pages)} pages ({SvgText.Bytes(pages * PageSize)}), by {by.ToString().ToLowerInvariant()}";
     }
 
-    private static string Summary(SimulatedHeap heap, string heapName, HeapMapColoring by, SpanInfo[] spans, Found[]? found, int freeGaps, int columns)
+    private static string Summary(SimulatedHeap heap, string heapName, HeapMapColoring by, SpanInfo[] spans, Found[]? found, int freeGaps, int columns, int? elements)
     {
         var text = new StringBuilder(MapTitle(heap, heapName, by, spans));
         if (spans.Length > 0)
@@ -293,6 +365,11 @@ internal static class HeapMapSvg
             .Append(SvgText.Bytes(fragmentation.FreePageBytes)).Append(" in free pages, largest run ").Append(SvgText.Bytes(fragmentation.LargestFreeRunBytes))
             .Append(", external ").Append(SvgText.Number(fragmentation.ExternalFragmentation)).Append('\n');
         text.Append("layout: ").Append(columns).Append(" pages a row, ").Append(freeGaps).Append(" gap").Append(freeGaps == 1 ? "" : "s").Append(" between spans");
+        if (elements is { } drawn)
+        {
+            text.Append("; over ").Append(SvgText.Count(MergeAbove)).Append(" spans, so adjacent spans of one colour share an element (")
+                .Append(SvgText.Count(drawn)).Append(" elements)");
+        }
         if (found is not null)
         {
             text.Append("; occupancy of bump chunks and ages count objects reachable from globals and named objects only");
