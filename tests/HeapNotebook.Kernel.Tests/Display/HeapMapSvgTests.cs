@@ -120,4 +120,24 @@ public sealed class HeapMapSvgTests
             System.Globalization.CultureInfo.CurrentCulture = culture;
         }
     }
+
+    [Fact]
+    public void Map_of_more_than_4096_spans_merges_adjacent_spans_of_one_colour_and_says_so()
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = "marksweep", Gogc = null, Name = "big" });
+        var table = heap.Alloc(8 * 4200, 4200);
+        heap.Roots["table"] = table;
+        for (var index = 0; index < 4200; index++)
+        {
+            heap.Write(table, index, heap.Alloc(8192, 0));
+        }
+        Assert.True(heap.DescribeSpans().Count > HeapMapSvg.MergeAbove);
+
+        var view = Map(heap, HeapMapColoring.Occupancy);
+
+        var paths = XDocument.Parse(view.Svg).Descendants(XName.Get("path", "http://www.w3.org/2000/svg")).Count();
+        Assert.True(paths < 10, $"{paths} elements");
+        Assert.Contains("adjacent spans of one colour share an element", view.Plain);
+        Assert.Matches(@"<title>spans \d+ to \d+ \([\d,]+ spans, classes large, \d+\): [\d,]+/[\d,]+ objects, 0xc[0-9a-f]+ to 0xc[0-9a-f]+</title>", view.Svg);
+    }
 }

@@ -291,7 +291,7 @@ internal static class HeapMapSvg
         public string Describe()
         {
             var classes = string.Join(", ", _classes.Take(6).Select(c => c < 0 ? "bump" : c == 0 ? "large" : SvgText.Number(c))) + (_classes.Count > 6 ? ", ..." : "");
-            return $"spans {_firstId} to {_lastId} ({Spans} spans, {(_classes.Count == 1 ? "class" : "classes")} {classes}): "
+            return $"spans {_firstId} to {_lastId} ({SvgText.Count(Spans)} spans, {(_classes.Count == 1 ? "class" : "classes")} {classes}): "
                 + $"{SvgText.Count(_allocated)}/{SvgText.Count(_capacity)} objects, {SvgText.Hex(_start)} to {SvgText.Hex(_end)}";
         }
     }
