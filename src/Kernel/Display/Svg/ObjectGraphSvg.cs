@@ -20,6 +20,9 @@ internal static class ObjectGraphSvg
     private const int NodeHeight = 22;
     private const int RowPitch = 34;
 
+    /// <summary>How far below the lower of its two nodes an edge to the same or an earlier layer dips (the drawing leaves room for it).</summary>
+    private const int BackEdgeDip = 30;
+
     /// <summary>An object in the drawing: its handle, label, layer (1 for objects a root points to) and place in its layer.</summary>
     internal sealed record Node(ObjectHandle Handle, string Label, int Layer, int Row, ObjectColor Color);
 
@@ -93,7 +96,7 @@ internal static class ObjectGraphSvg
         var tallest = Math.Max(graph.Roots.Count, nodes.Count == 0 ? 0 : nodes.GroupBy(node => node.Layer).Max(layer => layer.Count()));
         var width = Margin * 2 + (layers + 1) * ColumnPitch - (ColumnPitch - NodeWidth);
         width = Math.Max(width, 360);
-        var height = Margin + Header + Math.Max(tallest, 1) * RowPitch + Margin;
+        var height = Margin + Header + Math.Max(tallest, 1) * RowPitch + BackEdgeDip + Margin;
         var title = Title(heap, heapName, graph);
 
         var svg = new StringBuilder(1024 + nodes.Count * 200 + graph.Edges.Count * 120);
@@ -139,7 +142,7 @@ internal static class ObjectGraphSvg
         foreach (var node in nodes)
         {
             var colour = node.Color.ToString().ToLowerInvariant();
-            svg.Append("<g><title>").AppendEscaped($"{node.Label} ({node.Handle}): {colour}, {heap.SizeOf(node.Handle)} B, {heap.SlotCountOf(node.Handle)} slots, depth {node.Layer}")
+            svg.Append("<g><title>").AppendEscaped(NodeTitle(heap, node, colour))
                 .Append("</title><rect class=\"").Append(colour).Append("\" x=\"").Append(SvgText.Number(X(node.Layer))).Append("\" y=\"").Append(SvgText.Number(Y(node.Row)))
                 .Append("\" width=\"").Append(NodeWidth).Append("\" height=\"").Append(NodeHeight).Append("\" rx=\"3\"/>");
             Label(svg, X(node.Layer), Y(node.Row), node.Label, node.Color == ObjectColor.Black ? "lw" : "lb");
@@ -151,14 +154,43 @@ internal static class ObjectGraphSvg
 
     private static void Edge(StringBuilder svg, double x1, double y1, double x2, double y2, string title)
     {
-        // A forward edge is an S-curve; an edge to the same or an earlier layer loops out below.
-        var bend = x2 > x1 ? Math.Max(20, (x2 - x1) / 2) : 60;
-        var drop = x2 > x1 ? 0 : RowPitch / 2.0;
-        svg.Append("<path class=\"e\" marker-end=\"url(#heapnb-arrow)\" d=\"M").Append(SvgText.Number(x1)).Append(' ').Append(SvgText.Number(y1))
-            .Append(" C").Append(SvgText.Number(x1 + bend)).Append(' ').Append(SvgText.Number(y1 + drop))
-            .Append(' ').Append(SvgText.Number(x2 - bend)).Append(' ').Append(SvgText.Number(y2 + drop))
-            .Append(' ').Append(SvgText.Number(x2)).Append(' ').Append(SvgText.Number(y2))
-            .Append("\"><title>").AppendEscaped(title).Append("</title></path>\n");
+        svg.Append("<path class=\"e\" marker-end=\"url(#heapnb-arrow)\" d=\"");
+        if (x2 > x1)
+        {
+            // A forward edge: an S-curve from the source's right side to the target's left side.
+            var bend = Math.Max(20, (x2 - x1) / 2);
+            Curve(svg, x1, y1, x1 + bend, y1, x2 - bend, y2, x2, y2);
+        }
+        else
+        {
+            // An edge to the same or an earlier layer: from under the source, dipping below both, up into the target's underside.
+            var sx = x1 - NodeWidth / 2.0;
+            var sy = y1 + NodeHeight / 2.0;
+            var tx = x2 + NodeWidth / 2.0;
+            var ty = y2 + NodeHeight / 2.0;
+            if (sx == tx && sy == ty)
+            {
+                // An object pointing to itself: a loop under it.
+                sx -= 15;
+                tx += 15;
+            }
+            var dip = Math.Max(sy, ty) + BackEdgeDip;
+            Curve(svg, sx, sy, sx, dip, tx, dip, tx, ty);
+        }
+        svg.Append("\"><title>").AppendEscaped(title).Append("</title></path>\n");
+    }
+
+    private static void Curve(StringBuilder svg, double x1, double y1, double c1x, double c1y, double c2x, double c2y, double x2, double y2) =>
+        svg.Append('M').Append(SvgText.Number(x1)).Append(' ').Append(SvgText.Number(y1))
+            .Append(" C").Append(SvgText.Number(c1x)).Append(' ').Append(SvgText.Number(c1y))
+            .Append(' ').Append(SvgText.Number(c2x)).Append(' ').Append(SvgText.Number(c2y))
+            .Append(' ').Append(SvgText.Number(x2)).Append(' ').Append(SvgText.Number(y2));
+
+    private static string NodeTitle(SimulatedHeap heap, Node node, string colour)
+    {
+        var slots = heap.SlotCountOf(node.Handle);
+        var label = node.Label == node.Handle.ToString() ? node.Label : $"{node.Label} ({node.Handle})";
+        return $"{label}: {colour}, {SvgText.Count(heap.SizeOf(node.Handle))} B, {slots} slot{(slots == 1 ? "" : "s")}, depth {node.Layer}";
     }
 
     private static void Label(StringBuilder svg, double x, double y, string text, string css)
