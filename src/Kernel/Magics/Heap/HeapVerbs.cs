@@ -24,7 +24,7 @@ internal static partial class HeapVerbs
 
     public static IReadOnlyList<HeapVerb> Create() =>
     [
-        New(), Alloc(), Link(), Unlink(), Root(), Unroot(), Objects(), RunWorkload(), Gc(), Step(), Verify(), Stats(), Trace(), Use(), List(),
+        New(), Alloc(), Link(), Unlink(), Root(), Unroot(), Objects(), RunWorkload(), Gc(), Step(), Verify(), Stats(), Trace(), Map(), Graph(), Use(), List(),
     ];
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
@@ -588,6 +588,7 @@ internal static partial class HeapVerbs
                     text.Append("\ncolours: ").Append(string.Join(", ", named));
                 }
                 context.Print(text.ToString());
+                RedrawGraph(context, entry);
             });
         work = verb.Add(new Option<long?>("--work") { HelpName = "N", Description = "Scan about N grey objects (default 1)." });
         phase = verb.Add(new Option<bool>("--phase") { Description = "Run to the end of the current phase instead." });
