@@ -12,7 +12,10 @@ namespace HeapNotebook.Kernel.Tests.Magics;
 /// examples of every verb's help plus hand-written lines, mutated by deleting, inserting,
 /// swapping and replacing characters and tokens. No line may escape as anything but a clear
 /// heap-command error (or an interrupt), and a failed line must leave the heaps as they were.
+/// It runs alone (its own collection, not in parallel): it keeps a core busy for a minute, and
+/// the interrupt and timing tests of the other classes should not compete with it.
 /// </summary>
+[Collection(nameof(HeapCommandFuzzTests))]
 public sealed partial class HeapCommandFuzzTests
 {
     private const int Lines = 100_000;
@@ -189,3 +192,7 @@ public sealed partial class HeapCommandFuzzTests
         public string ReadInput(string prompt, bool password) => throw new InputNotAllowedException("no input here");
     }
 }
+
+/// <summary>Runs the fuzzer after the other test classes, by itself.</summary>
+[CollectionDefinition(nameof(HeapCommandFuzzTests), DisableParallelization = true)]
+public sealed class HeapCommandFuzzCollection;
