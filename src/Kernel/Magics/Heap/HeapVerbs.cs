@@ -7,6 +7,7 @@ using HeapNotebook.Heap.Barriers;
 using HeapNotebook.Heap.Collectors;
 using HeapNotebook.Heap.Errors;
 using HeapNotebook.Heap.Objects;
+using HeapNotebook.Heap.Telemetry;
 using HeapNotebook.Heap.Workloads;
 
 namespace HeapNotebook.Kernel.Magics.Heap;
@@ -681,7 +682,8 @@ internal static partial class HeapVerbs
     {
         Option<int?> last = null!;
         Option<string?> bindAs = null!;
-        var verb = new HeapVerb("trace", "Show the gctrace line (GODEBUG=gctrace=1) of every cycle so far.", "", "#!heap trace --last 5 --as lines",
+        Option<string?> import = null!;
+        var verb = new HeapVerb("trace", "Show the gctrace line (GODEBUG=gctrace=1) of every cycle so far, or read a real Go program's with --import.", "", "#!heap trace --last 5 --as lines",
             (context, parse) =>
             {
                 var variable = VariableName(context, parse.GetValue(bindAs));
@@ -689,6 +691,11 @@ internal static partial class HeapVerbs
                 if (count is < 0)
                 {
                     throw context.Error(HeapErrorCode.InvalidValue, Invariant($"--last must be 0 or more, not {count}"), context.ValueOf("--last"));
+                }
+                if (parse.GetValue(import) is { } path)
+                {
+                    ImportTrace(context, path, count, variable);
+                    return;
                 }
                 var entry = context.Current;
                 var lines = entry.Heap.GcTraceLines().ToList();
@@ -701,8 +708,50 @@ internal static partial class HeapVerbs
                 context.Show(plain, "<pre>" + System.Net.WebUtility.HtmlEncode(plain) + "</pre>");
             });
         last = verb.Add(new Option<int?>("--last") { HelpName = "N", Description = "Only the last N cycles." });
-        bindAs = AsOption(verb, "the lines (IReadOnlyList<string>)");
+        import = verb.Add(new Option<string?>("--import") { HelpName = "FILE", Description = "Read the gctrace output of a real Go program (GODEBUG=gctrace=1), Go 1.18+ or older format; lines that are not gctrace are counted, not fatal." });
+        bindAs = AsOption(verb, "the lines (IReadOnlyList<string>), or with --import the ImportedGcTrace");
         return verb;
+    }
+
+    /// <summary>Reads a real gctrace log and summarises it; nothing in the session changes unless --as binds it.</summary>
+    private static void ImportTrace(HeapCommandContext context, string path, int? last, string? variable)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw context.Error(HeapErrorCode.InvalidValue, $"cannot read '{path}': {error.Message}", context.ValueOf("--import"));
+        }
+
+        var trace = GcTraceParser.Parse(text);
+        if (trace.Cycles.Count == 0)
+        {
+            throw context.Error(HeapErrorCode.InvalidValue,
+                Invariant($"'{path}' has no gctrace lines ({trace.Unparsed.Count} other lines); run the Go program with GODEBUG=gctrace=1 and capture its standard error"),
+                context.ValueOf("--import"));
+        }
+
+        if (variable is not null)
+        {
+            Bind(context, variable, typeof(ImportedGcTrace), trace);
+        }
+
+        var shown = last is { } n ? trace.Cycles.Skip(Math.Max(0, trace.Cycles.Count - n)).ToList() : trace.Cycles;
+        var plain = new StringBuilder();
+        plain.Append(Invariant($"{Path.GetFileName(path)}: {trace.Cycles.Count} cycles ({trace.ForcedCycles} forced), "))
+            .Append(Invariant($"{(trace.HasStacksAndGlobals ? "Go 1.18+ format" : "format without stacks and globals (before Go 1.18)")}, "))
+            .Append(Invariant($"pauses {trace.PauseTotalMs:0.###} ms in all, longest {trace.MaxPauseMs:0.###} ms, "))
+            .Append(Invariant($"{trace.Unparsed.Count} lines that are not gctrace\n"));
+        foreach (var cycle in shown)
+        {
+            plain.Append(Invariant($"gc {cycle.Number,4} @{cycle.StartSeconds:0.000}s  pause {cycle.PauseMs,8:0.###} ms  mark {cycle.MarkMs,8:0.###} ms  {cycle.HeapStartMB}->{cycle.HeapMarkEndMB}->{cycle.HeapMarkedMB} MB, {cycle.GoalMB} MB goal{(cycle.Forced ? " (forced)" : "")}\n"));
+        }
+
+        var output = plain.ToString().TrimEnd('\n');
+        context.Show(output, "<pre>" + System.Net.WebUtility.HtmlEncode(output) + "</pre>");
     }
 
     // ---- sessions ----------------------------------------------------------------------------
