@@ -82,7 +82,6 @@ internal sealed class Sweeper(SimulatedHeap heap)
         PagesSwept += span.Pages;
         var objects = heap.Objects;
         var colors = objects.Color;
-        var ages = objects.Age;
         var bits = span.AllocBits;
         var spanObjects = span.Objects;
         long freedHere = 0;
@@ -111,10 +110,7 @@ internal sealed class Sweeper(SimulatedHeap heap)
                 else
                 {
                     colors[index] = ObjectColor.White;
-                    if (ages[index] < byte.MaxValue)
-                    {
-                        ages[index]++;
-                    }
+                    objects.Survived(index);
                 }
             }
 

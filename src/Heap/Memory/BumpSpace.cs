@@ -1,3 +1,5 @@
+using HeapNotebook.Heap.Objects;
+
 namespace HeapNotebook.Heap.Memory;
 
 /// <summary>
@@ -114,6 +116,24 @@ internal sealed class BumpSpace(string name, SpanRegistry spans, long capacityBy
         }
 
         _current = _chunks[lastChunk];
+    }
+
+    /// <summary>Frees every object of the space a collection did not reach (not black); returns how many and their bytes. The space itself is left for the caller to reset or rebuild.</summary>
+    public (long Objects, long Bytes) FreeUnreached(ObjectTable objects, Action<int>? onFreed = null)
+    {
+        long count = 0, bytes = 0;
+        foreach (var index in _objects)
+        {
+            if (objects.Color[index] != ObjectColor.Black)
+            {
+                count++;
+                bytes += Align(objects.Size[index]);
+                objects.Free(index);
+                onFreed?.Invoke(index);
+            }
+        }
+
+        return (count, bytes);
     }
 
     /// <summary>Empties the space and gives its pages back.</summary>

@@ -82,9 +82,9 @@ internal sealed class ObjectTable
     public long AddressOffset(int index) => (long)AddressUnits[index] << 3;
 
     /// <summary>
-    /// Takes an index for a new object off the free list (or past the high-water mark); its
+    /// Takes the lowest free index for a new object (or the next past the high-water mark); its
     /// fields are set by <see cref="Commit"/>. Taking it at once matters: placing the object may
-    /// sweep a span, which frees indices onto the same list.
+    /// sweep a span, which frees indices into the same bitmap.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int Reserve()
@@ -119,6 +119,16 @@ internal sealed class ObjectTable
         return index;
     }
 
+    /// <summary>Counts one more collection the object survived (saturating at 255).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void Survived(int index)
+    {
+        if (Age[index] < byte.MaxValue)
+        {
+            Age[index]++;
+        }
+    }
+
     /// <summary>Gives back an index whose object could not be placed.</summary>
     public void Unreserve(int index) => MarkFree(index);
 
@@ -146,7 +156,7 @@ internal sealed class ObjectTable
         LiveCount++;
     }
 
-    /// <summary>Frees a (white) object's index: the version turns even, and the index joins the free list.</summary>
+    /// <summary>Frees a (white) object's index: the version turns even, and the index is free again.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Free(int index)
     {

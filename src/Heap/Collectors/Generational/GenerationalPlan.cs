@@ -263,8 +263,8 @@ internal sealed class GenerationalPlan : CollectorPlan
             }
 
             objects.Color[index] = ObjectColor.Black;
-            var age = objects.Age[index] < byte.MaxValue ? objects.Age[index] + 1 : byte.MaxValue;
-            objects.Age[index] = (byte)age;
+            objects.Survived(index);
+            var age = objects.Age[index];
             var size = objects.Size[index];
             var offset = -1L;
             if (promoteAll || age >= _threshold)
@@ -325,17 +325,9 @@ internal sealed class GenerationalPlan : CollectorPlan
 
         foreach (var space in new[] { _nursery, _survivorFrom })
         {
-            foreach (var index in space.Objects)
-            {
-                if (objects.Color[index] != ObjectColor.Black)
-                {
-                    work.Freed++;
-                    work.FreedBytes += BumpSpace.Align(objects.Size[index]);
-                    objects.Free(index);
-                    _young[index] = false;
-                }
-            }
-
+            var (freed, freedBytes) = space.FreeUnreached(objects, index => _young[index] = false);
+            work.Freed += freed;
+            work.FreedBytes += freedBytes;
             space.Reset();
         }
 

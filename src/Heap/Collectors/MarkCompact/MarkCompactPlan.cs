@@ -107,10 +107,7 @@ internal sealed class MarkCompactPlan : CollectorPlan
             }
 
             objects.Color[index] = ObjectColor.White;
-            if (objects.Age[index] < byte.MaxValue)
-            {
-                objects.Age[index]++;
-            }
+            objects.Survived(index);
         }
 
         _space.Slid(live, forwarding, objects);

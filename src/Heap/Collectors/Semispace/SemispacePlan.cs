@@ -99,24 +99,11 @@ internal sealed class SemispacePlan : CollectorPlan
             }
         }
 
-        long freed = 0, freedBytes = 0;
-        foreach (var index in _from.Objects)
-        {
-            if (objects.Color[index] != ObjectColor.Black)
-            {
-                freed++;
-                freedBytes += BumpSpace.Align(objects.Size[index]);
-                objects.Free(index);
-            }
-        }
-
+        var (freed, freedBytes) = _from.FreeUnreached(objects);
         foreach (var index in _to.Objects)
         {
             objects.Color[index] = ObjectColor.White;
-            if (objects.Age[index] < byte.MaxValue)
-            {
-                objects.Age[index]++;
-            }
+            objects.Survived(index);
         }
 
         _from.Reset();
