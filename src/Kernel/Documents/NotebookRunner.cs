@@ -42,6 +42,7 @@ public sealed class NotebookRunner(IKernelInterpreter interpreter)
             cell.Outputs = collector.Outputs;
             cell.ExecutionCount = executionCount;
         }
+        document.Metadata["language_info"] = Jupyter.KernelIdentity.LanguageInfo(interpreter.LanguageVersion);
         return new NotebookRunResult(failures);
     }
 }

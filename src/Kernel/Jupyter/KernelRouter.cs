@@ -103,15 +103,7 @@ public sealed class KernelRouter
             ["implementation_version"] = KernelIdentity.Version,
             ["banner"] = $"HeapNotebook {KernelIdentity.Version}: C# (Roslyn scripting) with #!heap magics for exploring garbage collection. Type #!lsmagic for the magics.",
             ["debugger"] = false,
-            ["language_info"] = new JsonObject
-            {
-                ["name"] = KernelIdentity.LanguageName,
-                ["version"] = interpreter.LanguageVersion,
-                ["mimetype"] = "text/x-csharp",
-                ["file_extension"] = ".cs",
-                ["pygments_lexer"] = "csharp",
-                ["codemirror_mode"] = "text/x-csharp",
-            },
+            ["language_info"] = KernelIdentity.LanguageInfo(interpreter.LanguageVersion),
             ["help_links"] = new JsonArray
             {
                 new JsonObject { ["text"] = "C# language reference", ["url"] = "https://learn.microsoft.com/dotnet/csharp/" },
