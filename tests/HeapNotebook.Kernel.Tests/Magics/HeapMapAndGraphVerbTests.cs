@@ -128,4 +128,16 @@ public sealed class HeapMapAndGraphVerbTests
 
         Assert.DoesNotContain(stepped.Outputs, output => output.Kind == "update");
     }
+
+    [Fact]
+    public void A_snapshot_graph_is_left_alone_by_later_steps()
+    {
+        var shown = Ok("#!heap new --collector tricolor\n#!heap alloc a --fields 1 --root\n#!heap alloc b\n#!heap link a.0 b\n#!heap graph --snapshot");
+        Assert.Equal("display", shown.Outputs.Last().Kind);
+        Assert.Contains("<svg", Svg(shown));
+
+        var stepped = Ok("#!heap step --work 1");
+
+        Assert.DoesNotContain(stepped.Outputs, output => output.Kind == "update");
+    }
 }

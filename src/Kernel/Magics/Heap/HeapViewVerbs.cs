@@ -49,6 +49,7 @@ internal static partial class HeapVerbs
     private static HeapVerb Graph()
     {
         Option<int?> max = null!;
+        Option<bool> snapshot = null!;
         var verb = new HeapVerb("graph", "Draw the objects reachable from the globals as an SVG graph, coloured white/grey/black.", "",
             "#!heap graph --max 300",
             (context, parse) =>
@@ -67,15 +68,22 @@ internal static partial class HeapVerbs
                         + "raise --max, or draw its spans with '#!heap map'", parse.GetValue(max) is null ? null : context.ValueOf("--max"));
                 }
                 var view = ObjectGraphSvg.Render(entry.Heap, entry.Name, graph);
+                var bundle = MimeBundle.PlainText(view.Plain).With("image/svg+xml", view.Svg);
+                if (parse.GetValue(snapshot))
+                {
+                    context.Invocation.Outputs.PublishDisplay(bundle, null, isUpdate: false);
+                    return;
+                }
                 var displayId = context.Session.NextDisplayId("graph");
                 GraphDisplays.AddOrUpdate(entry, new GraphDisplay(displayId, limit));
-                context.Invocation.Outputs.PublishDisplay(MimeBundle.PlainText(view.Plain).With("image/svg+xml", view.Svg), displayId, isUpdate: false);
+                context.Invocation.Outputs.PublishDisplay(bundle, displayId, isUpdate: false);
             })
         {
             Notes = "Globals are drawn first, then objects in layers by their distance from the globals. Labels are '#!heap alloc' names, else handles.\n"
-                + "After a graph is shown, '#!heap step' redraws it in place, so stepping animates the marking.",
+                + "After a graph is shown, '#!heap step' redraws it in place, so stepping animates the marking; a --snapshot graph stays as drawn.",
         };
         max = verb.Add(new Option<int?>("--max") { HelpName = "N", Description = Invariant($"Refuse to draw more than N objects (default {ObjectGraphSvg.DefaultMax}).") });
+        snapshot = verb.Add(new Option<bool>("--snapshot") { Description = "Draw the graph as it is now; later steps leave this drawing alone (for notebooks read top to bottom)." });
         return verb;
     }
 
