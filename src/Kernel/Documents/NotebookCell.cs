@@ -19,4 +19,8 @@ public sealed class NotebookCell
     public JsonObject Extra { get; init; } = new();
 
     public bool IsCode => CellType == "code";
+
+    /// <summary>Tagged "raises-exception" (Jupyter's convention, honoured by nbclient): the cell is meant to fail, and its error does not stop the run.</summary>
+    public bool ExpectsError => Metadata["tags"] is JsonArray tags
+        && tags.Any(tag => tag is JsonValue value && value.TryGetValue<string>(out var text) && text == "raises-exception");
 }

@@ -6,7 +6,7 @@ namespace HeapNotebook.Kernel.Documents;
 /// <summary>
 /// Runs a notebook's code cells in order through the kernel's interpreter, in process, and
 /// records their outputs. Stops at the first failing cell unless told to continue; cells that
-/// did not run are left without outputs.
+/// did not run are left without outputs. A cell tagged "raises-exception" may fail without stopping the run.
 /// </summary>
 public sealed class NotebookRunner(IKernelInterpreter interpreter)
 {
@@ -36,8 +36,11 @@ public sealed class NotebookRunner(IKernelInterpreter interpreter)
             if (error is not null)
             {
                 collector.PublishError(error);
-                failures.Add(new CellFailure(index + 1, error));
-                stopped = !continueOnError;
+                if (!cell.ExpectsError)
+                {
+                    failures.Add(new CellFailure(index + 1, error));
+                    stopped = !continueOnError;
+                }
             }
             cell.Outputs = collector.Outputs;
             cell.ExecutionCount = executionCount;

@@ -87,6 +87,21 @@ public sealed class NotebookDocumentTests
     }
 
     [Fact]
+    public void A_cell_tagged_raises_exception_may_fail_without_stopping_the_run()
+    {
+        var document = IpynbFormat.Read(Notebook
+            .Replace("\"id\": \"c1\", \"execution_count\": null, \"metadata\": {}", "\"id\": \"c1\", \"execution_count\": null, \"metadata\": {\"tags\": [\"raises-exception\"]}")
+            .Replace("Console.WriteLine(\\\"a\\\");", "throw new Exception(\\\"meant\\\");"));
+
+        var result = new NotebookRunner(new CellInterpreter()).Run(document, continueOnError: false);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal("error", document.Cells[1].Outputs[^1]!["output_type"]!.GetValue<string>());
+        Assert.Equal(2, document.Cells[2].ExecutionCount);
+        Assert.Equal("42", document.Cells[2].Outputs[0]!["data"]!["text/plain"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Dib_cells_are_split_by_kernel_lines_with_the_meta_line_kept()
     {
         var text = "#!meta\n\n{\"kernelInfo\":{\"defaultKernelName\":\"csharp\"}}\n\n#!markdown\n\n# Heap\n\n#!csharp\n\n#!time\nvar x = 1;\n\n#!html\n\n<b>x</b>\n";

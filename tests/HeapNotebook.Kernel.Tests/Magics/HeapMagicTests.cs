@@ -471,6 +471,19 @@ public sealed class HeapMagicTests
     }
 
     [Fact]
+    public void Given_a_lost_object_then_the_error_names_the_objects_by_their_alloc_names()
+    {
+        Ok("#!heap new --collector tricolor --barrier none --verify\n#!heap alloc scanned --fields 1 --root\n#!heap alloc pending --fields 1 --root\n"
+            + "#!heap alloc c\n#!heap link pending.0 c\n#!heap step --phase\n#!heap step --work 1\n#!heap link scanned.0 c\n#!heap unlink pending.0");
+
+        var error = Fails("#!heap step --phase");
+
+        Assert.StartsWith("(1,8): error HN0100: Verification FAILED", error.Value);
+        Assert.Contains("Object c (#3v1) (16 B) is still reachable through root 'scanned' → slot 0 of scanned (#1v1)", error.Value);
+        Assert.Contains("write #2 removed it from slot 0 of object pending (#2v1), which was grey", error.Value);
+    }
+
+    [Fact]
     public void Given_verify_then_the_verification_report_is_printed()
     {
         Ok("#!heap new --verify\n#!heap alloc a --root\n#!heap gc");

@@ -1,10 +1,11 @@
+using System.Text.RegularExpressions;
 using HeapNotebook.Heap.Errors;
 using HeapNotebook.Kernel.Display;
 
 namespace HeapNotebook.Kernel.Magics.Heap;
 
 /// <summary>What a verb's handler works with: the session's heaps, the invocation, the line's words, and its own usage for errors.</summary>
-internal sealed class HeapCommandContext(HeapSession session, MagicInvocation invocation, IReadOnlyList<CommandToken> tokens, HeapVerb verb)
+internal sealed partial class HeapCommandContext(HeapSession session, MagicInvocation invocation, IReadOnlyList<CommandToken> tokens, HeapVerb verb)
 {
     public HeapSession Session { get; } = session;
 
@@ -56,9 +57,27 @@ internal sealed class HeapCommandContext(HeapSession session, MagicInvocation in
         }
         catch (HeapException exception)
         {
-            throw Error(HeapErrorCode.Simulator, exception.Message, at);
+            throw Error(HeapErrorCode.Simulator, WithObjectNames(exception.Message), at);
         }
     }
+
+    /// <summary>The simulator speaks in handles (#3v1); where the current heap has a name for one, the name goes beside it.</summary>
+    private string WithObjectNames(string message)
+    {
+        if (Session.Current(Invocation.Session.Globals) is not { } entry || entry.Objects.Count == 0)
+        {
+            return message;
+        }
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in entry.ObjectOrder)
+        {
+            names.TryAdd(entry.Objects[name].ToString(), name);
+        }
+        return HandlePattern().Replace(message, match => names.TryGetValue(match.Value, out var name) ? $"{name} ({match.Value})" : match.Value);
+    }
+
+    [GeneratedRegex(@"#\d+v\d+\b")]
+    private static partial Regex HandlePattern();
 
     public void Simulate(Action operation, CommandToken? at = null) => Simulate(() =>
     {
