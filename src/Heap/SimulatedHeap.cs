@@ -458,6 +458,13 @@ public sealed class SimulatedHeap
         AfterMutation();
     }
 
+    /// <summary>A forced collection of the young generation only (generational heaps); other plans refuse, changing nothing.</summary>
+    public void CollectMinor()
+    {
+        Plan.CollectMinor();
+        AfterMutation();
+    }
+
     /// <summary>The phase of the cycle in progress, or null when none is running.</summary>
     public GcPhase? Phase => Plan.Phase;
 

@@ -131,6 +131,10 @@ public abstract class CollectorPlan
     /// <summary>Runs a complete cycle; returns when it is over (runtime.GC() blocks the same way).</summary>
     internal abstract void Collect(GcTrigger trigger);
 
+    /// <summary>A forced collection of the young generation only; plans without generations refuse.</summary>
+    internal virtual void CollectMinor() => throw new Errors.InvalidHeapOptionException(
+        $"The {Name} collector has no young generation, so there is no minor collection: every collection is a full one. Make the heap with the generational collector for minor collections.");
+
     /// <summary>The live heap reached the trigger.</summary>
     internal virtual void OnTrigger() => Collect(GcTrigger.HeapGoal);
 

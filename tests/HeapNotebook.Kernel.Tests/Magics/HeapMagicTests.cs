@@ -1,3 +1,4 @@
+using HeapNotebook.Heap.Telemetry;
 using System.Globalization;
 using HeapNotebook.Heap;
 using HeapNotebook.Heap.Workloads;
@@ -304,6 +305,34 @@ public sealed class HeapMagicTests
     }
 
     [Fact]
+    public void Given_gc_minor_on_a_generational_heap_then_only_the_young_generation_is_collected()
+    {
+        Ok("#!heap new --collector generational --tenuring 1\n#!heap alloc keep --root\n#!heap alloc drop");
+
+        var minor = Ok("#!heap gc --minor");
+
+        Assert.StartsWith("heap1: 1 object freed, 1 left; freed names: drop\ngc 1 @", minor);
+        Assert.Equal(GcKind.Minor, Current.Cycles[^1].Kind);
+        Assert.Equal(1, Current.AgeOf(Current.Roots["keep"]));
+        Ok("#!heap gc --full");
+        Assert.Equal(GcKind.Major, Current.Cycles[^1].Kind);
+    }
+
+    [Fact]
+    public void Given_gc_minor_on_a_heap_without_generations_then_it_is_refused_and_nothing_changes()
+    {
+        Ok("#!heap new --collector marksweep\n#!heap alloc a --root\n#!heap alloc b");
+        var before = Snapshot(Current);
+
+        var error = Fails("#!heap gc --minor");
+
+        Assert.StartsWith("(1,11): error HN0100: The marksweep collector has no young generation, so there is no minor collection", error.Value);
+        Assert.Equal(before, Snapshot(Current));
+        Assert.Contains("HN0004: use --minor or --full, not both", Fails("#!heap gc --minor --full").Value);
+        Assert.Equal(before, Snapshot(Current));
+    }
+
+    [Fact]
     public void Given_refcount_then_unroot_frees_at_once()
     {
         Ok("#!heap new --collector refcount\n#!heap alloc a --root");
@@ -550,7 +579,7 @@ public sealed class HeapMagicTests
         "#!heap unroot zed", "#!heap run churn --allocs 0", "#!heap run churn --bogus 1", "#!heap run nothing",
         "#!heap step --work 0", "#!heap step --phase --work 3", "#!heap use nowhere", "#!heap new --collector gen",
         "#!heap new --name heap1", "#!heap new --collector go --cycle-collector trial-deletion", "#!heap new --memory-limit 1KiB",
-        "#!heap stats --as 9s", "#!heap trace --last -1", "#!heap gc --full",
+        "#!heap stats --as 9s", "#!heap trace --last -1", "#!heap gc --major", "#!heap gc --minor --full",
         "#!heap alloc c --root\n#!heap link c.0 a", "#!heap new --heap-size 1KiB",
     ];
 

@@ -152,6 +152,8 @@ internal sealed class GenerationalPlan : CollectorPlan
         Major(trigger);
     }
 
+    internal override void CollectMinor() => Minor(GcTrigger.Forced);
+
     internal override long InitialTrigger(long goal)
     {
         _oldGoal = goal;

@@ -518,15 +518,21 @@ internal static partial class HeapVerbs
 
     private static HeapVerb Gc()
     {
-        var verb = new HeapVerb("gc", "Run a forced, complete collection now (Go's runtime.GC()).", "", "#!heap gc",
-            (context, _) =>
+        Option<bool> minor = null!, full = null!;
+        var verb = new HeapVerb("gc", "Run a forced collection now: complete by default (Go's runtime.GC()), or of the young generation only.", "", "#!heap gc --minor",
+            (context, parse) =>
             {
                 var entry = context.Current;
                 var heap = entry.Heap;
+                var youngOnly = parse.GetValue(minor);
+                if (youngOnly && parse.GetValue(full))
+                {
+                    throw context.Error(HeapErrorCode.InvalidValue, "use --minor or --full, not both", context.TokenOf("--full"));
+                }
                 var cyclesBefore = heap.Cycles.Count;
                 var objectsBefore = heap.ObjectCount;
                 var liveBefore = entry.ObjectOrder.Where(name => heap.IsLive(entry.Objects[name])).ToArray();
-                context.Simulate(heap.Collect);
+                context.Simulate(youngOnly ? heap.CollectMinor : heap.Collect, youngOnly ? context.TokenOf("--minor") : null);
                 var freed = objectsBefore - heap.ObjectCount;
                 var text = new StringBuilder(Invariant($"{entry.Name}: {Count(freed)} object{(freed == 1 ? "" : "s")} freed, {Count(heap.ObjectCount)} left"));
                 var lost = liveBefore.Where(name => !heap.IsLive(entry.Objects[name])).ToArray();
@@ -539,7 +545,12 @@ internal static partial class HeapVerbs
                     text.Append('\n').Append(Telemetry(cycle));
                 }
                 context.Print(text.ToString());
-            });
+            })
+        {
+            Notes = "--minor collects only the nursery and survivor spaces of a generational heap (survivors age, old enough ones are promoted); other collectors refuse it.",
+        };
+        minor = verb.Add(new Option<bool>("--minor") { Description = "Collect the young generation only (generational heaps)." });
+        full = verb.Add(new Option<bool>("--full") { Description = "A complete collection (the default)." });
         return verb;
     }
 
