@@ -28,8 +28,11 @@ public sealed record HeapOptions
     /// <summary>Minor collections an object must survive before the generational plan promotes it to the old generation; 0 promotes every survivor at once.</summary>
     public int TenuringThreshold { get; init; } = 2;
 
-    /// <summary>Test-only: turns off the generational plan's card-marking barrier, to show what the remembered set is for.</summary>
-    internal bool DisableCardMarkingForTests { get; init; }
+    /// <summary>
+    /// For demonstrations and tests only: turns off the generational plan's card-marking barrier, so old-to-young
+    /// pointers go unrecorded and minor collections lose young objects (the verifier says so). Shows what the remembered set is for.
+    /// </summary>
+    public bool DisableCardMarking { get; init; }
 
     /// <summary>GOMEMLIMIT: a soft limit on the heap in bytes, or null for none.</summary>
     public long? MemoryLimitBytes { get; init; }

@@ -18,7 +18,7 @@ public class GenerationalPlanTests
             Collector = "generational",
             NurseryBytes = Nursery,
             TenuringThreshold = threshold,
-            DisableCardMarkingForTests = !cardMarking,
+            DisableCardMarking = !cardMarking,
             Verify = verify,
         });
 

@@ -73,7 +73,7 @@ internal sealed class GenerationalPlan : CollectorPlan
         }
 
         _threshold = options.TenuringThreshold;
-        _cardMarking = !options.DisableCardMarkingForTests;
+        _cardMarking = !options.DisableCardMarking;
         _nursery = new BumpSpace("nursery", heap.Spans, options.NurseryBytes);
         _survivorFrom = new BumpSpace("survivor", heap.Spans, options.NurseryBytes / 2);
         _survivorTo = new BumpSpace("survivor", heap.Spans, options.NurseryBytes / 2);
