@@ -63,7 +63,9 @@ class CommittedNotebookTests(unittest.TestCase):
                     if cell.cell_type == "code":
                         cell.outputs = []
                         cell.execution_count = None
-                NotebookClient(fresh, timeout=120, kernel_name=KERNEL_NAME, record_timing=False).execute()
+                # Run in the notebook's folder, as a Jupyter server does and as `heapnb run` does.
+                NotebookClient(fresh, timeout=120, kernel_name=KERNEL_NAME, record_timing=False,
+                               resources={"metadata": {"path": os.path.dirname(path)}}).execute()
                 difference = first_difference(comparable(committed), comparable(fresh))
                 self.assertIsNone(difference, f"{name}: nbclient's outputs differ from the committed ones\n{difference}")
 

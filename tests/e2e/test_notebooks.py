@@ -70,6 +70,14 @@ class HeadlessRunnerTests(unittest.TestCase):
         self.assertIn("<pre>42</pre>", html)
         self.assertNotIn("http://", html.replace("https://", ""))
 
+    def test_run_executes_in_the_notebooks_folder_and_writes_outputs_where_asked(self):
+        path = self.write("where.ipynb", nbformat.writes(make_notebook(("code", "System.IO.Directory.GetCurrentDirectory()"))))
+        elsewhere = tempfile.mkdtemp(prefix="heapnb-cwd-")
+        result = heapnb("run", path, "--output", "out.ipynb", cwd=elsewhere)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        executed = nbformat.read(os.path.join(elsewhere, "out.ipynb"), as_version=4)
+        self.assertEqual(os.path.realpath(executed.cells[0].outputs[0]["data"]["text/plain"]), os.path.realpath(self.folder))
+
     def test_run_is_deterministic(self):
         path = self.write("same.ipynb", nbformat.writes(make_notebook(("code", "new { A = 1, B = \"two\" }"))))
         first = os.path.join(self.folder, "first.ipynb")

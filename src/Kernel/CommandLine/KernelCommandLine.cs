@@ -56,7 +56,7 @@ public static class KernelCommandLine
         };
         var html = new Option<string?>("--html") { Description = "Also write a standalone HTML page of the executed notebook." };
         var continueOnError = new Option<bool>("--continue-on-error") { Description = "Run every cell even after one fails (still exits non-zero)." };
-        var command = new Command("run", "Execute a notebook headless, in process, and write the executed copy.") { notebook, output, html, continueOnError };
+        var command = new Command("run", "Execute a notebook headless, in process, in the notebook's folder, and write the executed copy.") { notebook, output, html, continueOnError };
         command.SetAction(parse => RunNotebook(parse.GetValue(notebook)!, parse.GetValue(output), parse.GetValue(html), parse.GetValue(continueOnError)));
         return command;
     }
@@ -74,8 +74,20 @@ public static class KernelCommandLine
             Console.Error.WriteLine($"heapnb run: {exception.Message}");
             return 2;
         }
-        output ??= DefaultOutputPath(input);
-        var result = new NotebookRunner(new CellInterpreter()).Run(document, continueOnError);
+        output = Path.GetFullPath(output ?? DefaultOutputPath(input));
+        html = html is null ? null : Path.GetFullPath(html);
+        // Cells run in the notebook's folder, as a Jupyter server starts a kernel there, so relative paths mean the same in both.
+        var workingDirectory = Environment.CurrentDirectory;
+        NotebookRunResult result;
+        try
+        {
+            Environment.CurrentDirectory = Path.GetDirectoryName(Path.GetFullPath(input)) ?? workingDirectory;
+            result = new NotebookRunner(new CellInterpreter()).Run(document, continueOnError);
+        }
+        finally
+        {
+            Environment.CurrentDirectory = workingDirectory;
+        }
         try
         {
             document.Save(output);
