@@ -55,6 +55,20 @@ public sealed class HeapMagic : IMagicCommand
         return text.ToString();
     }
 
+    /// <summary>The command reference as Markdown, made from the verbs' own definitions (docs/heap-commands.md is this, checked by a test).</summary>
+    internal string ReferenceMarkdown()
+    {
+        var text = new StringBuilder("# `#!heap` command reference\n\n");
+        text.Append("Generated from the command definitions in `src/Kernel/Magics/Heap` (a test fails when this page and the code disagree; ");
+        text.Append("regenerate with `HEAPNB_UPDATE_DOCS=1 dotnet test tests/HeapNotebook.Kernel.Tests --filter ReferencePage`). ");
+        text.Append("In a notebook, `#!heap -h` and `#!heap VERB -h` print the same texts.\n\n```\n").Append(Overview()).Append("```\n");
+        foreach (var verb in verbs)
+        {
+            text.Append("\n## ").Append(verb.Name).Append("\n\n```\n").Append(verb.Usage()).Append("```\n");
+        }
+        return text.ToString();
+    }
+
     private void Execute(MagicInvocation invocation)
     {
         var tokens = CommandToken.Split(invocation.Arguments);
