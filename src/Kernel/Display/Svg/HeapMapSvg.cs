@@ -139,7 +139,7 @@ internal static class HeapMapSvg
         public IReadOnlyList<Legend> Items => _used.Values.ToArray();
 
         public string Describe(Legend item) => _totals.TryGetValue(item.Css, out var total)
-            ? $"{item.Label}: {SvgText.Count(total.Spans)} span{(total.Spans == 1 ? "" : "s")}, {SvgText.Count(total.Pages)} pages ({SvgText.Bytes(total.Pages * PageSize)}), {SvgText.Count(total.Objects)} objects"
+            ? $"{item.Label}: {SvgText.Count(total.Spans)} span{(total.Spans == 1 ? "" : "s")}, {SvgText.Count(total.Pages)} page{(total.Pages == 1 ? "" : "s")} ({SvgText.Bytes(total.Pages * PageSize)}), {SvgText.Count(total.Objects)} objects"
             : item.Label;
     }
 
