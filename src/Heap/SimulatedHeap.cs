@@ -549,9 +549,97 @@ public sealed class SimulatedHeap
         }
     }
 
-    /// <summary>Every span in use, by id: its address, class and occupancy.</summary>
-    public IReadOnlyList<SpanInfo> DescribeSpans() =>
-        Spans.InUse.Select(s => new SpanInfo(s.Id, ArenaBase + s.BaseOffset, s.Pages, s.SizeClass, s.ElementSize, s.Capacity, s.AllocatedCount)).ToArray();
+    /// <summary>Every span in use, by id: its address, class, occupancy, and the space it belongs to.</summary>
+    public IReadOnlyList<SpanInfo> DescribeSpans()
+    {
+        var bumpSpaceNames = Plan.BumpSpaceNames();
+        return Spans.InUse.Select(s => new SpanInfo(s.Id, ArenaBase + s.BaseOffset, s.Pages, s.SizeClass, s.ElementSize, s.Capacity, s.AllocatedCount)
+        {
+            Space = Plan.SpaceOf(s, bumpSpaceNames),
+            IsYoung = Plan.IsYoungSpan(s),
+        }).ToArray();
+    }
+
+    /// <summary>
+    /// The space that holds the object, as <see cref="SpanInfo.Space"/> names it ("nursery",
+    /// "survivor (from)", "size-class (old)", …); "stack" for an object on the stack. On a
+    /// generational heap it moves from the nursery to a survivor space to the old generation.
+    /// </summary>
+    public string SpaceOf(ObjectHandle handle)
+    {
+        var index = Checked(handle);
+        if (Stack.IsStackObject(index))
+        {
+            return "stack";
+        }
+
+        var span = Spans.SpanOfOffset(Objects.AddressOffset(index))!;
+        return Plan.SpaceOf(span, span.IsBumpChunk ? Plan.BumpSpaceNames() : EmptyBumpSpaceNames);
+    }
+
+    private static readonly Dictionary<Span, string> EmptyBumpSpaceNames = [];
+
+    /// <summary>
+    /// Every object the heap's spans hold, span by span in the order of <see cref="DescribeSpans"/>
+    /// and by address within a span, including garbage a lazy sweep has not freed yet (flagged
+    /// <see cref="ObjectInfo.AwaitingSweep"/>); stack objects are not in spans and are left out.
+    /// Reading costs no virtual time. Enumerate it before changing the heap again.
+    /// </summary>
+    public IEnumerable<ObjectInfo> DescribeObjects()
+    {
+        // The objects of each bump chunk, as a range of its space's object list (which is in chunk order, then address order).
+        var chunkRanges = new Dictionary<Span, (IReadOnlyList<int> Objects, int Start, int End)>();
+        foreach (var space in Plan.BumpSpaces)
+        {
+            var list = space.Objects;
+            var start = 0;
+            while (start < list.Count)
+            {
+                var chunk = Spans.SpanOfOffset(Objects.AddressOffset(list[start]))!;
+                var end = start + 1;
+                while (end < list.Count && Spans.SpanOfOffset(Objects.AddressOffset(list[end])) == chunk)
+                {
+                    end++;
+                }
+
+                chunkRanges[chunk] = (list, start, end);
+                start = end;
+            }
+        }
+
+        return DescribeObjects(chunkRanges);
+    }
+
+    private IEnumerable<ObjectInfo> DescribeObjects(Dictionary<Span, (IReadOnlyList<int> Objects, int Start, int End)> chunkRanges)
+    {
+        var objects = Objects;
+        foreach (var span in Spans.InUse)
+        {
+            if (span.IsBumpChunk)
+            {
+                if (chunkRanges.TryGetValue(span, out var range))
+                {
+                    for (var i = range.Start; i < range.End; i++)
+                    {
+                        yield return Describe(range.Objects[i], span.Id);
+                    }
+                }
+
+                continue;
+            }
+
+            for (var slot = 0; slot < span.Capacity; slot++)
+            {
+                if (span.IsAllocated(slot))
+                {
+                    yield return Describe(span.Objects[slot], span.Id);
+                }
+            }
+        }
+
+        ObjectInfo Describe(int index, int spanId) => new(objects.HandleOf(index), spanId, ArenaBase + objects.AddressOffset(index), objects.Size[index],
+            objects.Color[index], objects.Age[index], Plan.SweepsLazily && Plan.IsUnsweptGarbage(index));
+    }
 
     /// <summary>Internal and external fragmentation now, with a histogram of free page runs by length in pages.</summary>
     public FragmentationReport Fragmentation()

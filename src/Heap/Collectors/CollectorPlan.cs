@@ -36,6 +36,28 @@ public abstract class CollectorPlan
     /// <summary>Bump-pointer spaces the plan allocates in, instead of size-class spans (copying and compacting plans).</summary>
     internal virtual IReadOnlyList<Memory.BumpSpace> BumpSpaces => [];
 
+    /// <summary>The space a span belongs to, one of <see cref="PlanConstraints.Spaces"/>; <paramref name="bumpSpaceNames"/> names the chunks of <see cref="BumpSpaces"/>.</summary>
+    internal virtual string SpaceOf(Memory.Span span, IReadOnlyDictionary<Memory.Span, string> bumpSpaceNames) =>
+        span.IsBumpChunk ? bumpSpaceNames.GetValueOrDefault(span, "bump") : span.SizeClass == 0 ? "large-object" : "size-class";
+
+    /// <summary>True for a span of the young generation (generational plans only).</summary>
+    internal virtual bool IsYoungSpan(Memory.Span span) => false;
+
+    /// <summary>Every chunk of the plan's bump-pointer spaces, with its space's name.</summary>
+    internal Dictionary<Memory.Span, string> BumpSpaceNames()
+    {
+        var names = new Dictionary<Memory.Span, string>();
+        foreach (var space in BumpSpaces)
+        {
+            foreach (var chunk in space.Chunks)
+            {
+                names[chunk] = space.Name;
+            }
+        }
+
+        return names;
+    }
+
     /// <summary>True when new objects go to <see cref="PlaceInBumpSpace"/> (their size rounded to 8 bytes, not to a size class).</summary>
     internal bool PlacesInBumpSpaces { get; private protected set; }
 

@@ -18,7 +18,8 @@ internal sealed class BumpSpace(string name, SpanRegistry spans, long capacityBy
     private Span? _current;
     private long _top;
 
-    public string Name { get; } = name;
+    /// <summary>The space's name by its role (one of the plan's spaces); a plan that swaps two spaces' roles swaps their names too.</summary>
+    public string Name { get; set; } = name;
 
     /// <summary>The most bytes of objects the space may hold.</summary>
     public long CapacityBytes { get; } = capacityBytes;

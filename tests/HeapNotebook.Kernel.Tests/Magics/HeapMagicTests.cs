@@ -276,11 +276,24 @@ public sealed class HeapMagicTests
 
         Assert.Equal(
             "Named objects of heap1\n" +
-            "Name  Handle  Bytes  Slots  Points to   Root  State\n" +
-            "----  ------  -----  -----  ----------  ----  -----\n" +
-            "a     #1v1       16      2  0:null 1:b  yes   white\n" +
-            "b     #2v1       16      0                    white\n" +
+            "Name  Handle  Bytes  Slots  Points to   Root  State  Age  Space\n" +
+            "----  ------  -----  -----  ----------  ----  -----  ---  ----------\n" +
+            "a     #1v1       16      2  0:null 1:b  yes   white    1  size-class\n" +
+            "b     #2v1       16      0                    white    1  size-class\n" +
             "c     #3v1                                    freed\n", text);
+    }
+
+    [Fact]
+    public void Given_a_generational_heap_then_objects_shows_ages_and_promotion_from_the_nursery_to_the_old_generation()
+    {
+        Ok("#!heap new --collector generational --tenuring 2\n#!heap alloc keep --root");
+        Assert.Contains("keep  #1v1       16      0             yes   white    0  nursery\n", Ok("#!heap objects"));
+
+        Ok("#!heap gc --minor");
+        Assert.Contains("keep  #1v1       16      0             yes   white    1  survivor (from)\n", Ok("#!heap objects"));
+
+        Ok("#!heap gc --minor");
+        Assert.Contains("keep  #1v1       16      0             yes   white    2  size-class (old)\n", Ok("#!heap objects"));
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public sealed class HeapMapAndGraphVerbTests
     {
         Ok("#!heap new --collector marksweep\n#!heap alloc a --size 64 --root\n#!heap alloc b --size 5000 --root");
 
-        foreach (var by in new[] { "occupancy", "space", "age" })
+        foreach (var by in new[] { "color", "generation", "space", "age", "occupancy", "class" })
         {
             var outputs = Ok($"#!heap map --by {by} --width 300");
             Assert.StartsWith("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"300\"", Svg(outputs));
@@ -69,9 +69,43 @@ public sealed class HeapMapAndGraphVerbTests
     public void Map_errors_use_the_HN_format_with_the_column_of_the_bad_word()
     {
         Assert.StartsWith("(1,17): error HN0004: --by cannot be 'ocupancy'. Did you mean 'occupancy'?", Fails("#!heap map --by ocupancy"));
+        Assert.StartsWith("(1,17): error HN0004: --by cannot be 'colour'. Did you mean 'color'?", Fails("#!heap map --by colour"));
+        Assert.StartsWith("(1,17): error HN0004: --by cannot be 'generations'. Did you mean 'generation'?", Fails("#!heap map --by generations"));
+        Assert.StartsWith("(1,17): error HN0004: --by cannot be 'classes'. Did you mean 'class'?", Fails("#!heap map --by classes"));
         Assert.StartsWith("(1,20): error HN0004: --width must be 200 to 4000 pixels, not 10", Fails("#!heap map --width 10"));
         Assert.StartsWith("(1,12): error HN0003: 'map' has no option '--wdith'. Did you mean '--width'?", Fails("#!heap map --wdith 300"));
         Assert.StartsWith("(1,12): error HN0005: 'map' takes no arguments, so 'extra' is one word too many", Fails("#!heap map extra"));
+    }
+
+    [Fact]
+    public void Map_names_the_objects_it_draws_and_a_failed_map_changes_nothing()
+    {
+        Ok("#!heap new --collector tricolor\n#!heap alloc a --fields 1 --root\n#!heap alloc b\n#!heap link a.0 b\n#!heap step --work 1");
+        var heap = interpreter.Globals.Heap;
+        string State() => $"{heap.Clock.Picoseconds} {heap.Stats} {heap.Phase} {string.Join(',', heap.GreyWorklist)} {string.Join(',', heap.DescribeObjects())}";
+        var before = State();
+
+        foreach (var by in new[] { "color", "generation", "space", "age", "occupancy", "class" })
+        {
+            var svg = Svg(Ok($"#!heap map --by {by}"));
+            Assert.Contains("<title>a #1v1: 16 B at 0xc000000000, ", svg);
+            Assert.Contains("<title>b #2v1: 16 B at 0xc000000010, ", svg);
+        }
+        Fails("#!heap map --by colour");
+        Fails("#!heap map --width 100");
+
+        Assert.Equal(before, State());
+    }
+
+    [Fact]
+    public void Map_by_color_after_a_step_shows_the_colours_of_the_mark_in_progress()
+    {
+        Ok("#!heap new --collector tricolor\n#!heap alloc a --fields 1 --root\n#!heap alloc b --fields 1\n#!heap alloc c\n#!heap link a.0 b\n#!heap link b.0 c\n#!heap step --work 1");
+
+        var outputs = Ok("#!heap map --by color");
+
+        Assert.Contains("mark colours: 1 white, 1 grey, 1 black objects; phase Mark\n", outputs.Outputs.Last().Text);
+        Assert.Contains("<title>c #3v1: 16 B at 0xc000000020, white, age 0</title>", Svg(outputs));
     }
 
     [Fact]

@@ -41,7 +41,7 @@ internal sealed class GenerationalPlan : CollectorPlan
         MovesObjects: true,
         Generational: true,
         Incremental: false,
-        Spaces: ["nursery", "survivor", "survivor", "size-class (old)", "large-object (old)"]);
+        Spaces: ["nursery", "survivor (from)", "survivor (to)", "size-class (old)", "large-object (old)"]);
 
     private readonly BumpSpace _nursery;
     private readonly Tracer _tracer;
@@ -75,8 +75,8 @@ internal sealed class GenerationalPlan : CollectorPlan
         _threshold = options.TenuringThreshold;
         _cardMarking = !options.DisableCardMarking;
         _nursery = new BumpSpace("nursery", heap.Spans, options.NurseryBytes);
-        _survivorFrom = new BumpSpace("survivor", heap.Spans, options.NurseryBytes / 2);
-        _survivorTo = new BumpSpace("survivor", heap.Spans, options.NurseryBytes / 2);
+        _survivorFrom = new BumpSpace("survivor (from)", heap.Spans, options.NurseryBytes / 2);
+        _survivorTo = new BumpSpace("survivor (to)", heap.Spans, options.NurseryBytes / 2);
         _tracer = new Tracer(heap);
         _sweeper = new Sweeper(heap);
         PlacesInBumpSpaces = true;
@@ -89,6 +89,11 @@ internal sealed class GenerationalPlan : CollectorPlan
     public override PlanConstraints Constraints => Description;
 
     internal override IReadOnlyList<BumpSpace> BumpSpaces => [_nursery, _survivorFrom, _survivorTo];
+
+    internal override string SpaceOf(Span span, IReadOnlyDictionary<Span, string> bumpSpaceNames) =>
+        span.IsBumpChunk ? base.SpaceOf(span, bumpSpaceNames) : span.SizeClass == 0 ? "large-object (old)" : "size-class (old)";
+
+    internal override bool IsYoungSpan(Span span) => span.IsBumpChunk;
 
     /// <summary>True while the object lives in the young generation (nursery or survivor space).</summary>
     internal bool IsYoung(int index) => index < _young.Length && _young[index];
@@ -340,7 +345,9 @@ internal sealed class GenerationalPlan : CollectorPlan
 
         heap.Counters.HeapAlloc -= work.FreedBytes;
         heap.Counters.Frees += work.Freed;
+        // The survivors just copied are in from-survivor for the next minor collection; to-survivor is empty.
         (_survivorFrom, _survivorTo) = (_survivorTo, _survivorFrom);
+        (_survivorFrom.Name, _survivorTo.Name) = ("survivor (from)", "survivor (to)");
 
         // Keep dirty exactly the cards whose old objects still point into the young generation.
         _dirtyCards.Clear();

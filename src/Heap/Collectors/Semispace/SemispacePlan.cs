@@ -31,7 +31,7 @@ internal sealed class SemispacePlan : CollectorPlan
         MovesObjects: true,
         Generational: false,
         Incremental: false,
-        Spaces: ["semispace", "semispace"]);
+        Spaces: ["from-space", "to-space"]);
 
     private BumpSpace _from;
     private BumpSpace _to;
@@ -108,6 +108,7 @@ internal sealed class SemispacePlan : CollectorPlan
 
         _from.Reset();
         (_from, _to) = (_to, _from);
+        (_from.Name, _to.Name) = ("from-space", "to-space");
         heap.Counters.HeapAlloc -= freedBytes;
         heap.Counters.Frees += freed;
 

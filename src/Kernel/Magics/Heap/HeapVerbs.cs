@@ -347,7 +347,7 @@ internal static partial class HeapVerbs
 
     private static HeapVerb Objects()
     {
-        var verb = new HeapVerb("objects", "List the named objects of the current heap: size, slots, what they point to, root, colour or freed.", "",
+        var verb = new HeapVerb("objects", "List the named objects of the current heap: size, slots, what they point to, root, colour, age, space or freed.", "",
             "#!heap objects",
             (context, _) =>
             {
@@ -358,13 +358,13 @@ internal static partial class HeapVerbs
                     context.Print($"{entry.Name}: no named objects yet (make one with '#!heap alloc NAME')");
                     return;
                 }
-                var table = new TextTable("Name", "Handle", "Bytes", "Slots", "Points to", "Root", "State") { Caption = $"Named objects of {entry.Name}" };
+                var table = new TextTable("Name", "Handle", "Bytes", "Slots", "Points to", "Root", "State", "Age", "Space") { Caption = $"Named objects of {entry.Name}" };
                 foreach (var name in entry.ObjectOrder)
                 {
                     var handle = entry.Objects[name];
                     if (!heap.IsLive(handle))
                     {
-                        table.Add(name, handle.ToString(), "", "", "", "", "freed");
+                        table.Add(name, handle.ToString(), "", "", "", "", "freed", "", "");
                         continue;
                     }
                     var slots = new ObjectHandle[heap.SlotCountOf(handle)];
@@ -372,7 +372,7 @@ internal static partial class HeapVerbs
                     var targets = string.Join(" ", slots.Select((target, slot) => Invariant($"{slot}:{(target.IsNull ? "null" : entry.Describe(target))}")));
                     var isRoot = heap.Roots.TryGet(name, out var rooted) && rooted == handle;
                     table.Add(name, handle.ToString(), Count(heap.SizeOf(handle)), Count(slots.Length), targets, isRoot ? "yes" : "",
-                        heap.ColorOf(handle).ToString().ToLowerInvariant());
+                        heap.ColorOf(handle).ToString().ToLowerInvariant(), Count(heap.AgeOf(handle)), heap.SpaceOf(handle));
                 }
                 context.Show(table.Plain(), table.Html());
             });

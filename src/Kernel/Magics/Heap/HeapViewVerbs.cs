@@ -10,7 +10,7 @@ namespace HeapNotebook.Kernel.Magics.Heap;
 /// <summary>The views of issue 6: #!heap map (spans as an SVG heap map) and #!heap graph (the object graph as SVG).</summary>
 internal static partial class HeapVerbs
 {
-    private static readonly string[] MapColorings = ["occupancy", "space", "age"];
+    private static readonly string[] MapColorings = ["color", "generation", "space", "age", "occupancy", "class"];
 
     /// <summary>The graph display last shown for a heap of a session, so that #!heap step can redraw it in place.</summary>
     private sealed record GraphDisplay(string DisplayId, int Max);
@@ -21,8 +21,8 @@ internal static partial class HeapVerbs
     {
         Option<string?> by = null!;
         Option<int?> width = null!;
-        var verb = new HeapVerb("map", "Draw the current heap's spans as an SVG heap map, one cell per span, by address.", "",
-            "#!heap map --by occupancy --width 800",
+        var verb = new HeapVerb("map", "Draw the current heap's spans as an SVG heap map, by address; each object too when there are few.", "",
+            "#!heap map --by generation --width 800",
             (context, parse) =>
             {
                 var coloring = parse.GetValue(by) ?? "occupancy";
@@ -34,14 +34,16 @@ internal static partial class HeapVerbs
                         Invariant($"--width must be {HeapMapSvg.MinWidth} to {HeapMapSvg.MaxWidth} pixels, not {pixels}"), context.ValueOf("--width"));
                 }
                 var entry = context.Current;
-                var view = HeapMapSvg.Render(entry.Heap, entry.Name, Enum.Parse<HeapMapColoring>(coloring, ignoreCase: true), pixels, NamedLive(entry).Keys);
+                var view = HeapMapSvg.Render(entry.Heap, entry.Name, Enum.Parse<HeapMapColoring>(coloring, ignoreCase: true), pixels, NamedLive(entry));
                 context.Invocation.Outputs.PublishDisplay(MimeBundle.PlainText(view.Plain).With("image/svg+xml", view.Svg), null, isUpdate: false);
             })
         {
-            Notes = "One element per span, never per object, so large heaps draw quickly. Hover a span for its class, objects and address.\n"
-                + "--by age and bump chunks (nursery, survivors) count the objects reachable from globals and named objects.",
+            Notes = "--by color: white/grey/black, per span the mix of its objects (after '#!heap step', mid-cycle); generation: young (nursery, survivors) or old;\n"
+                + "space: the plan's spaces (nursery, survivors, old size-class spans, large objects, semispace halves, compacting space); class: the size class;\n"
+                + "age: collections survived, per span the mean; occupancy: how full each span is.\n"
+                + Invariant($"Spans are aggregated, so large heaps draw quickly; with at most {Count(HeapMapSvg.ObjectsUpTo)} objects each object is drawn too. Hover for details."),
         };
-        by = verb.Add(new Option<string?>("--by") { HelpName = string.Join('|', MapColorings), Description = "What colours the spans (default occupancy)." });
+        by = verb.Add(new Option<string?>("--by") { HelpName = string.Join('|', MapColorings), Description = "What colours the spans and objects (default occupancy)." });
         width = verb.Add(new Option<int?>("--width") { HelpName = "PX", Description = Invariant($"The map's width in pixels, {HeapMapSvg.MinWidth} to {HeapMapSvg.MaxWidth} (default {HeapMapSvg.DefaultWidth}).") });
         return verb;
     }
