@@ -29,7 +29,7 @@ public sealed record CollectorRun
 
     public required long LongestPauseNs { get; init; }
 
-    /// <summary>The largest heap seen: at any cycle's start or mark end, or at the end of the run.</summary>
+    /// <summary>The largest heap seen (HeapAlloc): at any cycle's start or mark end, at every 1 % of the run, and at its end.</summary>
     public required long PeakHeapBytes { get; init; }
 
     /// <summary>Heap memory obtained from the (simulated) operating system at the end: the footprint.</summary>
