@@ -138,6 +138,11 @@ internal static class HeapTables
         {
             notes.Add(string.Create(CultureInfo.InvariantCulture, $"interrupted: {comparison.Runs.Count} of {asked} collectors ran"));
         }
+        var idle = comparison.Runs.Where(run => run.Error is null && run.Cycles == 0).Select(run => run.Collector).ToArray();
+        if (idle.Length > 0)
+        {
+            notes.Add($"{string.Join(", ", idle)} ran no collection cycle: work done outside cycles (reference counting's, at every pointer write) is in the virtual time, not in GC CPU");
+        }
         var checksums = comparison.Runs.Where(run => run.Completed && run.Error is null).Select(run => run.Checksum).Distinct().Count();
         notes.Add(checksums switch
         {
