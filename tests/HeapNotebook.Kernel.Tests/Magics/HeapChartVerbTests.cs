@@ -72,7 +72,7 @@ public sealed class HeapChartVerbTests
         var text = Ok(line).Text("stdout");
 
         Assert.StartsWith("Usage: #!heap compare WORKLOAD [--OPTION N ...] [--collectors LIST] [--seed N] [--gogc N|off] [--heap-size SIZE] [--as NAME]", text);
-        Assert.Contains("Example:\n  #!heap compare binary-trees --depth 10 --collectors marksweep,go,generational --seed 7 --as cmp", text);
+        Assert.Contains("Example:\n  #!heap compare churn --allocs 300000 --collectors marksweep,go,generational --seed 7 --as cmp", text);
     }
 
     [Fact]

@@ -170,7 +170,7 @@ internal static partial class HeapVerbs
     private static HeapVerb Compare()
     {
         var verb = new HeapVerb("compare", "Run one seeded workload on a fresh heap of each collector and compare them: a table and charts.", "WORKLOAD [--OPTION N ...]",
-            "#!heap compare binary-trees --depth 10 --collectors marksweep,go,generational --seed 7 --as cmp",
+            "#!heap compare churn --allocs 300000 --collectors marksweep,go,generational --seed 7 --as cmp",
             CompareHandler)
         {
             ParsesItsOwnWords = true,
