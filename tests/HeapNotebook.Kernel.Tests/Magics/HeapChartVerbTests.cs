@@ -347,6 +347,16 @@ public sealed class HeapChartVerbTests
     }
 
     [Fact]
+    public void Compare_explains_collectors_that_ran_no_cycle()
+    {
+        var table = Ok("#!heap compare binary-trees --depth 6 --collectors refcount,marksweep,go").Outputs[^2].Text;
+
+        Assert.Contains("\nrefcount ran no collection cycle: it frees at every pointer write, and that work is in its virtual time, not in GC CPU\n", table);
+        Assert.Contains("\nmarksweep, go ran no collection cycle: the heap never reached its goal (never below 4 MiB × GOGC/100); allocate more to see them collect\n", table);
+        Assert.Contains("GOGC is off, so only a full heap would start one", Ok("#!heap compare binary-trees --depth 6 --collectors go --gogc off").Outputs[^2].Text);
+    }
+
+    [Fact]
     public void Compare_errors_are_positioned_suggest_the_closest_and_change_nothing()
     {
         Ok("#!heap new --collector go\n#!heap run churn --allocs 5000");
