@@ -161,6 +161,19 @@ class KernelBehaviourTests(unittest.TestCase):
         result = [m for m in outputs if m["msg_type"] == "execute_result"][0]
         self.assertEqual(result["content"]["data"]["text/plain"], "wire 1 1")
 
+    def test_a_chart_goes_out_as_a_plotly_figure_with_html_and_text(self):
+        reply, outputs = run_cell(self.kc, "#!heap new --collector marksweep --name charted\n#!heap gc\n#!heap gc\n#!heap pauses")
+        self.assertEqual(reply["content"]["status"], "ok")
+        charts = [m for m in outputs if m["msg_type"] == "display_data" and "application/vnd.plotly.v1+json" in m["content"]["data"]]
+        self.assertEqual(len(charts), 1)
+        data = charts[0]["content"]["data"]
+        figure = data["application/vnd.plotly.v1+json"]
+        self.assertIsInstance(figure, dict)
+        self.assertEqual(figure["layout"]["barmode"], "stack")
+        self.assertEqual(figure["layout"]["xaxis"]["categoryarray"], ["1", "2"])
+        self.assertIn("Plotly.newPlot", data["text/html"])
+        self.assertTrue(data["text/plain"].startswith("charted (marksweep): stop-the-world pauses of 2 cycles"))
+
     def test_a_misspelt_heap_verb_is_an_error_with_position_and_suggestion(self):
         reply, _ = run_cell(self.kc, "#!heap nwe")
         self.assertEqual(reply["content"]["status"], "error")

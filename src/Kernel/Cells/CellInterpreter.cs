@@ -27,6 +27,7 @@ public sealed class CellInterpreter : IKernelInterpreter, ICellSession
         Magics = magics ?? MagicRegistry.CreateDefault();
         globals = new ScriptGlobals(outputs);
         CellConsole.Install();
+        Display.HeapFormatters.EnsureRegistered();
     }
 
     public MagicRegistry Magics { get; }

@@ -10,6 +10,8 @@ namespace HeapNotebook.Kernel.Display;
 /// </summary>
 public static class DisplayFormatter
 {
+    static DisplayFormatter() => HeapFormatters.EnsureRegistered();
+
     public static MimeBundle Format(object? value, IReadOnlyCollection<string>? mimeTypes = null)
     {
         if (value is MimeBundle bundle)

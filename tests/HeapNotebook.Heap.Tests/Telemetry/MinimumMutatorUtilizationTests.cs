@@ -45,4 +45,43 @@ public class MinimumMutatorUtilizationTests
         Assert.Equal(heap.Stats.PauseTotalNs, pauses.Sum(p => p.End - p.Start));
         Assert.True(MinimumMutatorUtilization.Compute(pauses, heap.Clock.Nanoseconds, 1_000_000) > 0);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Thousands_of_pauses_give_what_adding_up_every_window_gives(bool overlapping)
+    {
+        var random = new DeterministicRandom(42);
+        var pauses = new List<(long Start, long End)>();
+        long at = 0;
+        for (var i = 0; i < 2_000; i++)
+        {
+            at += overlapping ? random.NextInt(0, 3_000) : random.NextInt(1, 3_000);
+            var end = at + random.NextInt(1, 2_000);
+            pauses.Add((at, end));
+            at = overlapping ? at : end;
+        }
+        var total = pauses.Max(p => p.End) + 1_000;
+
+        foreach (var window in new long[] { 1, 500, 2_000, 10_000, 100_000, total / 2 })
+        {
+            Assert.Equal(AddingUpEveryWindow(pauses, total, window), MinimumMutatorUtilization.Compute(pauses, total, window));
+        }
+    }
+
+    /// <summary>The definition, slowly: every candidate window, every pause clipped to it.</summary>
+    private static double AddingUpEveryWindow(IReadOnlyList<(long Start, long End)> pauses, long total, long window)
+    {
+        var worst = 1.0;
+        foreach (var (start, end) in pauses)
+        {
+            foreach (var candidate in new[] { start, end - window })
+            {
+                var from = Math.Clamp(candidate, 0, total - window);
+                var paused = pauses.Sum(p => Math.Max(0, Math.Min(p.End, from + window) - Math.Max(p.Start, from)));
+                worst = Math.Min(worst, 1 - (double)paused / window);
+            }
+        }
+        return Math.Max(0, worst);
+    }
 }

@@ -91,7 +91,7 @@ public sealed class HeapMagicTests
     {
         var error = Fails("#!heap nwe --collector go");
 
-        Assert.Equal("(1,8): error HN0002: 'nwe' is not a #!heap verb. Did you mean 'new'? Verbs: new, alloc, link, unlink, root, unroot, objects, run, gc, step, verify, stats, trace, map, graph, use, list.", error.Value);
+        Assert.Equal("(1,8): error HN0002: 'nwe' is not a #!heap verb. Did you mean 'new'? Verbs: new, alloc, link, unlink, root, unroot, objects, run, gc, step, verify, stats, trace, map, graph, pauses, timeline, mmu, sizes, compare, use, list.", error.Value);
         Assert.Contains(error.Traceback, line => line.StartsWith("Usage: #!heap VERB", StringComparison.Ordinal));
     }
 

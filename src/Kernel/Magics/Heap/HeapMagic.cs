@@ -26,7 +26,7 @@ public sealed class HeapMagic : IMagicCommand
 
     public string Name => "heap";
 
-    public string Description => "Drive the simulated heaps: new, alloc, link, run, gc, step, stats, trace, map, graph, verify, use, list (-h for usage).";
+    public string Description => "Drive the simulated heaps: new, alloc, link, run, gc, step, stats, trace, map, graph, pauses, timeline, mmu, sizes, compare, verify, use, list (-h for usage).";
 
     public ExecutionError? Run(MagicInvocation invocation)
     {
@@ -82,9 +82,9 @@ public sealed class HeapMagic : IMagicCommand
                 $"'{tokens[0].Text}' is not a #!heap verb.{Suggestions.DidYouMean(tokens[0].Text, verbs.Select(candidate => candidate.Name))} Verbs: {string.Join(", ", verbs.Select(candidate => candidate.Name))}.",
                 tokens[0], Overview());
         var context = new HeapCommandContext(session, invocation, tokens, verb);
-        if (verb.Name == "run")
+        if (verb.ParsesItsOwnWords)
         {
-            // Each workload has its own options; the run verb parses them against the catalog.
+            // Each workload has its own options; run and compare parse them against the catalog.
             verb.Run(context, verb.Command.Parse([], Parsing));
             return;
         }

@@ -12,6 +12,7 @@ internal sealed class HeapSession
 {
     private readonly List<HeapEntry> heaps = [];
     private int displays;
+    private int charts;
 
     public IReadOnlyList<HeapEntry> Heaps => heaps;
 
@@ -50,6 +51,16 @@ internal sealed class HeapSession
     /// <summary>A display id for an output updated in place; ids are transient (never saved in a notebook), the process id keeps them apart across kernel restarts.</summary>
     public string NextDisplayId(string purpose) =>
         string.Create(CultureInfo.InvariantCulture, $"heapnb-{purpose}-{Environment.ProcessId}-{++displays}");
+
+    /// <summary>
+    /// The div id of the next chart ("heapnb-chart-1", ...: the same on every run of a notebook, so outputs are
+    /// byte for byte the same), and whether it is the session's first, which carries plotly.js for the ones after it.
+    /// </summary>
+    public (string Id, bool First) NextChart()
+    {
+        charts++;
+        return (string.Create(CultureInfo.InvariantCulture, $"heapnb-chart-{charts}"), charts == 1);
+    }
 
     public HeapEntry Add(string name, SimulatedHeap heap)
     {

@@ -22,6 +22,9 @@ internal sealed class HeapVerb(string name, string summary, string arguments, st
     /// <summary>Longer notes under the summary in the usage.</summary>
     public string? Notes { get; init; }
 
+    /// <summary>The handler reads the words itself (a workload's options vary with the workload), help included.</summary>
+    public bool ParsesItsOwnWords { get; init; }
+
     public IEnumerable<Option> Options => Command.Options;
 
     public IEnumerable<string> OptionNames => Options.SelectMany(option => option.Aliases.Prepend(option.Name));

@@ -9,6 +9,7 @@ using HeapNotebook.Heap.Errors;
 using HeapNotebook.Heap.Objects;
 using HeapNotebook.Heap.Telemetry;
 using HeapNotebook.Heap.Workloads;
+using HeapNotebook.Kernel.Display;
 
 namespace HeapNotebook.Kernel.Magics.Heap;
 
@@ -25,7 +26,7 @@ internal static partial class HeapVerbs
 
     public static IReadOnlyList<HeapVerb> Create() =>
     [
-        New(), Alloc(), Link(), Unlink(), Root(), Unroot(), Objects(), RunWorkload(), Gc(), Step(), Verify(), Stats(), Trace(), Map(), Graph(), Use(), List(),
+        New(), Alloc(), Link(), Unlink(), Root(), Unroot(), Objects(), RunWorkload(), Gc(), Step(), Verify(), Stats(), Trace(), Map(), Graph(), Pauses(), Timeline(), Mmu(), Sizes(), Compare(), Use(), List(),
     ];
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
@@ -390,6 +391,7 @@ internal static partial class HeapVerbs
             "#!heap run binary-trees --depth 12",
             RunHandler)
         {
+            ParsesItsOwnWords = true,
             Notes = "Workloads and their options:\n" + workloads,
         };
         return verb;
@@ -397,73 +399,11 @@ internal static partial class HeapVerbs
 
     private static void RunHandler(HeapCommandContext context, ParseResult unused)
     {
-        var tokens = context.Tokens;
-        if (tokens.Count < 2 || tokens[1].IsOption)
+        if (ParseWorkloadWords(context, []) is not { } words)
         {
-            if (tokens.Count >= 2 && tokens[1].Text is "-h" or "--help" or "-?")
-            {
-                context.Print(context.Verb.Usage());
-                return;
-            }
-            throw context.Error(HeapErrorCode.MissingArgument, $"'run' needs a WORKLOAD: one of {string.Join(", ", WorkloadCatalog.Names)}");
-        }
-        var workloadToken = tokens[1];
-        if (!WorkloadCatalog.Names.Contains(workloadToken.Text, StringComparer.Ordinal))
-        {
-            throw context.Error(HeapErrorCode.InvalidValue,
-                $"there is no workload named '{workloadToken.Text}'.{Suggestions.DidYouMean(workloadToken.Text, WorkloadCatalog.Names)} Choose one of: {string.Join(", ", WorkloadCatalog.Names)}.", workloadToken);
-        }
-        var definition = WorkloadCatalog.Find(workloadToken.Text);
-        var command = new Command(definition.Name, definition.Description);
-        foreach (var option in definition.Options)
-        {
-            command.Options.Add(new Option<string?>("--" + option.Name));
-        }
-        if (tokens.Skip(2).Any(token => token.Text is "-h" or "--help" or "-?"))
-        {
-            context.Print($"Usage: #!heap run {definition.Name}{string.Concat(definition.Options.Select(option => $" [--{option.Name} N]"))}\n{definition.Description}\nOptions:\n"
-                + string.Concat(definition.Options.Select(option => Invariant($"  --{option.Name} N  {option.Description} (default {option.Default}, {option.Min} to {option.Max})\n")))
-                + $"Example:\n  #!heap run {definition.Name}{(definition.Options.Count == 0 ? "" : Invariant($" --{definition.Options[0].Name} {definition.Options[0].Default}"))}\n");
             return;
         }
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var index = 2; index < tokens.Count; index++)
-        {
-            var token = tokens[index];
-            if (!token.IsOption || !token.Text.StartsWith("--", StringComparison.Ordinal))
-            {
-                throw context.Error(HeapErrorCode.InvalidValue, $"'{token.Text}' is not an option: workload options are written --name value", token);
-            }
-            var key = token.Text[2..];
-            if (definition.Options.All(option => option.Name != key))
-            {
-                var message = CatalogError(definition.Name, new Dictionary<string, string> { [key] = "0" }) ?? $"workload '{definition.Name}' has no option '{key}'";
-                throw context.Error(HeapErrorCode.UnknownOption, message + Suggestions.DidYouMean(token.Text, definition.Options.Select(option => "--" + option.Name)), token);
-            }
-            if (index + 1 >= tokens.Count)
-            {
-                throw context.Error(HeapErrorCode.MissingArgument, $"{token.Text} needs a value", token);
-            }
-            if (values.ContainsKey(key))
-            {
-                throw context.Error(HeapErrorCode.InvalidValue, $"{token.Text} is given twice", token);
-            }
-            values[key] = tokens[++index].Text;
-        }
-        var parsed = command.Parse(tokens.Skip(2).Select(token => token.Text).ToArray(), new ParserConfiguration { ResponseFileTokenReplacer = null });
-        if (parsed.Errors.Count > 0)
-        {
-            throw context.Error(HeapErrorCode.InvalidValue, parsed.Errors[0].Message);
-        }
-        IWorkload workload;
-        try
-        {
-            workload = WorkloadCatalog.Create(definition.Name, values);
-        }
-        catch (HeapException exception)
-        {
-            throw context.Error(HeapErrorCode.InvalidValue, exception.Message, workloadToken);
-        }
+        var (definition, workloadToken, values, _, workload) = words;
         var entry = context.Current;
         var heap = entry.Heap;
         var cyclesBefore = heap.Cycles.Count;
@@ -495,6 +435,103 @@ internal static partial class HeapVerbs
         context.Show(Invariant($"{label}: {Count(result.Allocations)} allocations, checksum {result.Checksum}, ")
             + Invariant($"{heap.Cycles.Count - cyclesBefore} collections, {Count(heap.ObjectCount)} objects, {ByteSize.Format(heap.Stats.HeapAlloc)} allocated, virtual time {heap.Clock.Nanoseconds / 1e6:0.###} ms")
             + (result.Completed ? "" : Invariant($" (interrupted at {result.FractionDone * 100:0}%)")), displayId: displayId, isUpdate: true);
+    }
+
+    /// <summary>The words of 'VERB WORKLOAD --option N ...': the workload, its option values, and the verb's own options among them (compare's --seed).</summary>
+    private sealed record WorkloadWords(WorkloadDefinition Definition, CommandToken Token, Dictionary<string, string> Values, Dictionary<string, CommandToken> VerbOptions, IWorkload Workload);
+
+    /// <summary>
+    /// Reads the workload and its options (checked against the catalog) from the words after the verb; the words in
+    /// <paramref name="verbOptions"/> are the verb's own, returned with their values. Null when it printed a usage (-h).
+    /// </summary>
+    private static WorkloadWords? ParseWorkloadWords(HeapCommandContext context, IReadOnlyCollection<string> verbOptions)
+    {
+        var tokens = context.Tokens;
+        var verb = context.Verb.Name;
+        if (tokens.Count < 2 || tokens[1].IsOption)
+        {
+            if (tokens.Count >= 2 && tokens[1].Text is "-h" or "--help" or "-?")
+            {
+                context.Print(context.Verb.Usage());
+                return null;
+            }
+            throw context.Error(HeapErrorCode.MissingArgument, $"'{verb}' needs a WORKLOAD: one of {string.Join(", ", WorkloadCatalog.Names)}");
+        }
+        var workloadToken = tokens[1];
+        if (!WorkloadCatalog.Names.Contains(workloadToken.Text, StringComparer.Ordinal))
+        {
+            throw context.Error(HeapErrorCode.InvalidValue,
+                $"there is no workload named '{workloadToken.Text}'.{Suggestions.DidYouMean(workloadToken.Text, WorkloadCatalog.Names)} Choose one of: {string.Join(", ", WorkloadCatalog.Names)}.", workloadToken);
+        }
+        var definition = WorkloadCatalog.Find(workloadToken.Text);
+        var command = new Command(definition.Name, definition.Description);
+        foreach (var option in definition.Options)
+        {
+            command.Options.Add(new Option<string?>("--" + option.Name));
+        }
+        if (tokens.Skip(2).Any(token => token.Text is "-h" or "--help" or "-?"))
+        {
+            if (verbOptions.Count > 0)
+            {
+                context.Print(context.Verb.Usage());
+                return null;
+            }
+            context.Print($"Usage: #!heap {verb} {definition.Name}{string.Concat(definition.Options.Select(option => $" [--{option.Name} N]"))}\n{definition.Description}\nOptions:\n"
+                + string.Concat(definition.Options.Select(option => Invariant($"  --{option.Name} N  {option.Description} (default {option.Default}, {option.Min} to {option.Max})\n")))
+                + $"Example:\n  #!heap {verb} {definition.Name}{(definition.Options.Count == 0 ? "" : Invariant($" --{definition.Options[0].Name} {definition.Options[0].Default}"))}\n");
+            return null;
+        }
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var own = new Dictionary<string, CommandToken>(StringComparer.Ordinal);
+        var workloadWords = new List<string>();
+        for (var index = 2; index < tokens.Count; index++)
+        {
+            var token = tokens[index];
+            if (!token.IsOption || !token.Text.StartsWith("--", StringComparison.Ordinal))
+            {
+                throw context.Error(HeapErrorCode.InvalidValue, $"'{token.Text}' is not an option: workload options are written --name value", token);
+            }
+            var isOwn = verbOptions.Contains(token.Text);
+            var key = token.Text[2..];
+            if (!isOwn && definition.Options.All(option => option.Name != key))
+            {
+                var message = CatalogError(definition.Name, new Dictionary<string, string> { [key] = "0" }) ?? $"workload '{definition.Name}' has no option '{key}'";
+                if (verbOptions.Count > 0)
+                {
+                    message += $"; the options of '{verb}' are {string.Join(", ", verbOptions)}";
+                }
+                throw context.Error(HeapErrorCode.UnknownOption, message + Suggestions.DidYouMean(token.Text, definition.Options.Select(option => "--" + option.Name).Concat(verbOptions)), token);
+            }
+            if (index + 1 >= tokens.Count)
+            {
+                throw context.Error(HeapErrorCode.MissingArgument, $"{token.Text} needs a value", token);
+            }
+            if (isOwn ? own.ContainsKey(token.Text) : values.ContainsKey(key))
+            {
+                throw context.Error(HeapErrorCode.InvalidValue, $"{token.Text} is given twice", token);
+            }
+            if (isOwn)
+            {
+                own[token.Text] = tokens[++index];
+                continue;
+            }
+            workloadWords.Add(token.Text);
+            workloadWords.Add(tokens[index + 1].Text);
+            values[key] = tokens[++index].Text;
+        }
+        var parsed = command.Parse(workloadWords.ToArray(), new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parsed.Errors.Count > 0)
+        {
+            throw context.Error(HeapErrorCode.InvalidValue, parsed.Errors[0].Message);
+        }
+        try
+        {
+            return new WorkloadWords(definition, workloadToken, values, own, WorkloadCatalog.Create(definition.Name, values));
+        }
+        catch (HeapException exception)
+        {
+            throw context.Error(HeapErrorCode.InvalidValue, exception.Message, workloadToken);
+        }
     }
 
     /// <summary>Reports on the workload's own thread, as it runs (Progress&lt;T&gt; would post to a synchronization context).</summary>
@@ -654,31 +691,7 @@ internal static partial class HeapVerbs
                 var variable = VariableName(context, parse.GetValue(bindAs));
                 var entry = context.Current;
                 var stats = entry.Heap.Stats;
-                var table = new TextTable("Field", "Value", "") { Caption = $"MemStats of {entry.Name}" };
-                void Bytes(string field, long value) => table.Add(field, Count(value), ByteSize.Format(value));
-                Bytes("HeapAlloc", stats.HeapAlloc);
-                Bytes("HeapInuse", stats.HeapInuse);
-                Bytes("HeapIdle", stats.HeapIdle);
-                Bytes("HeapReleased", stats.HeapReleased);
-                Bytes("HeapSys", stats.HeapSys);
-                table.Add("HeapObjects", Count(stats.HeapObjects), "objects");
-                Bytes("TotalAlloc", stats.TotalAlloc);
-                table.Add("Mallocs", Count(stats.Mallocs), "objects");
-                table.Add("Frees", Count(stats.Frees), "objects");
-                if (stats.NextGC == long.MaxValue)
-                {
-                    table.Add("NextGC", "off", "GOGC off, no limit");
-                }
-                else
-                {
-                    Bytes("NextGC", stats.NextGC);
-                }
-                table.Add("LastGC", Count(stats.LastGC), "virtual ns");
-                table.Add("PauseTotalNs", Count(stats.PauseTotalNs), "virtual ns");
-                table.Add("NumGC", Count(stats.NumGC), "cycles");
-                table.Add("NumForcedGC", Count(stats.NumForcedGC), "cycles");
-                table.Add("GCCPUFraction", stats.GCCPUFraction.ToString("0.000000", CultureInfo.InvariantCulture), "of procs x time");
-                Bytes("Fragmentation", stats.Fragmentation);
+                var table = HeapTables.MemStats(stats, $"MemStats of {entry.Name}");
                 if (variable is not null)
                 {
                     Bind(context, variable, typeof(HeapNotebook.Heap.Telemetry.MemStats), stats);
@@ -717,7 +730,11 @@ internal static partial class HeapVerbs
                 }
                 var plain = shown.Count == 0 ? $"{entry.Name}: no collections yet" : string.Join('\n', shown);
                 context.Show(plain, "<pre>" + System.Net.WebUtility.HtmlEncode(plain) + "</pre>");
-            });
+            })
+        {
+            Notes = "With --import and --as NAME, chart the real trace like a heap: '#!heap pauses --trace NAME', '#!heap timeline --trace NAME', '#!heap mmu --trace NAME'.\n"
+                + "Real samples: notebooks/data/gctrace/ (both formats).",
+        };
         last = verb.Add(new Option<int?>("--last") { HelpName = "N", Description = "Only the last N cycles." });
         import = verb.Add(new Option<string?>("--import") { HelpName = "FILE", Description = "Read the gctrace output of a real Go program (GODEBUG=gctrace=1), Go 1.18+ or older format; lines that are not gctrace are counted, not fatal." });
         bindAs = AsOption(verb, "the lines (IReadOnlyList<string>), or with --import the ImportedGcTrace");
@@ -751,18 +768,15 @@ internal static partial class HeapVerbs
         }
 
         var shown = last is { } n ? trace.Cycles.Skip(Math.Max(0, trace.Cycles.Count - n)).ToList() : trace.Cycles;
-        var plain = new StringBuilder();
-        plain.Append(Invariant($"{Path.GetFileName(path)}: {trace.Cycles.Count} cycles ({trace.ForcedCycles} forced), "))
-            .Append(Invariant($"{(trace.HasStacksAndGlobals ? "Go 1.18+ format" : "format without stacks and globals (before Go 1.18)")}, "))
-            .Append(Invariant($"pauses {trace.PauseTotalMs:0.###} ms in all, longest {trace.MaxPauseMs:0.###} ms, "))
-            .Append(Invariant($"{trace.Unparsed.Count} lines that are not gctrace\n"));
-        foreach (var cycle in shown)
-        {
-            plain.Append(Invariant($"gc {cycle.Number,4} @{cycle.StartSeconds:0.000}s  pause {cycle.PauseMs,8:0.###} ms  mark {cycle.MarkMs,8:0.###} ms  {cycle.HeapStartMB}->{cycle.HeapMarkEndMB}->{cycle.HeapMarkedMB} MB, {cycle.GoalMB} MB goal{(cycle.Forced ? " (forced)" : "")}\n"));
-        }
-
-        var output = plain.ToString().TrimEnd('\n');
-        context.Show(output, "<pre>" + System.Net.WebUtility.HtmlEncode(output) + "</pre>");
+        var header = Invariant($"{Path.GetFileName(path)}: {trace.Cycles.Count} cycles ({trace.ForcedCycles} forced), ")
+            + Invariant($"{(trace.HasStacksAndGlobals ? "Go 1.18+ format" : "format without stacks and globals (before Go 1.18)")}, ")
+            + Invariant($"pauses {trace.PauseTotalMs:0.###} ms in all, longest {trace.MaxPauseMs:0.###} ms, ")
+            + Invariant($"{trace.Unparsed.Count} lines that are not gctrace");
+        var cycleLines = string.Concat(shown.Select(cycle =>
+            Invariant($"gc {cycle.Number,4} @{cycle.StartSeconds:0.000}s  pause {cycle.PauseMs,8:0.###} ms  mark {cycle.MarkMs,8:0.###} ms  {cycle.HeapStartMB}->{cycle.HeapMarkEndMB}->{cycle.HeapMarkedMB} MB, {cycle.GoalMB} MB goal{(cycle.Forced ? " (forced)" : "")}\n")));
+        var summary = HeapTables.ImportedTrace(trace, $"gctrace of {Path.GetFileName(path)}");
+        context.Show((header + "\n" + summary.Plain() + cycleLines).TrimEnd('\n'),
+            summary.Html() + (cycleLines.Length == 0 ? "" : "<pre>" + System.Net.WebUtility.HtmlEncode(cycleLines.TrimEnd('\n')) + "</pre>"));
     }
 
     // ---- sessions ----------------------------------------------------------------------------

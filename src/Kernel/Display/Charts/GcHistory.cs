@@ -1,0 +1,78 @@
+using HeapNotebook.Heap;
+using HeapNotebook.Heap.Telemetry;
+
+namespace HeapNotebook.Kernel.Display.Charts;
+
+/// <summary>One stop-the-world phase of a cycle, in virtual (or, for a real trace, wall-clock) nanoseconds.</summary>
+internal sealed record ChartPause(GcPhase Phase, long StartNs, long DurationNs)
+{
+    public long EndNs => StartNs + DurationNs;
+}
+
+/// <summary>A collection cycle as the charts draw it, from a simulated heap or from a real program's gctrace.</summary>
+internal sealed record ChartCycle(
+    int Number,
+    GcKind Kind,
+    GcTrigger Trigger,
+    long StartNs,
+    long MarkEndNs,
+    long EndNs,
+    IReadOnlyList<ChartPause> Pauses,
+    long HeapStartBytes,
+    long HeapMarkEndBytes,
+    long HeapMarkedBytes,
+    long? HeapAfterBytes,
+    long? GoalBytes,
+    long? NextGoalBytes)
+{
+    public long PauseNs => Pauses.Sum(pause => pause.DurationNs);
+}
+
+/// <summary>
+/// The cycles of one heap or one imported trace, with what is known of now: the charts of
+/// #!heap pauses, timeline and mmu are drawn from this, so a real trace looks like a simulated one.
+/// </summary>
+internal sealed record GcHistory(string Title, IReadOnlyList<ChartCycle> Cycles, long NowNs, long? HeapNowBytes, long? GoalNowBytes, bool Imported)
+{
+    /// <summary>What the times are: virtual for the simulator, wall-clock for a real program.</summary>
+    public string TimeKind => Imported ? "wall-clock" : "virtual";
+
+    public static GcHistory Of(string name, SimulatedHeap heap)
+    {
+        var cycles = heap.Cycles.Select(cycle =>
+        {
+            var markEnd = cycle.PhaseOf(GcPhase.MarkTermination) ?? cycle.PhaseOf(GcPhase.Mark);
+            return new ChartCycle(
+                cycle.Number, cycle.Kind, cycle.Trigger, cycle.StartNs,
+                markEnd is null ? cycle.EndNs : markEnd.StartNs + markEnd.DurationNs,
+                cycle.EndNs,
+                cycle.Phases.Where(phase => phase.StopTheWorld && phase.DurationNs > 0).Select(phase => new ChartPause(phase.Phase, phase.StartNs, phase.DurationNs)).ToArray(),
+                cycle.HeapStartBytes, cycle.HeapMarkEndBytes, cycle.HeapMarkedBytes, cycle.HeapAfterBytes,
+                Goal(cycle.HeapGoalBytes), Goal(cycle.NextGoalBytes));
+        }).ToArray();
+        return new GcHistory($"{name} ({heap.Plan.Name})", cycles, heap.Clock.Nanoseconds, heap.Stats.HeapAlloc, Goal(heap.HeapGoalBytes), Imported: false);
+    }
+
+    public static GcHistory Of(string name, ImportedGcTrace trace)
+    {
+        static long Ns(double milliseconds) => (long)Math.Round(milliseconds * 1e6);
+        var cycles = trace.Cycles.Select(cycle =>
+        {
+            var start = (long)Math.Round(cycle.StartSeconds * 1e9);
+            var markStart = start + Ns(cycle.SweepTerminationMs);
+            var markEnd = markStart + Ns(cycle.MarkMs);
+            var end = markEnd + Ns(cycle.MarkTerminationMs);
+            var pauses = new[]
+            {
+                new ChartPause(GcPhase.SweepTermination, start, Ns(cycle.SweepTerminationMs)),
+                new ChartPause(GcPhase.MarkTermination, markEnd, Ns(cycle.MarkTerminationMs)),
+            }.Where(pause => pause.DurationNs > 0).ToArray();
+            return new ChartCycle(
+                cycle.Number, GcKind.Full, cycle.Forced ? GcTrigger.Forced : GcTrigger.HeapGoal, start, end, end, pauses,
+                cycle.HeapStartMB << 20, cycle.HeapMarkEndMB << 20, cycle.HeapMarkedMB << 20, null, cycle.GoalMB << 20, null);
+        }).ToArray();
+        return new GcHistory($"{name} (real gctrace)", cycles, cycles.Length == 0 ? 0 : cycles.Max(cycle => cycle.EndNs), null, null, Imported: true);
+    }
+
+    private static long? Goal(long bytes) => bytes is long.MaxValue or <= 0 ? null : bytes;
+}

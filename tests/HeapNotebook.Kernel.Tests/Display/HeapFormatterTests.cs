@@ -1,0 +1,93 @@
+using HeapNotebook.Heap;
+using HeapNotebook.Kernel.Cells;
+using HeapNotebook.Kernel.Display;
+using HeapNotebook.Kernel.Tests.Cells;
+using HeapNotebook.Kernel.Tests.Magics;
+
+namespace HeapNotebook.Kernel.Tests.Display;
+
+/// <summary>A C# cell that returns one of the heap's types shows the same table as the #!heap verb that shows it.</summary>
+public sealed class HeapFormatterTests
+{
+    private readonly CellInterpreter interpreter = new();
+
+    private RecordingPublisher Ok(string code)
+    {
+        var publisher = new RecordingPublisher();
+        var error = interpreter.Execute(code, publisher);
+        Assert.True(error is null, $"{code}\nfailed with: {error?.Value}");
+        return publisher;
+    }
+
+    private static string Mime(MimeBundle bundle, string mime) => bundle.Data[mime]!.GetValue<string>();
+
+    [Fact]
+    public void Heap_stats_in_csharp_shows_the_table_of_heap_stats()
+    {
+        Ok("#!heap new --collector go\n#!heap run churn --allocs 20000");
+        var verb = Ok("#!heap stats").Bundles.Single();
+
+        var cell = Ok("Heap.Stats").Bundles.Single();
+
+        Assert.Equal(["text/plain", "text/html"], cell.Data.Select(pair => pair.Key));
+        Assert.Equal(Mime(verb, "text/html").Replace("<caption>MemStats of heap1</caption>", "<caption>MemStats</caption>", StringComparison.Ordinal), Mime(cell, "text/html"));
+        Assert.Equal(Mime(verb, "text/plain").Replace("MemStats of heap1\n", "MemStats\n", StringComparison.Ordinal), Mime(cell, "text/plain"));
+    }
+
+    [Fact]
+    public void Heap_cycles_in_csharp_are_gctrace_lines_as_text_and_a_table_as_html()
+    {
+        Ok("#!heap new --collector marksweep\n#!heap run churn --allocs 40000\n#!heap gc");
+        var trace = Ok("#!heap trace").Bundles.Single();
+
+        var cycles = Ok("Heap.Cycles").Bundles.Single();
+        var one = Ok("Heap.Cycles[^1]").Bundles.Single();
+
+        Assert.Equal(Mime(trace, "text/plain"), Mime(cycles, "text/plain"));
+        var count = interpreter.Globals.Heap.Cycles.Count;
+        Assert.StartsWith($"<table><caption>{count} GC cycles</caption><thead><tr><th>gc</th><th>Kind</th><th>Trigger</th>", Mime(cycles, "text/html"));
+        Assert.Equal(count, Mime(cycles, "text/html").Split("<tr>").Length - 2);
+        Assert.Equal(Mime(trace, "text/plain").Split('\n')[^1], Mime(one, "text/plain"));
+        Assert.Contains("<td>forced</td>", Mime(one, "text/html"));
+    }
+
+    [Fact]
+    public void A_long_cycle_list_shows_its_last_hundred()
+    {
+        Ok("#!heap new --collector generational --nursery 64KiB\n#!heap run churn --allocs 60000");
+        var count = interpreter.Globals.Heap.Cycles.Count;
+        Assert.True(count > HeapTables.MaxCycleRows);
+
+        var cycles = Ok("Heap.Cycles").Bundles.Single();
+
+        Assert.StartsWith($"the last 100 of {count:N0} GC cycles:\n", Mime(cycles, "text/plain"));
+        Assert.Equal(101, Mime(cycles, "text/plain").Split('\n').Length);
+    }
+
+    [Fact]
+    public void A_fragmentation_report_an_imported_trace_and_a_comparison_show_their_tables()
+    {
+        Ok("#!heap new --collector marksweep\n#!heap run fragment --objects 2000");
+        Ok($"#!heap trace --import {HeapChartVerbTests.SamplePath("golang-go-73581.gctrace")} --as real");
+        var imported = Ok($"#!heap trace --import {HeapChartVerbTests.SamplePath("golang-go-73581.gctrace")}").Bundles.Single();
+        var compared = Ok("#!heap compare churn --allocs 5000 --collectors go,refcount --as cmp").Outputs[^2].Text;
+
+        Assert.StartsWith("Fragmentation\nMeasure ", Mime(Ok("Heap.Fragmentation()").Bundles.Single(), "text/plain"));
+        var trace = Ok("real").Bundles.Single();
+        Assert.StartsWith("Imported gctrace\n", Mime(trace, "text/plain"));
+        Assert.StartsWith(Mime(trace, "text/html").Replace("<caption>Imported gctrace</caption>", "<caption>gctrace of golang-go-73581.gctrace</caption>", StringComparison.Ordinal),
+            Mime(imported, "text/html"));
+        Assert.Equal(compared, Mime(Ok("cmp").Bundles.Single(), "text/plain"));
+    }
+
+    [Fact]
+    public void The_formatters_are_registered_without_an_interpreter()
+    {
+        var stats = new SimulatedHeap(new HeapOptions { Collector = "marksweep" }).Stats;
+
+        var bundle = DisplayFormatter.Format(stats);
+
+        Assert.StartsWith("<table><caption>MemStats</caption>", Mime(bundle, "text/html"));
+        Assert.StartsWith("MemStats\nField ", Mime(bundle, "text/plain"));
+    }
+}
