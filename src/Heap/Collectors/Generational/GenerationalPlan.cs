@@ -10,7 +10,8 @@ namespace HeapNotebook.Heap.Collectors.Generational;
 /// <summary>
 /// Generational collection (Lieberman and Hewitt 1983; Ungar 1984) with a card-marking
 /// remembered set: a copying young generation over an old generation that is marked
-/// incrementally, tri-colour, between the program's operations (as G1 or a generational Go would).
+/// incrementally, tri-colour, between the program's operations, young collections going on
+/// meanwhile (as in Java's G1, whose concurrent mark uses Yuasa's snapshot barrier).
 ///
 ///   1. New small objects are bump-allocated in the nursery; large ones (over 32 KiB) go straight
 ///      to the old generation's large-object space.
@@ -36,8 +37,10 @@ namespace HeapNotebook.Heap.Collectors.Generational;
 ///         are born black, and the roots are shaded grey. The promotion is in this pause.
 ///      b. Mark (the world runs): each allocation pays <see cref="HeapOptions.IncrementalWork"/>
 ///         grey objects of scanning; <c>Step</c> advances the mark by hand. Every young object
-///         was born during the mark, so it is black; a minor collection during the mark copies or
-///         promotes black objects, which stay black and survive this cycle (allocate-black).
+///         was born during the mark, so it is black (unless the old generation had no room for it
+///         at the start: it then stays young and is marked like an old one); a minor collection
+///         during the mark copies or promotes objects without changing their colour, so the black
+///         ones survive this cycle (allocate-black).
 ///      c. Mark termination (world stopped): with Dijkstra's barrier the stacks are rescanned;
 ///         the barrier goes back to card marking alone.
 ///      d. Sweep (world stopped): the old objects left white are freed, young objects turn white
