@@ -16,7 +16,7 @@ public sealed record HeapOptions
     /// <summary>The write barrier of an incremental plan: none, dijkstra, yuasa or hybrid; null for the plan's own default (hybrid).</summary>
     public string? Barrier { get; init; }
 
-    /// <summary>Grey objects an allocation must scan while the tricolor plan marks (Baker's incremental ratio).</summary>
+    /// <summary>Grey objects an allocation must scan while the tricolor plan, or a major cycle of the generational plan, marks (Baker's incremental ratio).</summary>
     public int IncrementalWork { get; init; } = 8;
 
     /// <summary>The refcount plan's cycle collector: none (cycles leak) or trial-deletion (Bacon and Rajan); null for none.</summary>

@@ -674,7 +674,7 @@ public sealed class SimulatedHeap
     internal CycleInProgress BeginCycle(GcTrigger trigger, GcKind kind = GcKind.Full)
     {
         CleanUpPools();
-        return new(this, Counters.NumGC + 1, trigger, kind);
+        return new(this, trigger, kind);
     }
 
     /// <summary>Go's poolCleanup, at the start of each cycle: victims are dropped, pooled objects become victims.</summary>
@@ -755,7 +755,7 @@ public sealed class SimulatedHeap
 
         _cycles.Add(new GcCycle
         {
-            Number = cycle.Number,
+            Number = counters.NumGC, // in the order cycles end: a minor collection may run inside a major mark
             Kind = cycle.Kind,
             Trigger = cycle.Trigger,
             StartNs = cycle.StartNs,

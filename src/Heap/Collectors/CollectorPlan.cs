@@ -17,7 +17,7 @@ public abstract class CollectorPlan
     {
         if (heap.Options.Barrier is { } barrier)
         {
-            throw new Errors.InvalidHeapOptionException($"The {heap.Options.Collector} collector {why}; '{barrier}' makes no sense for it. Use the tricolor or go collector to try barriers.");
+            throw new Errors.InvalidHeapOptionException($"The {heap.Options.Collector} collector {why}; '{barrier}' makes no sense for it. Use the tricolor, go or generational collector to try barriers.");
         }
     }
 
@@ -139,7 +139,7 @@ public abstract class CollectorPlan
 
     /// <summary>Advances an incremental collection by about <paramref name="work"/> objects of marking, starting a cycle if none runs.</summary>
     internal virtual void Step(long work) => throw new Errors.InvalidHeapOptionException(
-        $"The {Name} collector stops the world for a whole cycle, so there is nothing to step. Make the heap with the tricolor or go collector to watch marking step by step.");
+        $"The {Name} collector stops the world for a whole cycle, so there is nothing to step. Make the heap with the tricolor, go or generational collector to watch marking step by step.");
 
     /// <summary>Runs the cycle to the end of its current phase, starting one if none runs.</summary>
     internal virtual void StepToNextPhase() => Step(0);

@@ -3,11 +3,9 @@ using HeapNotebook.Heap.Telemetry;
 namespace HeapNotebook.Heap.Collectors;
 
 /// <summary>A cycle being run: its phases so far, each advancing the virtual clock by its duration.</summary>
-internal sealed class CycleInProgress(SimulatedHeap heap, int number, GcTrigger trigger, GcKind kind)
+internal sealed class CycleInProgress(SimulatedHeap heap, GcTrigger trigger, GcKind kind)
 {
     private readonly List<PhaseRecord> _phases = [];
-
-    public int Number { get; } = number;
 
     public GcTrigger Trigger { get; } = trigger;
 

@@ -119,13 +119,13 @@ internal sealed class BumpSpace(string name, SpanRegistry spans, long capacityBy
         _current = _chunks[lastChunk];
     }
 
-    /// <summary>Frees every object of the space a collection did not reach (not black); returns how many and their bytes. The space itself is left for the caller to reset or rebuild.</summary>
-    public (long Objects, long Bytes) FreeUnreached(ObjectTable objects, Action<int>? onFreed = null)
+    /// <summary>Frees every object of the space a collection did not reach (not set in <paramref name="reached"/>, by object index; without it, not black); returns how many and their bytes. The space itself is left for the caller to reset or rebuild.</summary>
+    public (long Objects, long Bytes) FreeUnreached(ObjectTable objects, bool[]? reached = null, Action<int>? onFreed = null)
     {
         long count = 0, bytes = 0;
         foreach (var index in _objects)
         {
-            if (objects.Color[index] != ObjectColor.Black)
+            if (reached is null ? objects.Color[index] != ObjectColor.Black : !reached[index])
             {
                 count++;
                 bytes += Align(objects.Size[index]);

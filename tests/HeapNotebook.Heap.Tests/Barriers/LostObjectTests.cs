@@ -1,3 +1,4 @@
+using HeapNotebook.Heap.Collectors.Generational;
 using HeapNotebook.Heap.Errors;
 using HeapNotebook.Heap.Objects;
 using HeapNotebook.Heap.Telemetry;
@@ -6,22 +7,29 @@ namespace HeapNotebook.Heap.Tests.Barriers;
 
 /// <summary>
 /// The textbook lost object: while marking runs, a pointer to white object C is stored into
-/// black object A, then the last pointer to C from grey object B is deleted.
+/// black object A, then the last pointer to C from grey object B is deleted. The same on the
+/// tricolor plan and in the old generation of the generational plan, whose major marks use the
+/// same barriers.
 /// </summary>
 public class LostObjectTests
 {
     private sealed record Scenario(SimulatedHeap Heap, ObjectHandle A, ObjectHandle B, ObjectHandle C);
 
-    /// <summary>Builds A (root "scanned"), B (root "pending") → C, starts a cycle and scans A only.</summary>
-    private static Scenario MarkUntilAIsBlack(string barrier, bool verify)
+    /// <summary>Builds A (root "scanned"), B (root "pending") → C, all old on a generational heap, starts a (major) cycle and scans A only.</summary>
+    private static Scenario MarkUntilAIsBlack(string collector, string barrier, bool verify)
     {
-        var heap = new SimulatedHeap(new HeapOptions { Collector = "tricolor", Barrier = barrier, Verify = verify, IncrementalWork = 0 });
+        var heap = new SimulatedHeap(new HeapOptions { Collector = collector, Barrier = barrier, Verify = verify, IncrementalWork = 0, TenuringThreshold = 0 });
         var a = heap.Alloc(16, 1);
         heap.Roots["scanned"] = a;
         var b = heap.Alloc(16, 1);
         heap.Roots["pending"] = b;
         var c = heap.Alloc(16, 0);
         heap.Write(b, 0, c);
+        if (heap.Plan is GenerationalPlan generational)
+        {
+            heap.CollectMinor(); // tenuring 0: promoted at once
+            Assert.All([a, b, c], o => Assert.False(generational.IsYoung(o.Index)));
+        }
 
         heap.Step(0);
         heap.Step(1);
@@ -40,10 +48,13 @@ public class LostObjectTests
         s.Heap.Write(s.B, 0, ObjectHandle.Null);
     }
 
-    [Fact]
-    public void Without_a_barrier_the_object_is_lost_and_the_verifier_says_how()
+    public static TheoryData<string> Collectors => new() { "tricolor", "generational" };
+
+    [Theory]
+    [MemberData(nameof(Collectors))]
+    public void Without_a_barrier_the_object_is_lost_and_the_verifier_says_how(string collector)
     {
-        var s = MarkUntilAIsBlack("none", verify: true);
+        var s = MarkUntilAIsBlack(collector, "none", verify: true);
         HideC(s);
 
         var error = Assert.Throws<HeapVerificationException>(() => s.Heap.StepToNextPhase());
@@ -55,10 +66,11 @@ public class LostObjectTests
         Assert.False(s.Heap.IsLive(s.C));
     }
 
-    [Fact]
-    public void Without_the_verifier_the_loss_shows_as_a_dangling_pointer_with_the_same_explanation()
+    [Theory]
+    [MemberData(nameof(Collectors))]
+    public void Without_the_verifier_the_loss_shows_as_a_dangling_pointer_with_the_same_explanation(string collector)
     {
-        var s = MarkUntilAIsBlack("none", verify: false);
+        var s = MarkUntilAIsBlack(collector, "none", verify: false);
         HideC(s);
         s.Heap.StepToNextPhase();
 
@@ -72,12 +84,15 @@ public class LostObjectTests
     }
 
     [Theory]
-    [InlineData("dijkstra", ObjectColor.Grey)]
-    [InlineData("yuasa", ObjectColor.White)]
-    [InlineData("hybrid", ObjectColor.Grey)]
-    public void Each_barrier_keeps_the_object_alive(string barrier, ObjectColor afterStore)
+    [InlineData("tricolor", "dijkstra", ObjectColor.Grey)]
+    [InlineData("tricolor", "yuasa", ObjectColor.White)]
+    [InlineData("tricolor", "hybrid", ObjectColor.Grey)]
+    [InlineData("generational", "dijkstra", ObjectColor.Grey)]
+    [InlineData("generational", "yuasa", ObjectColor.White)]
+    [InlineData("generational", "hybrid", ObjectColor.Grey)]
+    public void Each_barrier_keeps_the_object_alive(string collector, string barrier, ObjectColor afterStore)
     {
-        var s = MarkUntilAIsBlack(barrier, verify: true);
+        var s = MarkUntilAIsBlack(collector, barrier, verify: true);
 
         s.Heap.Write(s.A, 0, s.C);
         Assert.Equal(afterStore, s.Heap.ColorOf(s.C));
@@ -90,16 +105,18 @@ public class LostObjectTests
         Assert.True(s.Heap.IsLive(s.C));
         Assert.Equal(s.C, s.Heap.Read(s.A, 0));
         Assert.True(s.Heap.Verify().Passed);
+        Assert.Equal(collector == "generational" ? GcKind.Major : GcKind.Full, s.Heap.Cycles[^1].Kind);
         Assert.Equal(2, s.Heap.Cycles[^1].BarrierHits);
         Assert.Equal(1, s.Heap.Cycles[^1].BarrierShades);
     }
 
-    [Fact]
-    public void Dijkstra_rescans_the_stacks_at_mark_termination_and_the_rescan_is_in_the_pause()
+    [Theory]
+    [MemberData(nameof(Collectors))]
+    public void Dijkstra_rescans_the_stacks_at_mark_termination_and_the_rescan_is_in_the_pause(string collector)
     {
-        static long TerminationPause(string barrier)
+        long TerminationPause(string barrier)
         {
-            var heap = new SimulatedHeap(new HeapOptions { Collector = "tricolor", Barrier = barrier, IncrementalWork = 0, Procs = 1 });
+            var heap = new SimulatedHeap(new HeapOptions { Collector = collector, Barrier = barrier, IncrementalWork = 0, Procs = 1 });
             heap.PushFrame("main", "x");
             var chain = heap.Alloc(16, 1);
             heap.SetLocal("x", chain);

@@ -8,13 +8,17 @@ namespace HeapNotebook.Heap.Tests.Collectors;
 
 public class IncrementalPlanTests
 {
-    private static SimulatedHeap Tricolor(string barrier = "hybrid") =>
-        new(new HeapOptions { Collector = "tricolor", Barrier = barrier, Verify = true, IncrementalWork = 0 });
+    private static SimulatedHeap Incremental(string collector) =>
+        new(new HeapOptions { Collector = collector, Verify = true, IncrementalWork = 0 });
 
-    [Fact]
-    public void Step_starts_a_cycle_shades_the_roots_and_scans_one_object_at_a_time()
+    /// <summary>The plans whose marking steps: tricolor, and generational for its major cycles.</summary>
+    public static TheoryData<string> SteppedPlans => new() { "tricolor", "generational" };
+
+    [Theory]
+    [MemberData(nameof(SteppedPlans))]
+    public void Step_starts_a_cycle_shades_the_roots_and_scans_one_object_at_a_time(string collector)
     {
-        var heap = Tricolor();
+        var heap = Incremental(collector);
         var root = heap.Alloc(16, 2);
         heap.Roots["root"] = root;
         var left = heap.Alloc(16, 0);
@@ -38,10 +42,11 @@ public class IncrementalPlanTests
         Assert.Equal(3, heap.Cycles[0].ObjectsMarked);
     }
 
-    [Fact]
-    public void Objects_allocated_during_marking_are_black_and_garbage_made_then_floats_to_the_next_cycle()
+    [Theory]
+    [MemberData(nameof(SteppedPlans))]
+    public void Objects_allocated_during_marking_are_black_and_garbage_made_then_floats_to_the_next_cycle(string collector)
     {
-        var heap = Tricolor();
+        var heap = Incremental(collector);
         var keeper = heap.Alloc(16, 1);
         heap.Roots["keeper"] = keeper;
         var doomed = heap.Alloc(16, 0);
@@ -70,7 +75,7 @@ public class IncrementalPlanTests
 
         var error = Assert.Throws<InvalidHeapOptionException>(() => heap.Step(1));
 
-        Assert.Contains("tricolor or go", error.Message);
+        Assert.Contains("tricolor, go or generational", error.Message);
         Assert.Equal(before, heap.Stats with { PauseNs = before.PauseNs });
         Assert.Empty(heap.Cycles);
     }

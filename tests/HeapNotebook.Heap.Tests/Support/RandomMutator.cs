@@ -7,9 +7,10 @@ namespace HeapNotebook.Heap.Tests.Support;
 /// Interprets a list of random integers as a mutator program against a heap: allocations, slot
 /// writes and reads, root and frame changes, incremental mark steps and forced collections. It
 /// only touches objects it can reach from its roots in the same operation, so any object the
-/// heap loses shows up as a verifier failure, never as a mistake of the program.
+/// heap loses shows up as a verifier failure, never as a mistake of the program. Object sizes
+/// are 16 to 72 bytes times <paramref name="sizeScale"/> (a larger scale fills a nursery sooner).
 /// </summary>
-internal sealed class RandomMutator(SimulatedHeap heap, bool stepsMarking, bool forcesCollections = true)
+internal sealed class RandomMutator(SimulatedHeap heap, bool stepsMarking, bool forcesCollections = true, int sizeScale = 1)
 {
     private const int RootCount = 6;
     private int _frames;
@@ -30,12 +31,12 @@ internal sealed class RandomMutator(SimulatedHeap heap, bool stepsMarking, bool 
             {
                 case 0 or 1 or 2:
                     var slots = Next(4);
-                    Store(Next, heap.Alloc(Math.Max(16 + 8 * Next(8), 8 * slots), slots));
+                    Store(Next, heap.Alloc(Math.Max(16 + 8 * Next(8), 8 * slots) * sizeScale, slots));
                     break;
                 case 3:
                     var parent = Pick(Next);
                     var child = Pick(Next);
-                    Store(Next, heap.Alloc(32, 2, [parent, child]));
+                    Store(Next, heap.Alloc(32 * sizeScale, 2, [parent, child]));
                     break;
                 case 4 or 5 or 6:
                     Link(Next);

@@ -1,66 +1,87 @@
+using HeapNotebook.Heap.Collectors.Incremental;
 using HeapNotebook.Heap.Errors;
 using HeapNotebook.Heap.Memory;
 using HeapNotebook.Heap.Objects;
+using HeapNotebook.Heap.Pacing;
 using HeapNotebook.Heap.Telemetry;
 
 namespace HeapNotebook.Heap.Collectors.Generational;
 
 /// <summary>
-/// Generational collection (Lieberman and Hewitt 1983; Ungar 1984): a copying young generation
-/// over a mark-sweep old generation, with a card-marking remembered set.
+/// Generational collection (Lieberman and Hewitt 1983; Ungar 1984) with a card-marking
+/// remembered set: a copying young generation over an old generation that is marked
+/// incrementally, tri-colour, between the program's operations, young collections going on
+/// meanwhile (as in Java's G1, whose concurrent mark uses Yuasa's snapshot barrier).
 ///
 ///   1. New small objects are bump-allocated in the nursery; large ones (over 32 KiB) go straight
 ///      to the old generation's large-object space.
-///   2. When the nursery is full, a minor collection stops the world and evacuates the young
-///      objects reachable from the roots and from dirty cards (below): each survivor is copied
-///      to the to-survivor space and ages by one, or — once its age reaches the tenuring
-///      threshold (0: at once) — is promoted into the old generation's size-class spans. A Cheney
-///      scan over the evacuated objects finds the rest. The nursery and from-survivor space are
-///      then empty and are reused whole: the cost follows the survivors, not the garbage.
+///   2. Minor collection, when the nursery is full (world stopped): the young objects reachable
+///      from the roots and from dirty cards (below) are evacuated: each survivor is copied to the
+///      to-survivor space and ages by one, or — once its age reaches the tenuring threshold (0: at
+///      once) — is promoted into the old generation's size-class spans. A Cheney scan over the
+///      evacuated objects finds the rest. The nursery and from-survivor space are then empty and
+///      are reused whole: the cost follows the survivors, not the garbage. A minor collection
+///      moves objects and frees young garbage but changes no colour, so it may run in the middle
+///      of a major mark (step 4b).
 ///   3. The remembered set: a write barrier dirties the 512-byte card of any old object that
 ///      comes to point to a young one; a minor collection treats the old objects on dirty cards
 ///      as roots, and afterwards keeps dirty only the cards that still point into the young
 ///      generation. A dead old object on a dirty card still keeps its young referents alive
 ///      until the next major collection: nepotism.
-///   4. A major collection (the old generation reached its GOGC goal, or runtime.GC()) stops
-///      the world, promotes every young survivor, marks from the roots and sweeps the old
-///      generation's spans.
+///   4. A major cycle starts when the old generation reaches its goal: GOGC over the bytes the
+///      last major cycle left in it (with the stacks and globals, and the memory limit, as Go's
+///      pacer counts them).
+///      a. Sweep termination (world stopped): every young survivor is promoted, so the young
+///         generation is empty and everything the cycle must judge is old; the tri-colour barrier
+///         (hybrid unless another is chosen) is switched on beside the card marking, new objects
+///         are born black, and the roots are shaded grey. The promotion is in this pause.
+///      b. Mark (the world runs): each allocation pays <see cref="HeapOptions.IncrementalWork"/>
+///         grey objects of scanning; <c>Step</c> advances the mark by hand. Every young object
+///         was born during the mark, so it is black (unless the old generation had no room for it
+///         at the start: it then stays young and is marked like an old one); a minor collection
+///         during the mark copies or promotes objects without changing their colour, so the black
+///         ones survive this cycle (allocate-black).
+///      c. Mark termination (world stopped): with Dijkstra's barrier the stacks are rescanned;
+///         the barrier goes back to card marking alone.
+///      d. Sweep (world stopped): the old objects left white are freed, young objects turn white
+///         again, and the old generation's next goal is set from what survived.
+///   5. runtime.GC() finishes a running major mark, then runs a whole major cycle at once.
 ///
 /// Invariant: after a minor collection every young object reachable from a root or from an old
 /// object is in to-survivor or the old generation, and every old object that points into the
-/// young generation sits on a dirty card. (In this version the major collection stops the world;
-/// it does not yet run as an incremental tri-colour mark.)
+/// young generation sits on a dirty card. During a major mark, the invariant the barrier promises
+/// (strong for dijkstra, weak for yuasa and hybrid) over both generations; as no young object is
+/// white, what a missing barrier loses is old (with none, the verifier shows how). Cycle records
+/// are numbered in the order cycles end, since a minor one may end inside a major one.
 /// </summary>
-internal sealed class GenerationalPlan : CollectorPlan
+internal sealed class GenerationalPlan : IncrementalMarkingPlan
 {
     public const int CardBytes = 512;
     public const int MaxTenuringThreshold = 15;
 
     public static readonly PlanConstraints Description = new(
-        "Generational: a bump-allocated nursery copied by minor collections into survivor spaces, promotion by age into a mark-sweep old generation, and a card-marking remembered set.",
+        "Generational: a bump-allocated nursery copied by minor collections into survivor spaces, promotion by age, a card-marking remembered set, and an old generation marked incrementally (tri-colour, selectable barrier) by major cycles.",
         MovesObjects: true,
         Generational: true,
-        Incremental: false,
+        Incremental: true,
         Spaces: ["nursery", "survivor (from)", "survivor (to)", "size-class (old)", "large-object (old)"]);
 
     private readonly BumpSpace _nursery;
-    private readonly Tracer _tracer;
-    private readonly Sweeper _sweeper;
     private readonly int _threshold;
     private readonly bool _cardMarking;
     private readonly HashSet<long> _dirtyCards = [];
     private BumpSpace _survivorFrom;
     private BumpSpace _survivorTo;
     private bool[] _young = new bool[1024];
+    private bool[] _forwarded = new bool[1024];
     private long _oldBytes;
     private long _oldGoal;
+    private EvacuationWork _promotionAtStart = new();
 
     public GenerationalPlan(SimulatedHeap heap)
-        : base(heap)
+        : base(heap, heap.Options.Barrier ?? "hybrid")
     {
         var options = heap.Options;
-        RefuseBarrier(heap, "stops the world for major collections in this version, so its only barrier is card marking");
-
         if (options.NurseryBytes < 64 << 10 || options.NurseryBytes > options.HeapSizeLimitBytes / 2)
         {
             throw new InvalidHeapOptionException(
@@ -77,16 +98,17 @@ internal sealed class GenerationalPlan : CollectorPlan
         _nursery = new BumpSpace("nursery", heap.Spans, options.NurseryBytes);
         _survivorFrom = new BumpSpace("survivor (from)", heap.Spans, options.NurseryBytes / 2);
         _survivorTo = new BumpSpace("survivor (to)", heap.Spans, options.NurseryBytes / 2);
-        _tracer = new Tracer(heap);
-        _sweeper = new Sweeper(heap);
         PlacesInBumpSpaces = true;
         ChecksRoomBeforeAllocation = true;
         BarrierActive = true;
+        BarrierOutsideMarking = true;
     }
 
     public override string Name => "generational";
 
     public override PlanConstraints Constraints => Description;
+
+    protected override GcKind CycleKind => GcKind.Major;
 
     internal override IReadOnlyList<BumpSpace> BumpSpaces => [_nursery, _survivorFrom, _survivorTo];
 
@@ -104,11 +126,16 @@ internal sealed class GenerationalPlan : CollectorPlan
     /// <summary>Bytes in the old generation.</summary>
     internal long OldBytes => _oldBytes;
 
+    /// <summary>The old generation's size at which the next major cycle starts.</summary>
+    internal long OldGoal => _oldGoal;
+
     internal override long BumpAllocatedBytes(int size) =>
         size > SizeClasses.MaxSmallSize ? (long)SizeClasses.PagesFor(size) * SizeClasses.PageSize : BumpSpace.Align(size);
 
     internal override bool NeedsCollectionBefore(int size) =>
-        _oldBytes >= _oldGoal || (size <= SizeClasses.MaxSmallSize && _nursery.UsedBytes + BumpSpace.Align(size) > _nursery.CapacityBytes);
+        MajorDue || (size <= SizeClasses.MaxSmallSize && _nursery.UsedBytes + BumpSpace.Align(size) > _nursery.CapacityBytes);
+
+    private bool MajorDue => _oldBytes >= _oldGoal && !MarkInProgress;
 
     internal override long PlaceInBumpSpace(int size, int index)
     {
@@ -130,6 +157,7 @@ internal sealed class GenerationalPlan : CollectorPlan
         return offset;
     }
 
+    /// <summary>Card marking on every store; during a major mark the tri-colour barrier as well.</summary>
     internal override void WriteBarrier(int source, int slot, int oldTarget, int newTarget)
     {
         if (_cardMarking && source != 0 && newTarget != 0 && !_young[source] && IsYoung(newTarget))
@@ -139,22 +167,24 @@ internal sealed class GenerationalPlan : CollectorPlan
                 Heap.Clock.Advance(Heap.Costs.Barrier);
             }
         }
+
+        if (MarkInProgress)
+        {
+            base.WriteBarrier(source, slot, oldTarget, newTarget);
+        }
     }
 
-    internal override void Collect(GcTrigger trigger)
+    /// <summary>The nursery is full, or the old generation reached its goal: a minor collection, or the start of a major cycle (whose first pause empties the nursery anyway).</summary>
+    internal override void OnTrigger()
     {
-        if (trigger == GcTrigger.HeapGoal)
+        if (MajorDue)
         {
-            Minor(trigger);
-            if (_oldBytes >= _oldGoal)
-            {
-                Major(GcTrigger.HeapGoal);
-            }
-
-            return;
+            StartCycle(GcTrigger.HeapGoal);
         }
-
-        Major(trigger);
+        else
+        {
+            Minor(GcTrigger.HeapGoal);
+        }
     }
 
     internal override void CollectMinor() => Minor(GcTrigger.Forced);
@@ -162,7 +192,49 @@ internal sealed class GenerationalPlan : CollectorPlan
     internal override long InitialTrigger(long goal)
     {
         _oldGoal = goal;
-        return Pacing.HeapGoal.NoGoal;
+        return HeapGoal.NoGoal;
+    }
+
+    protected override long PrepareForMark()
+    {
+        _promotionAtStart = Evacuate(promoteAll: true);
+        return _promotionAtStart.WorkPicoseconds(Heap);
+    }
+
+    protected override void OnMarkStarted() => WantsAllocationHook = true;
+
+    protected override void SweepAfterMark(CycleInProgress cycle, long nextTrigger, long heapLiveAfterMark)
+    {
+        var heap = Heap;
+        var allocatedBeforeSweep = heap.Counters.HeapAlloc;
+        base.SweepAfterMark(cycle, nextTrigger, heapLiveAfterMark);
+        _oldBytes -= allocatedBeforeSweep - heap.Counters.HeapAlloc;
+        var colors = heap.Objects.Color;
+        foreach (var space in new[] { _nursery, _survivorFrom })
+        {
+            foreach (var index in space.Objects)
+            {
+                colors[index] = ObjectColor.White;
+            }
+        }
+
+        _oldGoal = GoalFor(_oldBytes, Tracer.StackScanBytes, Tracer.GlobalsScanBytes);
+        WantsAllocationHook = false;
+    }
+
+    protected override CycleOutcome FinalOutcome(CycleOutcome marking)
+    {
+        var start = _promotionAtStart;
+        return marking with
+        {
+            HeapMarkedBytes = Heap.Counters.HeapAlloc,
+            NextGoalBytes = _oldGoal,
+            NextTriggerBytes = HeapGoal.NoGoal,
+            PointersScanned = marking.PointersScanned + start.PointersScanned,
+            ObjectsFreed = start.Freed + Sweeper.ObjectsFreed,
+            BytesFreed = start.FreedBytes + Sweeper.BytesFreed,
+            CopiedBytes = start.CopiedBytes,
+        };
     }
 
     private void Minor(GcTrigger trigger)
@@ -180,7 +252,7 @@ internal sealed class GenerationalPlan : CollectorPlan
             HeapMarkEndBytes: heapAtStart,
             HeapMarkedBytes: heap.Counters.HeapAlloc,
             NextGoalBytes: _oldGoal,
-            NextTriggerBytes: Pacing.HeapGoal.NoGoal,
+            NextTriggerBytes: HeapGoal.NoGoal,
             ObjectsMarked: work.Evacuated,
             PointersScanned: work.PointersScanned,
             ObjectsFreed: work.Freed,
@@ -192,48 +264,6 @@ internal sealed class GenerationalPlan : CollectorPlan
             BarrierHits: _dirtyCards.Count,
             HeapScanMarkedBytes: heap.Counters.HeapScan,
             CopiedBytes: work.CopiedBytes));
-    }
-
-    private void Major(GcTrigger trigger)
-    {
-        var heap = Heap;
-        var procs = heap.Options.Procs;
-        var cycle = heap.BeginCycle(trigger, GcKind.Major);
-        var heapAtStart = heap.Counters.HeapAlloc;
-        cycle.StopTheWorldPhase(GcPhase.SweepTermination, heap.Costs.SweepTermination);
-
-        // Empty the young generation into the old one, then mark-sweep the old generation.
-        var evacuation = Evacuate(promoteAll: true);
-        _tracer.Reset();
-        _tracer.ShadeRoots();
-        _tracer.Drain();
-        var markPs = evacuation.WorkPicoseconds(heap) + _tracer.WorkPicoseconds();
-        cycle.StopTheWorldPhase(GcPhase.Mark, markPs / procs, markPs);
-        cycle.StopTheWorldPhase(GcPhase.MarkTermination, heap.Costs.MarkTermination);
-        var allocatedBeforeSweep = heap.Counters.HeapAlloc;
-        _sweeper.Reset();
-        _sweeper.SweepAll();
-        var sweepPs = _sweeper.WorkPicoseconds();
-        cycle.StopTheWorldPhase(GcPhase.Sweep, sweepPs / procs, sweepPs);
-        _oldBytes -= allocatedBeforeSweep - heap.Counters.HeapAlloc;
-        _dirtyCards.Clear();
-        _oldGoal = GoalFor(_oldBytes, _tracer.StackScanBytes, _tracer.GlobalsScanBytes);
-
-        heap.EndCycle(cycle, new CycleOutcome(
-            HeapMarkEndBytes: heapAtStart,
-            HeapMarkedBytes: heap.Counters.HeapAlloc,
-            NextGoalBytes: _oldGoal,
-            NextTriggerBytes: Pacing.HeapGoal.NoGoal,
-            ObjectsMarked: _tracer.ObjectsMarked,
-            PointersScanned: _tracer.PointersScanned + evacuation.PointersScanned,
-            ObjectsFreed: evacuation.Freed + _sweeper.ObjectsFreed,
-            BytesFreed: evacuation.FreedBytes + _sweeper.BytesFreed,
-            StackScanBytes: _tracer.StackScanBytes,
-            GlobalsScanBytes: _tracer.GlobalsScanBytes,
-            BackgroundCpuPs: markPs,
-            Complete: true,
-            HeapScanMarkedBytes: _tracer.HeapScanBytes,
-            CopiedBytes: evacuation.CopiedBytes));
     }
 
     private sealed class EvacuationWork
@@ -261,15 +291,21 @@ internal sealed class GenerationalPlan : CollectorPlan
         var data = heap.Slots.Data;
         var work = new EvacuationWork();
         var evacuated = new List<int>();
+        if (_forwarded.Length < objects.HighWater)
+        {
+            Array.Resize(ref _forwarded, Math.Max(objects.HighWater, _forwarded.Length * 2));
+        }
 
+        // Forwarded is its own bit, not a colour: a major mark may be running, and its colours must stay.
+        var forwarded = _forwarded;
         void Forward(int index)
         {
-            if (index == 0 || !IsYoung(index) || objects.Color[index] == ObjectColor.Black)
+            if (index == 0 || !IsYoung(index) || forwarded[index])
             {
                 return;
             }
 
-            objects.Color[index] = ObjectColor.Black;
+            forwarded[index] = true;
             objects.Survived(index);
             var age = objects.Age[index];
             var size = objects.Size[index];
@@ -332,7 +368,7 @@ internal sealed class GenerationalPlan : CollectorPlan
 
         foreach (var space in new[] { _nursery, _survivorFrom })
         {
-            var (freed, freedBytes) = space.FreeUnreached(objects, index => _young[index] = false);
+            var (freed, freedBytes) = space.FreeUnreached(objects, forwarded, index => _young[index] = false);
             work.Freed += freed;
             work.FreedBytes += freedBytes;
             space.Reset();
@@ -340,7 +376,7 @@ internal sealed class GenerationalPlan : CollectorPlan
 
         foreach (var index in evacuated)
         {
-            objects.Color[index] = ObjectColor.White;
+            forwarded[index] = false;
         }
 
         heap.Counters.HeapAlloc -= work.FreedBytes;

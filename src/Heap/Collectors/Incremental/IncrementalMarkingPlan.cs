@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using HeapNotebook.Heap.Barriers;
 using HeapNotebook.Heap.Objects;
@@ -11,10 +12,13 @@ namespace HeapNotebook.Heap.Collectors.Incremental;
 /// The machinery every incremental tri-colour plan shares, and the one place that switches
 /// phases and barriers.
 ///
-///   1. Start (sweep termination, world stopped): finish any sweep left from the last cycle;
+///   1. Start (sweep termination, world stopped): finish any sweep left from the last cycle and
+///      whatever else the plan must do first (a generational plan empties its young generation);
 ///      turn the write barrier on and allocate black; shade every root grey.
 ///   2. Mark (the world runs): grey objects are scanned in bounded increments interleaved with
-///      the mutator — paid by allocations (assists), by explicit steps, or by background workers.
+///      the mutator — paid by allocations (assists: <see cref="HeapOptions.IncrementalWork"/> grey
+///      objects per allocation, Baker's ratio, unless the plan paces otherwise), by explicit
+///      steps, or by background workers.
 ///      The barrier keeps the invariant it promises so no live object is left white.
 ///   3. Mark termination (world stopped): with an insertion barrier, rescan the stacks and drain
 ///      what that shades; turn the barrier off; new objects are white again.
@@ -57,6 +61,15 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
     public WriteBarrier Barrier { get; }
 
     public override GcPhase? Phase => _phase;
+
+    /// <summary>True while the mark runs (a field read, for the plan's hot paths).</summary>
+    protected bool MarkInProgress => _phase == GcPhase.Mark;
+
+    /// <summary>Set by plans whose barrier has work outside marking too (card marking): the barrier then stays on between cycles.</summary>
+    protected bool BarrierOutsideMarking { get; init; }
+
+    /// <summary>What the cycle records say the plan's cycles collect.</summary>
+    protected virtual GcKind CycleKind => GcKind.Full;
 
     internal override IEnumerable<int> GreyWorklist => _phase == GcPhase.Mark ? Tracer.GreyObjects : [];
 
@@ -126,14 +139,18 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         }
     }
 
-    /// <summary>Records a store for explanations; called by the heap for heap slots and globals while marking.</summary>
+    /// <summary>Records a store for explanations; called by the heap for heap slots and globals while the barrier is on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void RecordWrite(ObjectHandle source, string? rootName, int slot, int oldTarget, int newTarget)
     {
-        if (!_logWrites || _phase != GcPhase.Mark)
+        if (_logWrites && _phase == GcPhase.Mark)
         {
-            return;
+            LogWrite(source, rootName, slot, oldTarget, newTarget);
         }
+    }
 
+    private void LogWrite(ObjectHandle source, string? rootName, int slot, int oldTarget, int newTarget)
+    {
         var objects = Heap.Objects;
         var sourceColor = source.IsNull ? ObjectColor.Black : objects.Color[source.Index];
         _writeLog.Add(new WriteRecord(++_operation, source, rootName, slot, objects.HandleOf(oldTarget), objects.HandleOf(newTarget), sourceColor));
@@ -142,8 +159,8 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
     protected void StartCycle(GcTrigger trigger)
     {
         var heap = Heap;
-        _cycle = heap.BeginCycle(trigger);
-        var leftoverSweepPs = FinishSweep();
+        _cycle = heap.BeginCycle(trigger, CycleKind);
+        var startWorkPs = FinishSweep() + PrepareForMark();
         Tracer.Reset();
         Sweeper.Reset();
         BarrierHits = BarrierShades = 0;
@@ -157,7 +174,7 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         heap.Model?.ForgetPresented();
 
         var procs = heap.Options.Procs;
-        _cycle.StopTheWorldPhase(GcPhase.SweepTermination, heap.Costs.SweepTermination + leftoverSweepPs / procs, heap.Costs.SweepTermination * procs + leftoverSweepPs);
+        _cycle.StopTheWorldPhase(GcPhase.SweepTermination, heap.Costs.SweepTermination + startWorkPs / procs, heap.Costs.SweepTermination * procs + startWorkPs);
         BarrierActive = true;
         AllocationColor = ObjectColor.Black;
         _phase = GcPhase.Mark;
@@ -204,6 +221,16 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         if (_phase == GcPhase.Mark && Tracer.GreyCount == 0)
         {
             FinishMark(blocking: false);
+        }
+    }
+
+    /// <summary>Baker's incremental ratio: each allocation while marking runs scans <see cref="HeapOptions.IncrementalWork"/> grey objects, stalling the mutator for them.</summary>
+    internal override void AfterAllocation(int index, long bytes)
+    {
+        var work = Heap.Options.IncrementalWork;
+        if (_phase == GcPhase.Mark && work > 0)
+        {
+            DoMarkWork(work, assist: true);
         }
     }
 
@@ -254,7 +281,7 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         }
 
         cycle.StopTheWorldPhase(GcPhase.MarkTermination, heap.Costs.MarkTermination + rescanPs / procs, (heap.Costs.MarkTermination * procs) + rescanPs);
-        BarrierActive = false;
+        BarrierActive = BarrierOutsideMarking;
         AllocationColor = ObjectColor.White;
         _phase = null;
         CheckGarbageAtStartIsWhite();
@@ -266,7 +293,7 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         var nextGoal = GoalFor(marked, Tracer.StackScanBytes, Tracer.GlobalsScanBytes);
         var nextTrigger = NextTrigger(nextGoal, marked, heapAtMarkEnd);
         SweepAfterMark(cycle, nextTrigger, marked);
-        heap.EndCycle(cycle, new CycleOutcome(
+        heap.EndCycle(cycle, FinalOutcome(new CycleOutcome(
             HeapMarkEndBytes: heapAtMarkEnd,
             HeapMarkedBytes: marked,
             NextGoalBytes: nextGoal,
@@ -283,7 +310,7 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
             Complete: false,
             BarrierHits: BarrierHits,
             BarrierShades: BarrierShades,
-            HeapScanMarkedBytes: scanMarked));
+            HeapScanMarkedBytes: scanMarked)));
         _cycle = null;
         if (blocking)
         {
@@ -322,6 +349,12 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         var work = Sweeper.WorkPicoseconds();
         cycle.StopTheWorldPhase(GcPhase.Sweep, work / Heap.Options.Procs, work);
     }
+
+    /// <summary>What the cycle record says, given what marking and the sweep found; a plan that did more (a generational one copies at the start) adds it here.</summary>
+    protected virtual CycleOutcome FinalOutcome(CycleOutcome marking) => marking;
+
+    /// <summary>Work the plan does with the world stopped at the start of a cycle, before the roots are shaded; returns its picoseconds, which go into the sweep-termination pause.</summary>
+    protected virtual long PrepareForMark() => 0;
 
     /// <summary>Completes a lazy sweep left from the last cycle; returns the picoseconds of sweeping it took (none for an eager plan).</summary>
     protected virtual long FinishSweep() => 0;

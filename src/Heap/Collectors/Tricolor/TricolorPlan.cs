@@ -26,24 +26,13 @@ internal sealed class TricolorPlan : IncrementalMarkingPlan
         Incremental: true,
         Spaces: ["size-class", "large-object"]);
 
-    private readonly int _workPerAllocation;
-
     public TricolorPlan(SimulatedHeap heap)
         : base(heap, heap.Options.Barrier ?? "hybrid")
     {
-        _workPerAllocation = heap.Options.IncrementalWork;
         WantsAllocationHook = true;
     }
 
     public override string Name => "tricolor";
 
     public override PlanConstraints Constraints => Description;
-
-    internal override void AfterAllocation(int index, long bytes)
-    {
-        if (Phase == Telemetry.GcPhase.Mark && _workPerAllocation > 0)
-        {
-            DoMarkWork(_workPerAllocation, assist: true);
-        }
-    }
 }
