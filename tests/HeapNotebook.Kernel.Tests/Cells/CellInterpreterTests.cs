@@ -104,6 +104,39 @@ public sealed class CellInterpreterTests
         Assert.Equal([("result", "3")], Run("beforeLoop").Outputs.Outputs);
     }
 
+    [Fact]
+    public void An_interrupt_stops_the_running_cell_even_when_another_cell_waits_behind_it()
+    {
+        using var started = new ManualResetEventSlim();
+        ExecutionError? loopError = null;
+        ExecutionError? waitingError = null;
+        var loop = new Thread(() => loopError = interpreter.Execute("Console.WriteLine(\"spinning\");\nwhile (true) { }", new SignallingPublisher(new RecordingPublisher(), started)));
+        loop.Start();
+        Assert.True(started.Wait(TimeSpan.FromSeconds(60)));
+        // A second request (as from the control channel) queues on the interpreter while the loop runs.
+        var waiting = new Thread(() => waitingError = interpreter.Execute("1 + 1", new RecordingPublisher()));
+        waiting.Start();
+        SpinWait.SpinUntil(() => waiting.ThreadState.HasFlag(ThreadState.WaitSleepJoin), TimeSpan.FromSeconds(30));
+
+        interpreter.Interrupt();
+
+        Assert.True(loop.Join(TimeSpan.FromSeconds(30)));
+        Assert.True(waiting.Join(TimeSpan.FromSeconds(30)));
+        Assert.Equal("Interrupted", loopError!.Name);
+        Assert.Equal("Interrupted", waitingError!.Name);
+        Assert.Equal([("result", "2")], Run("1 + 1").Outputs.Outputs);
+    }
+
+    [Fact]
+    public void A_cell_whose_token_is_already_cancelled_does_not_run()
+    {
+        Run("var ran = 0;");
+        var error = interpreter.Execute("ran++;", new RecordingPublisher(), new CancellationToken(canceled: true));
+
+        Assert.Equal("Interrupted", error!.Name);
+        Assert.Equal([("result", "0")], Run("ran").Outputs.Outputs);
+    }
+
     [Theory]
     [InlineData("System.Threading.Thread.Sleep(System.Threading.Timeout.Infinite);")]
     [InlineData("await Task.Delay(System.Threading.Timeout.Infinite);")]
