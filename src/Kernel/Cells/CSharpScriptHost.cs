@@ -149,17 +149,6 @@ public sealed class CSharpScriptHost
         var written = ContinueWith(code);
         var runnable = Interruptible(written, code);
         var script = ReferenceEquals(runnable, code) ? written : ContinueWith(runnable);
-        var errors = script.Compile().Where(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error).ToArray();
-        if (errors.Length > 0)
-        {
-            if (!ReferenceEquals(script, written))
-            {
-                // Report positions in the code the user wrote, not the rewritten one.
-                errors = written.Compile().Where(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error).ToArray();
-            }
-            return CompilationError(errors);
-        }
-
         if (interrupt.IsCancellationRequested)
         {
             return Interrupted();
@@ -168,9 +157,18 @@ public sealed class CSharpScriptHost
         Task<ScriptState<object?>> running;
         try
         {
+            // Compiles (throwing on errors) and then starts the submission; Script.Compile would bind it all a second time for warnings.
             running = state is null
                 ? script.RunAsync(globals, _ => true, interrupt)
                 : script.RunFromAsync(state, _ => true, interrupt);
+        }
+        catch (CompilationErrorException failed)
+        {
+            var errors = ReferenceEquals(script, written)
+                ? failed.Diagnostics
+                // Report positions in the code the user wrote, not the rewritten one.
+                : written.GetCompilation().GetDiagnostics();
+            return CompilationError(errors.Where(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error).ToArray());
         }
         catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
         {
