@@ -210,11 +210,11 @@ class Generator:
         parts[2] = b"[" * size
         return Item("huge frame", self.channel(), self.signed(parts), tag, MALFORMED_JSON)
 
-    def dangerous_type(self, kind):
+    def dangerous_type(self):
         return self.random.choice(["execute_request", "execute_request", "shutdown_request", "interrupt_request", "kernel_info_request"])
 
     def wrong_signature(self):
-        msg_type = self.dangerous_type("wrong signature")
+        msg_type = self.dangerous_type()
         tag, parts = self.leaking("wrong signature", msg_type)
         good = self.sign(parts)
         variant = self.random.randrange(8)
@@ -239,7 +239,7 @@ class Generator:
         return Item("wrong signature", self.channel(), [DELIMITER, signature, *parts], tag, INVALID_SIGNATURE)
 
     def missing_signature(self):
-        msg_type = self.dangerous_type("missing signature")
+        msg_type = self.dangerous_type()
         tag, parts = self.leaking("missing signature", msg_type)
         return Item("missing signature", self.channel(), [DELIMITER, b"", *parts], tag, MISSING_SIGNATURE)
 
@@ -444,15 +444,14 @@ class WireFuzzTests(unittest.TestCase):
         iopub = IoPubCollector(context, address + str(info["iopub_port"]))
         iopub.start()
         try:
-            self.fuzz_with(manager, client, generator_key=key, sockets=sockets, iopub=iopub, log_path=log_path)
+            self.fuzz_with(manager, client, key, sockets, iopub, log_path)
         finally:
             iopub.stopping = True
             iopub.join()
             for socket in sockets.values():
                 socket.close()
 
-    def fuzz_with(self, manager, client, generator_key, sockets, iopub, log_path):
-        key = generator_key
+    def fuzz_with(self, manager, client, key, sockets, iopub, log_path):
         generator = Generator(key, SEED)
         replies = collections.defaultdict(list)
         items = {}
