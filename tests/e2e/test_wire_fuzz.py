@@ -14,7 +14,7 @@ import time
 import unittest
 
 import zmq
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import KernelManager, start_new_kernel
 
 from e2e_support import KERNEL_NAME, run_cell
 
@@ -551,6 +551,31 @@ class WireFuzzTests(unittest.TestCase):
                     logged[reason] += 1
                     break
         self.assertEqual(dict(logged), dict(expected_reasons))
+
+    def test_a_message_over_the_frame_limit_is_refused_before_it_is_read_and_the_kernel_keeps_answering(self):
+        km, kc = start_new_kernel(kernel_name=KERNEL_NAME)
+        context = zmq.Context()
+        try:
+            run_cell(kc, "var oversized = 0;")
+            info = km.get_connection_info()
+            key = info["key"] if isinstance(info["key"], bytes) else info["key"].encode()
+            generator = Generator(key, SEED)
+            limit = 64 * 1024 * 1024  # ZeroMqTransport.MaxFrameBytes
+            header = generator.header("execute_request")
+            parts = generator.encode(header, {}, {}, {"code": "oversized++; // " + "x" * limit})
+            socket = context.socket(zmq.DEALER)
+            socket.setsockopt(zmq.LINGER, 0)
+            socket.connect(f"tcp://{info['ip']}:{info['shell_port']}")
+            socket.send_multipart(generator.signed(parts))
+            self.assertEqual(socket.poll(3000), 0, "the kernel answered a message over its frame limit")
+            socket.close()
+            self.assertTrue(km.is_alive())
+            reply, outputs = run_cell(kc, "oversized")
+            self.assertEqual([m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"], ["0"])
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+            context.destroy(linger=0)
 
     def report(self, sent, elapsed):
         malformed = sum(count for kind, count in sent.items() if not kind.startswith("valid"))
