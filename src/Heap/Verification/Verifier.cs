@@ -175,7 +175,8 @@ internal static class Verifier
         var data = heap.Slots.Data;
         for (var index = 1; index < objects.HighWater && problems.Count < MaxProblems; index++)
         {
-            if (!objects.IsLive(index))
+            // Garbage awaiting a lazy sweep may point at garbage already swept; nothing can reach either.
+            if (!objects.IsLive(index) || (heap.Plan.SweepsLazily && heap.Plan.IsUnsweptGarbage(index)))
             {
                 continue;
             }

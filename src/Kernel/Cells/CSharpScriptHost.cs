@@ -5,6 +5,7 @@ using HeapNotebook.Kernel.Display;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Scripting;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Scripting;
 
 namespace HeapNotebook.Kernel.Cells;
@@ -145,22 +146,9 @@ public sealed class CSharpScriptHost
 
     public ExecutionError? Execute(string code, CellOutputContext outputs, CancellationToken interrupt)
     {
-        var tree = CSharpSyntaxTree.ParseText(code, ParseOptions);
-        var runnable = InterruptionRewriter.NeedsRewrite(tree.GetRoot())
-            ? new InterruptionRewriter().Visit(tree.GetRoot()).ToFullString()
-            : code;
-        var script = ContinueWith(runnable);
-        var errors = script.Compile().Where(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error).ToArray();
-        if (errors.Length > 0)
-        {
-            if (!ReferenceEquals(runnable, code))
-            {
-                // Report positions in the code the user wrote, not the rewritten one.
-                errors = ContinueWith(code).Compile().Where(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error).ToArray();
-            }
-            return CompilationError(errors);
-        }
-
+        var written = ContinueWith(code);
+        var runnable = Interruptible(written, code);
+        var script = ReferenceEquals(runnable, code) ? written : ContinueWith(runnable);
         if (interrupt.IsCancellationRequested)
         {
             return Interrupted();
@@ -169,9 +157,18 @@ public sealed class CSharpScriptHost
         Task<ScriptState<object?>> running;
         try
         {
+            // Compiles (throwing on errors) and then starts the submission; Script.Compile would bind it all a second time for warnings.
             running = state is null
                 ? script.RunAsync(globals, _ => true, interrupt)
                 : script.RunFromAsync(state, _ => true, interrupt);
+        }
+        catch (CompilationErrorException failed)
+        {
+            var errors = ReferenceEquals(script, written)
+                ? failed.Diagnostics
+                // Report positions in the code the user wrote, not the rewritten one.
+                : written.GetCompilation().GetDiagnostics();
+            return CompilationError(errors.Where(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error).ToArray());
         }
         catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
         {
@@ -227,6 +224,29 @@ public sealed class CSharpScriptHost
             outputs.PublishResult(DisplayFormatter.Format(finished.ReturnValue));
         }
         return null;
+    }
+
+    /// <summary>The code with interruption checks in its loops and bodies, or the code itself when it has none to check.</summary>
+    private static string Interruptible(Script written, string code)
+    {
+        var tree = written.GetCompilation().SyntaxTrees.Last();
+        var root = tree.GetRoot();
+        if (!InterruptionRewriter.NeedsRewrite(root))
+        {
+            return code;
+        }
+        SemanticModel? model = null;
+        bool? LambdaReturnsNothing(LambdaExpressionSyntax lambda)
+        {
+            model ??= written.GetCompilation().GetSemanticModel(tree);
+            // An expression tree cannot hold a block body; nor is anything known of a lambda that does not bind.
+            if (model.GetTypeInfo(lambda).ConvertedType?.TypeKind != TypeKind.Delegate || model.GetSymbolInfo(lambda).Symbol is not IMethodSymbol method)
+            {
+                return null;
+            }
+            return method.ReturnsVoid || (method.IsAsync && method.ReturnType is INamedTypeSymbol { IsGenericType: false, Name: "Task" or "ValueTask" });
+        }
+        return new InterruptionRewriter(LambdaReturnsNothing).Visit(root).ToFullString();
     }
 
     /// <summary>A submission has a value when it ends in an expression without a semicolon that is not void.</summary>

@@ -13,12 +13,12 @@ public sealed class CellInterpreter : IKernelInterpreter, ICellSession
     private readonly CellOutputContext outputs = new();
     private readonly ScriptGlobals globals;
     private CSharpScriptHost? scriptHost;
-    private CancellationTokenSource interruption = new();
 
     /// <summary>How long an interrupted cell may keep running before a blocking call in it (Sleep, Wait, Join) is broken.</summary>
     private static readonly TimeSpan BlockedCallGrace = TimeSpan.FromSeconds(1);
 
     private readonly Lock runningGate = new();
+    private readonly HashSet<CancellationTokenSource> activeCells = [];
     private Thread? runningThread;
     private long runningCell;
 
@@ -49,69 +49,95 @@ public sealed class CellInterpreter : IKernelInterpreter, ICellSession
         }
     }
 
-    public ExecutionError? Execute(string code, ICellPublisher publisher)
+    public ExecutionError? Execute(string code, ICellPublisher publisher) => Execute(code, publisher, CancellationToken.None);
+
+    public ExecutionError? Execute(string code, ICellPublisher publisher, CancellationToken interrupt)
     {
-        // The token is replaced before waiting for the gate, so an interrupt sent while this cell
-        // waits (for the background warm-up, say) stops this cell instead of being lost.
-        var interrupt = new CancellationTokenSource();
-        Interlocked.Exchange(ref interruption, interrupt).Dispose();
-        lock (executionGate)
+        // Registered before waiting for the gate, so an interrupt sent while this cell waits (for the
+        // background warm-up, or for a cell sent on another channel) stops this cell instead of being lost.
+        using var cell = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
+        lock (runningGate)
+        {
+            activeCells.Add(cell);
+        }
+        try
+        {
+            lock (executionGate)
+            {
+                return ExecuteHoldingGate(code, publisher, cell.Token);
+            }
+        }
+        finally
         {
             lock (runningGate)
             {
-                runningThread = Thread.CurrentThread;
-                runningCell++;
-            }
-            var previousContext = CellConsole.Current;
-            outputs.Publisher = publisher;
-            CellConsole.Current = outputs;
-            var afterCell = new List<Action>();
-            try
-            {
-                return Run(ParsedCell.Parse(code), afterCell, interrupt.Token);
-            }
-            catch (ThreadInterruptedException) when (interrupt.IsCancellationRequested)
-            {
-                return ExecutionError.Simple("Interrupted", new CellInterruptedException().Message);
-            }
-            catch (Exception exception)
-            {
-                return ExecutionError.Simple("KernelError", $"the kernel failed to run this cell: {exception.Message}");
-            }
-            finally
-            {
-                StopBeingInterruptible();
-                for (var index = afterCell.Count - 1; index >= 0; index--)
-                {
-                    afterCell[index]();
-                }
-                outputs.Flush();
-                CellConsole.Current = previousContext;
-                outputs.Publisher = null;
+                activeCells.Remove(cell);
             }
         }
     }
 
-    public void Interrupt()
+    private ExecutionError? ExecuteHoldingGate(string code, ICellPublisher publisher, CancellationToken interrupt)
     {
-        try
-        {
-            Volatile.Read(ref interruption).Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The cell finished between the read and the cancel.
-        }
         long cell;
         lock (runningGate)
         {
-            if (runningThread is null)
-            {
-                return;
-            }
-            cell = runningCell;
+            runningThread = Thread.CurrentThread;
+            cell = ++runningCell;
         }
-        // Loops and methods check the token; a cell blocked in Sleep or Wait only notices a thread interrupt.
+        var previousContext = CellConsole.Current;
+        outputs.Publisher = publisher;
+        CellConsole.Current = outputs;
+        var afterCell = new List<Action>();
+        var breakBlockedCall = interrupt.Register(() => InterruptBlockedCallLater(cell));
+        try
+        {
+            return Run(ParsedCell.Parse(code), afterCell, interrupt);
+        }
+        catch (ThreadInterruptedException) when (interrupt.IsCancellationRequested)
+        {
+            return ExecutionError.Simple("Interrupted", new CellInterruptedException().Message);
+        }
+        catch (Exception exception)
+        {
+            return ExecutionError.Simple("KernelError", $"the kernel failed to run this cell: {exception.Message}");
+        }
+        finally
+        {
+            breakBlockedCall.Dispose();
+            StopBeingInterruptible();
+            for (var index = afterCell.Count - 1; index >= 0; index--)
+            {
+                afterCell[index]();
+            }
+            outputs.Flush();
+            CellConsole.Current = previousContext;
+            outputs.Publisher = null;
+        }
+    }
+
+    /// <summary>Stops every cell that is running or waiting to run (safe from any thread; nothing happens when none is).</summary>
+    public void Interrupt()
+    {
+        CancellationTokenSource[] cells;
+        lock (runningGate)
+        {
+            cells = [.. activeCells];
+        }
+        foreach (var cell in cells)
+        {
+            try
+            {
+                cell.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The cell finished between the copy and the cancel.
+            }
+        }
+    }
+
+    /// <summary>Loops and methods check the token; a cell blocked in Sleep or Wait only notices a thread interrupt.</summary>
+    private void InterruptBlockedCallLater(long cell) =>
         _ = Task.Delay(BlockedCallGrace).ContinueWith(_ =>
         {
             lock (runningGate)
@@ -122,7 +148,6 @@ public sealed class CellInterpreter : IKernelInterpreter, ICellSession
                 }
             }
         }, TaskScheduler.Default);
-    }
 
     /// <summary>After this no thread interrupt is sent, and one that came as the cell ended is consumed, not left for the kernel's next wait.</summary>
     private void StopBeingInterruptible()

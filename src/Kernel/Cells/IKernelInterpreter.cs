@@ -5,11 +5,8 @@ public interface IKernelInterpreter
 {
     string LanguageVersion { get; }
 
-    /// <summary>Runs a cell; returns the error that ended it, or null when it succeeded.</summary>
-    ExecutionError? Execute(string code, ICellPublisher publisher);
-
-    /// <summary>Stops the running cell (safe to call from another thread, and when nothing runs).</summary>
-    void Interrupt();
+    /// <summary>Runs a cell; returns the error that ended it, or null when it succeeded. Cancelling <paramref name="interrupt"/> (from any thread) stops it.</summary>
+    ExecutionError? Execute(string code, ICellPublisher publisher, CancellationToken interrupt);
 
     CompletionResult Complete(string code, int cursor);
 

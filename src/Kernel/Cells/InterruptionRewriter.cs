@@ -5,11 +5,15 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace HeapNotebook.Kernel.Cells;
 
 /// <summary>
-/// Makes a submission interruptible: each loop body and each method, local function,
-/// accessor and lambda body with a block starts with a call to <see cref="InterruptionPoint.Check"/>.
-/// The call is put on the same line as the code it precedes, so line numbers do not move.
+/// Makes a submission interruptible: each loop body starts with a call to <see cref="InterruptionPoint.Check"/>,
+/// and every body code can recurse through (method, local function, constructor, operator, property,
+/// indexer, accessor, lambda) with one to <see cref="InterruptionPoint.CheckMethodEntry"/>, which also turns
+/// runaway recursion into an exception. Expression bodies become blocks. Whether an expression-bodied
+/// lambda returns a value is not written in its syntax, so lambdas are rewritten only when
+/// <paramref name="lambdaReturnsNothing"/> can tell (null: leave it; expression trees must be left alone).
+/// The calls are put on the lines of the code they precede, so line numbers do not move.
 /// </summary>
-public sealed class InterruptionRewriter : CSharpSyntaxRewriter
+public sealed class InterruptionRewriter(Func<LambdaExpressionSyntax, bool?>? lambdaReturnsNothing = null) : CSharpSyntaxRewriter
 {
     private static readonly StatementSyntax CheckStatement = SyntaxFactory.ParseStatement(
         "global::HeapNotebook.Kernel.Cells.InterruptionPoint.Check(); ");
@@ -20,7 +24,7 @@ public sealed class InterruptionRewriter : CSharpSyntaxRewriter
     public static bool NeedsRewrite(SyntaxNode root) => root.DescendantNodes().Any(node =>
         node is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or ForEachStatementSyntax
             or BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AccessorDeclarationSyntax
-            or AnonymousFunctionExpressionSyntax or GotoStatementSyntax);
+            or AnonymousFunctionExpressionSyntax or GotoStatementSyntax or BasePropertyDeclarationSyntax);
 
     public override SyntaxNode? VisitWhileStatement(WhileStatementSyntax node)
     {
@@ -84,6 +88,96 @@ public sealed class InterruptionRewriter : CSharpSyntaxRewriter
             ? visited.WithExpressionBody(null).WithSemicolonToken(default)
                 .WithBody(BlockFor(arrow, visited.SemicolonToken, ReturnsNothing(visited.ReturnType, visited.Modifiers)))
             : visited;
+    }
+
+    public override SyntaxNode? VisitConstructorDeclaration(ConstructorDeclarationSyntax node)
+    {
+        var visited = (ConstructorDeclarationSyntax)base.VisitConstructorDeclaration(node)!;
+        return visited.ExpressionBody is { } arrow
+            ? visited.WithExpressionBody(null).WithSemicolonToken(default).WithBody(BlockFor(arrow, visited.SemicolonToken, returnsNothing: true))
+            : visited;
+    }
+
+    public override SyntaxNode? VisitOperatorDeclaration(OperatorDeclarationSyntax node)
+    {
+        var visited = (OperatorDeclarationSyntax)base.VisitOperatorDeclaration(node)!;
+        return visited.ExpressionBody is { } arrow
+            ? visited.WithExpressionBody(null).WithSemicolonToken(default).WithBody(BlockFor(arrow, visited.SemicolonToken, ReturnsNothing(visited.ReturnType, default)))
+            : visited;
+    }
+
+    public override SyntaxNode? VisitConversionOperatorDeclaration(ConversionOperatorDeclarationSyntax node)
+    {
+        var visited = (ConversionOperatorDeclarationSyntax)base.VisitConversionOperatorDeclaration(node)!;
+        return visited.ExpressionBody is { } arrow
+            ? visited.WithExpressionBody(null).WithSemicolonToken(default).WithBody(BlockFor(arrow, visited.SemicolonToken, returnsNothing: false))
+            : visited;
+    }
+
+    public override SyntaxNode? VisitAccessorDeclaration(AccessorDeclarationSyntax node)
+    {
+        var visited = (AccessorDeclarationSyntax)base.VisitAccessorDeclaration(node)!;
+        return visited.ExpressionBody is { } arrow
+            ? visited.WithExpressionBody(null).WithSemicolonToken(default)
+                .WithBody(BlockFor(arrow, visited.SemicolonToken, returnsNothing: !visited.IsKind(SyntaxKind.GetAccessorDeclaration)))
+            : visited;
+    }
+
+    public override SyntaxNode? VisitPropertyDeclaration(PropertyDeclarationSyntax node)
+    {
+        var visited = (PropertyDeclarationSyntax)base.VisitPropertyDeclaration(node)!;
+        return visited.ExpressionBody is { } arrow
+            ? visited.WithExpressionBody(null).WithSemicolonToken(default).WithAccessorList(GetterFor(arrow, visited.SemicolonToken))
+            : visited;
+    }
+
+    public override SyntaxNode? VisitIndexerDeclaration(IndexerDeclarationSyntax node)
+    {
+        var visited = (IndexerDeclarationSyntax)base.VisitIndexerDeclaration(node)!;
+        return visited.ExpressionBody is { } arrow
+            ? visited.WithExpressionBody(null).WithSemicolonToken(default).WithAccessorList(GetterFor(arrow, visited.SemicolonToken))
+            : visited;
+    }
+
+    public override SyntaxNode? VisitSimpleLambdaExpression(SimpleLambdaExpressionSyntax node)
+    {
+        var visited = (SimpleLambdaExpressionSyntax)base.VisitSimpleLambdaExpression(node)!;
+        return visited.ExpressionBody is { } body && lambdaReturnsNothing?.Invoke(node) is { } returnsNothing
+            ? visited.WithExpressionBody(null).WithBlock(LambdaBlockFor(body, returnsNothing))
+            : visited;
+    }
+
+    public override SyntaxNode? VisitParenthesizedLambdaExpression(ParenthesizedLambdaExpressionSyntax node)
+    {
+        var visited = (ParenthesizedLambdaExpressionSyntax)base.VisitParenthesizedLambdaExpression(node)!;
+        return visited.ExpressionBody is { } body && lambdaReturnsNothing?.Invoke(node) is { } returnsNothing
+            ? visited.WithExpressionBody(null).WithBlock(LambdaBlockFor(body, returnsNothing))
+            : visited;
+    }
+
+    /// <summary>"=> expression;" of a property or indexer becomes "{ get { check; return expression; } }" on the same lines.</summary>
+    private static AccessorListSyntax GetterFor(ArrowExpressionClauseSyntax arrow, SyntaxToken semicolon)
+    {
+        var getter = SyntaxFactory.AccessorDeclaration(SyntaxKind.GetAccessorDeclaration, BlockFor(arrow, default, returnsNothing: false))
+            .WithKeyword(SyntaxFactory.Token(SyntaxKind.GetKeyword).WithTrailingTrivia(SyntaxFactory.Space));
+        return SyntaxFactory.AccessorList(SyntaxFactory.SingletonList(getter))
+            .WithOpenBraceToken(SyntaxFactory.Token(SyntaxKind.OpenBraceToken).WithLeadingTrivia(arrow.ArrowToken.LeadingTrivia).WithTrailingTrivia(SyntaxFactory.Space))
+            .WithCloseBraceToken(SyntaxFactory.Token(SyntaxKind.CloseBraceToken).WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia(semicolon.TrailingTrivia));
+    }
+
+    /// <summary>"x => expression" becomes "x => { check; return expression; }" (or "{ check; expression; }").</summary>
+    private static BlockSyntax LambdaBlockFor(ExpressionSyntax body, bool returnsNothing)
+    {
+        var expression = body.WithoutTrivia();
+        StatementSyntax statement = expression switch
+        {
+            ThrowExpressionSyntax thrown => SyntaxFactory.ThrowStatement(thrown.Expression.WithLeadingTrivia(SyntaxFactory.Space)),
+            _ when returnsNothing => SyntaxFactory.ExpressionStatement(expression),
+            _ => SyntaxFactory.ReturnStatement(expression.WithLeadingTrivia(SyntaxFactory.Space)),
+        };
+        return SyntaxFactory.Block(MethodEntryStatement, statement.WithTrailingTrivia(SyntaxFactory.Space))
+            .WithOpenBraceToken(SyntaxFactory.Token(SyntaxKind.OpenBraceToken).WithLeadingTrivia(body.GetLeadingTrivia()).WithTrailingTrivia(SyntaxFactory.Space))
+            .WithCloseBraceToken(SyntaxFactory.Token(SyntaxKind.CloseBraceToken).WithTrailingTrivia(body.GetTrailingTrivia()));
     }
 
     /// <summary>"=> expression;" becomes "{ check; return expression; }" on the same lines.</summary>

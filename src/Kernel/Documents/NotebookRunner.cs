@@ -32,7 +32,7 @@ public sealed class NotebookRunner(IKernelInterpreter interpreter)
             executionCount++;
             var collector = new NotebookOutputCollector(executionCount, displaysById);
             var code = cell.Language == CellLanguage.CSharp ? cell.Source : $"#!{cell.Language}\n{cell.Source}";
-            var error = interpreter.Execute(code, collector);
+            var error = interpreter.Execute(code, collector, CancellationToken.None);
             if (error is not null)
             {
                 collector.PublishError(error);

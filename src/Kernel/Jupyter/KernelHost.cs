@@ -40,7 +40,7 @@ public static class KernelHost
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
         {
             context.Cancel = true;
-            interpreter.Interrupt();
+            router.InterruptRequestsInProgress();
         });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {

@@ -14,7 +14,8 @@ public sealed class KernelRouter
     private readonly IMessageSender sender;
     private readonly IKernelInterpreter interpreter;
     private readonly TextWriter log;
-    private readonly Dictionary<string, Action<KernelChannel, JupyterMessage>> handlers;
+    private readonly Dictionary<string, Action<KernelChannel, JupyterMessage, CancellationToken>> handlers;
+    private readonly HashSet<CancellationTokenSource> requestsInProgress = [];
     private readonly ExecutionHistory history = new();
     private readonly StdinExchange stdin;
     private int executionCount;
@@ -28,17 +29,17 @@ public sealed class KernelRouter
         this.log = log;
         Session = Guid.NewGuid().ToString("N");
         stdin = new StdinExchange(sender, Session);
-        handlers = new Dictionary<string, Action<KernelChannel, JupyterMessage>>(StringComparer.Ordinal)
+        handlers = new Dictionary<string, Action<KernelChannel, JupyterMessage, CancellationToken>>(StringComparer.Ordinal)
         {
-            ["kernel_info_request"] = HandleKernelInfo,
+            ["kernel_info_request"] = (channel, request, _) => HandleKernelInfo(channel, request),
             ["execute_request"] = HandleExecute,
-            ["complete_request"] = HandleComplete,
-            ["inspect_request"] = HandleInspect,
-            ["is_complete_request"] = HandleIsComplete,
-            ["history_request"] = HandleHistory,
-            ["comm_info_request"] = HandleCommInfo,
-            ["shutdown_request"] = HandleShutdown,
-            ["interrupt_request"] = HandleInterrupt,
+            ["complete_request"] = (channel, request, _) => HandleComplete(channel, request),
+            ["inspect_request"] = (channel, request, _) => HandleInspect(channel, request),
+            ["is_complete_request"] = (channel, request, _) => HandleIsComplete(channel, request),
+            ["history_request"] = (channel, request, _) => HandleHistory(channel, request),
+            ["comm_info_request"] = (channel, request, _) => HandleCommInfo(channel, request),
+            ["shutdown_request"] = (channel, request, _) => HandleShutdown(channel, request),
+            ["interrupt_request"] = (channel, request, _) => HandleInterrupt(channel, request),
         };
     }
 
@@ -64,19 +65,60 @@ public sealed class KernelRouter
             log.WriteLine($"heapnb: ignoring unknown message type '{request.MessageType}' on {channel}");
             return;
         }
+        // Armed before busy is published: a front end may interrupt as soon as it sees busy, before the cell has started.
+        using var interrupt = new CancellationTokenSource();
+        lock (requestsInProgress)
+        {
+            requestsInProgress.Add(interrupt);
+        }
         PublishStatus("busy", request);
         try
         {
-            handler(channel, request);
+            handler(channel, request, interrupt.Token);
         }
         catch (Exception exception)
         {
             log.WriteLine($"heapnb: {request.MessageType} failed: {exception}");
+            // A front end waits for a reply to every request; an error reply keeps it from hanging.
+            Reply(channel, request, new JsonObject
+            {
+                ["status"] = "error",
+                ["execution_count"] = executionCount,
+                ["ename"] = "KernelError",
+                ["evalue"] = $"the kernel failed to handle {request.MessageType}: {exception.Message}",
+                ["traceback"] = new JsonArray(),
+            });
         }
         finally
         {
+            lock (requestsInProgress)
+            {
+                requestsInProgress.Remove(interrupt);
+            }
             PublishStatus("idle", request);
         }
+    }
+
+    /// <summary>Interrupts every request being handled (the running cell, a pending input request); requests still queued are not touched.</summary>
+    public void InterruptRequestsInProgress()
+    {
+        CancellationTokenSource[] inProgress;
+        lock (requestsInProgress)
+        {
+            inProgress = [.. requestsInProgress];
+        }
+        foreach (var request in inProgress)
+        {
+            try
+            {
+                request.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // It finished between the copy and the cancel.
+            }
+        }
+        stdin.CancelPending();
     }
 
     private void PublishStatus(string state, JupyterMessage? parent) =>
@@ -116,7 +158,7 @@ public sealed class KernelRouter
         }
     }
 
-    private void HandleExecute(KernelChannel channel, JupyterMessage request)
+    private void HandleExecute(KernelChannel channel, JupyterMessage request, CancellationToken interrupt)
     {
         var code = request.ContentString("code") ?? "";
         var silent = request.ContentBool("silent", false);
@@ -139,7 +181,7 @@ public sealed class KernelRouter
             Publish(request, "execute_input", new JsonObject { ["code"] = code, ["execution_count"] = count });
         }
         var publisher = new IoPubCellPublisher(this, request, count, silent, allowStdin);
-        var error = interpreter.Execute(code, publisher);
+        var error = interpreter.Execute(code, publisher, interrupt);
         if (storeHistory)
         {
             history.Add(count, code, publisher.ResultText);
@@ -249,15 +291,14 @@ public sealed class KernelRouter
     private void HandleShutdown(KernelChannel channel, JupyterMessage request)
     {
         var restart = request.ContentBool("restart", false);
-        interpreter.Interrupt();
+        InterruptRequestsInProgress();
         Reply(channel, request, new JsonObject { ["status"] = "ok", ["restart"] = restart });
         ShutdownRequested?.Invoke(restart);
     }
 
     private void HandleInterrupt(KernelChannel channel, JupyterMessage request)
     {
-        interpreter.Interrupt();
-        stdin.CancelPending();
+        InterruptRequestsInProgress();
         Reply(channel, request, new JsonObject { ["status"] = "ok" });
     }
 

@@ -24,22 +24,20 @@ public sealed class MessageSigner
         return Convert.ToHexStringLower(ComputeMac(jsonFrames));
     }
 
-    public bool Verify(string signature, IReadOnlyList<byte[]> jsonFrames)
+    /// <summary>
+    /// True when <paramref name="signature"/> is exactly the lowercase hex HMAC of the frames, as every
+    /// Jupyter client sends it; compared in constant time. Only one spelling is accepted, so a replayed
+    /// message cannot pass as new by changing the case of its signature.
+    /// </summary>
+    public bool Verify(ReadOnlySpan<byte> signature, IReadOnlyList<byte[]> jsonFrames)
     {
         if (!IsSigning)
         {
             return true;
         }
-        byte[] claimed;
-        try
-        {
-            claimed = Convert.FromHexString(signature);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-        return CryptographicOperations.FixedTimeEquals(claimed, ComputeMac(jsonFrames));
+        Span<byte> expected = stackalloc byte[2 * SHA256.HashSizeInBytes];
+        Convert.TryToHexStringLower(ComputeMac(jsonFrames), expected, out _);
+        return CryptographicOperations.FixedTimeEquals(signature, expected);
     }
 
     private byte[] ComputeMac(IReadOnlyList<byte[]> jsonFrames)

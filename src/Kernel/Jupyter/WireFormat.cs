@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -15,6 +16,9 @@ public sealed class WireFormat(MessageSigner signer)
 
     private readonly HashSet<string> seenSignatures = new(StringComparer.Ordinal);
     private readonly Queue<string> seenOrder = new();
+
+    /// <summary>A repeated property name is an error, so a message cannot mean one thing to its signer and another to a handler.</summary>
+    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
 
     public static readonly byte[] Delimiter = "<IDS|MSG>"u8.ToArray();
 
@@ -58,14 +62,14 @@ public sealed class WireFormat(MessageSigner signer)
             rejection = $"expected a signature and four JSON frames after <IDS|MSG>, got {frames.Count - delimiterIndex - 1} frames";
             return null;
         }
-        var signature = Encoding.ASCII.GetString(frames[delimiterIndex + 1]);
+        var signature = frames[delimiterIndex + 1];
         var json = new[] { frames[delimiterIndex + 2], frames[delimiterIndex + 3], frames[delimiterIndex + 4], frames[delimiterIndex + 5] };
         if (!signer.Verify(signature, json))
         {
             rejection = signature.Length == 0 ? "missing signature" : "invalid signature";
             return null;
         }
-        if (signer.IsSigning && !FirstTimeSeen(signature))
+        if (signer.IsSigning && !FirstTimeSeen(Encoding.ASCII.GetString(signature)))
         {
             rejection = "replayed message: its signature was already seen";
             return null;
@@ -74,14 +78,25 @@ public sealed class WireFormat(MessageSigner signer)
         string[] names = ["header", "parent_header", "metadata", "content"];
         for (var index = 0; index < 4; index++)
         {
+            if (!Utf8.IsValid(json[index]))
+            {
+                rejection = $"the {names[index]} frame is not valid UTF-8";
+                return null;
+            }
             try
             {
-                parts[index] = JsonNode.Parse(json[index]) as JsonObject
+                parts[index] = JsonNode.Parse(json[index], documentOptions: StrictJson) as JsonObject
                     ?? throw new JsonException("not a JSON object");
+                ReadEveryString(parts[index]);
             }
             catch (JsonException exception)
             {
                 rejection = $"malformed JSON in the {names[index]} frame: {exception.Message}";
+                return null;
+            }
+            catch (InvalidOperationException exception)
+            {
+                rejection = $"the {names[index]} frame holds text that is not valid Unicode: {exception.Message}";
                 return null;
             }
         }
@@ -100,6 +115,32 @@ public sealed class WireFormat(MessageSigner signer)
             Content = parts[3],
             Buffers = frames.Skip(delimiterIndex + 6).ToArray(),
         };
+    }
+
+    /// <summary>
+    /// Parsed JSON reads its strings lazily, so a lone surrogate escape
+    /// would only throw when a handler reads it; reading every one here drops such a message instead.
+    /// </summary>
+    private static void ReadEveryString(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject members:
+                foreach (var (_, value) in members)
+                {
+                    ReadEveryString(value);
+                }
+                break;
+            case JsonArray items:
+                foreach (var item in items)
+                {
+                    ReadEveryString(item);
+                }
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                value.GetValue<string>();
+                break;
+        }
     }
 
     private static byte[] Serialize(JsonObject node) => Encoding.UTF8.GetBytes(node.ToJsonString());

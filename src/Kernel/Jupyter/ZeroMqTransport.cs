@@ -13,6 +13,9 @@ namespace HeapNotebook.Kernel.Jupyter;
 /// </summary>
 public sealed class ZeroMqTransport : IMessageSender, IDisposable
 {
+    /// <summary>The largest frame a peer may send; one larger disconnects it. Far above any cell's code.</summary>
+    public const long MaxFrameBytes = 64L * 1024 * 1024;
+
     private readonly WireFormat wire;
     private readonly TextWriter log;
     private readonly RouterSocket shell = new();
@@ -46,6 +49,12 @@ public sealed class ZeroMqTransport : IMessageSender, IDisposable
         foreach (var socket in new NetMQSocket[] { shell, control, stdin, iopub, heartbeat })
         {
             socket.Options.Linger = TimeSpan.FromSeconds(1);
+        }
+        foreach (var socket in new NetMQSocket[] { shell, control, stdin, heartbeat })
+        {
+            // ZeroMQ holds a whole message before the kernel sees it (and before its signature is
+            // checked), so without a limit anyone who can connect could make the kernel allocate any amount.
+            socket.Options.MaxMsgSize = MaxFrameBytes;
         }
         shell.Bind(connection.Endpoint(connection.ShellPort));
         control.Bind(connection.Endpoint(connection.ControlPort));

@@ -139,6 +139,46 @@ public class IncrementalPlanTests
     }
 
     [Fact]
+    public void Go_garbage_awaiting_the_lazy_sweep_may_point_at_garbage_already_swept_and_the_heap_still_verifies()
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = "go" });
+        ObjectHandle Tree(int depth) => depth == 0
+            ? heap.Alloc(16, 2)
+            : heap.Alloc(16, 2, [Tree(depth - 1), Tree(depth - 1)]);
+
+        var trees = 0;
+        while (!UnsweptGarbagePointsAtSweptGarbage(heap))
+        {
+            Assert.True(++trees < 5_000, "the situation never arose");
+            Tree(6);
+        }
+
+        var report = heap.Verify();
+        Assert.True(report.Passed, report.ToString());
+    }
+
+    private static bool UnsweptGarbagePointsAtSweptGarbage(SimulatedHeap heap)
+    {
+        var objects = heap.Objects;
+        for (var index = 1; index < objects.HighWater; index++)
+        {
+            if (!objects.IsLive(index) || !heap.Plan.IsUnsweptGarbage(index))
+            {
+                continue;
+            }
+            for (var slot = 0; slot < objects.SlotCount[index]; slot++)
+            {
+                var target = heap.Slots.Data[objects.SlotStart[index] + slot];
+                if (target != 0 && !objects.IsLive(target))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    [Fact]
     public void Go_sweeps_lazily_so_HeapAlloc_falls_as_the_program_allocates()
     {
         var heap = new SimulatedHeap(new HeapOptions { Collector = "go", Procs = 1 });

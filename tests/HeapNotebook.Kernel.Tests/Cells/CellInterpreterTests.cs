@@ -104,6 +104,39 @@ public sealed class CellInterpreterTests
         Assert.Equal([("result", "3")], Run("beforeLoop").Outputs.Outputs);
     }
 
+    [Fact]
+    public void An_interrupt_stops_the_running_cell_even_when_another_cell_waits_behind_it()
+    {
+        using var started = new ManualResetEventSlim();
+        ExecutionError? loopError = null;
+        ExecutionError? waitingError = null;
+        var loop = new Thread(() => loopError = interpreter.Execute("Console.WriteLine(\"spinning\");\nwhile (true) { }", new SignallingPublisher(new RecordingPublisher(), started)));
+        loop.Start();
+        Assert.True(started.Wait(TimeSpan.FromSeconds(60)));
+        // A second request (as from the control channel) queues on the interpreter while the loop runs.
+        var waiting = new Thread(() => waitingError = interpreter.Execute("1 + 1", new RecordingPublisher()));
+        waiting.Start();
+        SpinWait.SpinUntil(() => waiting.ThreadState.HasFlag(ThreadState.WaitSleepJoin), TimeSpan.FromSeconds(30));
+
+        interpreter.Interrupt();
+
+        Assert.True(loop.Join(TimeSpan.FromSeconds(30)));
+        Assert.True(waiting.Join(TimeSpan.FromSeconds(30)));
+        Assert.Equal("Interrupted", loopError!.Name);
+        Assert.Equal("Interrupted", waitingError!.Name);
+        Assert.Equal([("result", "2")], Run("1 + 1").Outputs.Outputs);
+    }
+
+    [Fact]
+    public void A_cell_whose_token_is_already_cancelled_does_not_run()
+    {
+        Run("var ran = 0;");
+        var error = interpreter.Execute("ran++;", new RecordingPublisher(), new CancellationToken(canceled: true));
+
+        Assert.Equal("Interrupted", error!.Name);
+        Assert.Equal([("result", "0")], Run("ran").Outputs.Outputs);
+    }
+
     [Theory]
     [InlineData("System.Threading.Thread.Sleep(System.Threading.Timeout.Infinite);")]
     [InlineData("await Task.Delay(System.Threading.Timeout.Infinite);")]
@@ -127,12 +160,49 @@ public sealed class CellInterpreterTests
     [Theory]
     [InlineData("void Forever() { Forever(); }\nForever();")]
     [InlineData("int Down(int n) => Down(n + 1);\nDown(0)")]
+    [InlineData("Func<int, int> f = null!;\nf = n => f(n + 1);\nf(0)")]
+    [InlineData("Action again = null!;\nagain = () => again();\nagain();")]
+    [InlineData("class Getter { public int P => P; }\nnew Getter().P")]
+    [InlineData("class Setter { public int P { get => 0; set => P = value; } }\nnew Setter().P = 1;")]
+    [InlineData("class Indexed { public int this[int i] => this[i + 1]; }\nnew Indexed()[0]")]
+    [InlineData("struct Sum { public static Sum operator +(Sum a, Sum b) => a + b; }\nvar total = new Sum() + new Sum();")]
+    [InlineData("static class Field { public static Func<int, int> F = n => F(n + 1); }\nField.F(0)")]
+    [InlineData("class Built { public Built() => new Built(); }\nnew Built();")]
     public void Runaway_recursion_is_an_error_not_a_crash(string code)
     {
         var error = RunOnLargeStack(code);
 
         Assert.Equal("System.InsufficientExecutionStackException", error!.Name);
         Assert.Equal([("result", "2")], Run("1 + 1").Outputs.Outputs);
+    }
+
+    [Theory]
+    [InlineData("var itself = new List<object>();\nitself.Add(itself);\nitself", "List<Object>")]
+    [InlineData("object nested = 1;\nfor (var i = 0; i < 100_000; i++) nested = new List<object> { nested };\nnested", "List<Object>")]
+    [InlineData("var cyclic = new HashSet<object>();\ncyclic.Add(new object[] { cyclic });\ndisplay(cyclic);", "HashSet<Object>")]
+    public void A_value_that_contains_itself_is_not_shown_rather_than_overflowing_the_stack(string code, string typeName)
+    {
+        var (error, outputs) = Run(code);
+
+        Assert.Null(error);
+        var (_, text) = Assert.Single(outputs.Outputs);
+        Assert.Equal($"{typeName}: not shown, because it contains itself or nests collections more than 64 levels deep", text);
+    }
+
+    [Theory]
+    [InlineData("var seen = new List<int>();\nnew List<int> { 1, 2 }.ForEach(x => seen.Add(x));\nseen.Count", "2")]
+    [InlineData("System.Linq.Expressions.Expression<Func<int, int>> tree = x => x + 1;\ntree.Compile()(2)", "3")]
+    [InlineData("Func<Task<int>> later = async () => await Task.FromResult(5);\nawait later()", "5")]
+    [InlineData("Func<Task> pause = async () => await Task.Yield();\nawait pause();\n6", "6")]
+    [InlineData("Func<int, Func<int, int>> add = a => b => a + b;\nadd(3)(4)", "7")]
+    [InlineData("Func<int> fail = () => throw new InvalidOperationException();\nnew[] { 4, 8 }.Select(n => n / 4).Sum()", "3")]
+    [InlineData("class Box { int value; public int Value { get => value; set => this.value = value * 3; } public int this[int i] => i * Value; }\nvar box = new Box { Value = 3 };\nbox[1]", "9")]
+    public void Rewritten_lambdas_and_members_still_compute_what_they_say(string code, string expected)
+    {
+        var (error, outputs) = Run(code);
+
+        Assert.Null(error);
+        Assert.Equal([("result", expected)], outputs.Outputs);
     }
 
     [Fact]

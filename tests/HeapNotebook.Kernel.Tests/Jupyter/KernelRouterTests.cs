@@ -114,15 +114,50 @@ public sealed class KernelRouterTests
     }
 
     [Fact]
-    public void Interrupt_request_on_control_interrupts_the_interpreter()
+    public void Interrupt_request_on_control_interrupts_the_running_cell()
     {
+        var cell = Requests.Execute(ScriptedInterpreter.WaitCode);
+        var shell = new Thread(() => router.Handle(KernelChannel.Shell, cell));
+        shell.Start();
+        Assert.True(interpreter.Waiting.Wait(TimeSpan.FromSeconds(30)));
         var request = Requests.Make("interrupt_request");
 
         router.Handle(KernelChannel.Control, request);
 
-        Assert.Equal(1, interpreter.Interrupts);
-        var reply = Assert.Single(transport.On(KernelChannel.Control));
-        Assert.Equal("interrupt_reply", reply.MessageType);
+        Assert.True(shell.Join(TimeSpan.FromSeconds(30)));
+        Assert.Equal("interrupt_reply", transport.ReplyTo(request).MessageType);
+        Assert.Equal("Interrupted", transport.ReplyTo(cell).Content["ename"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void An_interrupt_sent_as_soon_as_busy_is_seen_stops_the_cell_before_it_starts()
+    {
+        var cell = Requests.Execute(ScriptedInterpreter.WaitCode);
+        transport.MessageSent += (_, message) =>
+        {
+            if (message.MessageType == "status" && message.Content["execution_state"]!.GetValue<string>() == "busy"
+                && message.ParentHeader["msg_id"]?.GetValue<string>() == cell.MessageId)
+            {
+                router.Handle(KernelChannel.Control, Requests.Make("interrupt_request"));
+            }
+        };
+
+        router.Handle(KernelChannel.Shell, cell);
+
+        Assert.Equal("Interrupted", transport.ReplyTo(cell).Content["ename"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void An_interrupt_when_nothing_runs_does_not_stop_the_next_cell()
+    {
+        router.Handle(KernelChannel.Control, Requests.Make("interrupt_request"));
+        var cell = Requests.Execute(ScriptedInterpreter.TokenStateCode);
+
+        router.Handle(KernelChannel.Shell, cell);
+
+        Assert.Equal(["status:busy", "execute_input", "execute_result", "status:idle"], transport.IoPubTypesFor(cell));
+        var result = transport.On(KernelChannel.IoPub).Single(message => message.MessageType == "execute_result");
+        Assert.Equal("not interrupted", result.Content["data"]!["text/plain"]!.GetValue<string>());
     }
 
     [Fact]
@@ -187,5 +222,21 @@ public sealed class KernelRouterTests
         router.Handle(KernelChannel.Shell, request);
 
         Assert.Equal(9, transport.ReplyTo(request).Content["cursor_end"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void A_handler_that_throws_still_answers_with_an_error_reply_between_busy_and_idle()
+    {
+        var request = Requests.Execute(ScriptedInterpreter.ThrowCode);
+
+        router.Handle(KernelChannel.Shell, request);
+
+        var reply = transport.ReplyTo(request);
+        Assert.Equal("execute_reply", reply.MessageType);
+        Assert.Equal("error", reply.Content["status"]!.GetValue<string>());
+        Assert.Equal("KernelError", reply.Content["ename"]!.GetValue<string>());
+        Assert.Contains("the kernel failed to handle execute_request", reply.Content["evalue"]!.GetValue<string>());
+        Assert.Equal("status:idle", transport.IoPubTypesFor(request)[^1]);
+        Assert.Contains("execute_request failed", log.ToString());
     }
 }

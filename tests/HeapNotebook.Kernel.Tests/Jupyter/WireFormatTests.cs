@@ -120,4 +120,62 @@ public sealed class WireFormatTests
 
         Assert.Equal([1, 2, 3], Assert.Single(decoded!.Buffers));
     }
+
+    [Fact]
+    public void A_signature_spelt_in_upper_case_is_rejected_so_a_replay_cannot_pass_as_new()
+    {
+        var frames = signed.Encode(Requests.Make("execute_request", new JsonObject { ["code"] = "1+1" }));
+        Assert.NotNull(signed.Decode(frames, out _));
+
+        frames[2] = Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(frames[2]).ToUpperInvariant());
+
+        Assert.Null(signed.Decode(frames, out var rejection));
+        Assert.Equal("invalid signature", rejection);
+    }
+
+    [Theory]
+    [InlineData(0, new byte[] { 0xff })]
+    [InlineData(3, new byte[] { 0xc0, 0xaf })]
+    [InlineData(3, new byte[] { 0xed, 0xa0, 0x80 })]
+    [InlineData(1, new byte[] { 0xe2, 0x82 })]
+    public void A_signed_frame_that_is_not_valid_utf8_is_rejected_naming_the_frame(int frame, byte[] invalid)
+    {
+        var frames = SignedFrames(frame, [.. "{\"msg_type\":\"execute_request\",\"x\":\""u8, .. invalid, .. "\"}"u8]);
+
+        Assert.Null(signed.Decode(frames, out var rejection));
+        Assert.Equal($"the {FrameNames[frame]} frame is not valid UTF-8", rejection);
+    }
+
+    [Theory]
+    [InlineData(0, "{\"msg_type\":\"execute_request\",\"msg_id\":\"\\ud800\"}")]
+    [InlineData(3, "{\"code\":\"1\\udc00+1\"}")]
+    [InlineData(2, "{\"a\":[{\"b\":\"\\ud83d\"}]}")]
+    public void A_lone_surrogate_escape_is_rejected_when_decoding_not_when_a_handler_reads_it(int frame, string json)
+    {
+        var frames = SignedFrames(frame, Encoding.UTF8.GetBytes(json));
+
+        Assert.Null(signed.Decode(frames, out var rejection));
+        Assert.StartsWith($"the {FrameNames[frame]} frame holds text that is not valid Unicode", rejection);
+    }
+
+    [Fact]
+    public void A_repeated_property_name_is_rejected_when_decoding()
+    {
+        var frames = SignedFrames(0, "{\"msg_type\":\"execute_request\",\"msg_type\":\"shutdown_request\"}"u8.ToArray());
+
+        Assert.Null(signed.Decode(frames, out var rejection));
+        Assert.StartsWith("malformed JSON in the header frame", rejection);
+    }
+
+    private static readonly string[] FrameNames = ["header", "parent_header", "metadata", "content"];
+
+    /// <summary>A correctly signed message whose JSON frame <paramref name="index"/> is <paramref name="frame"/>.</summary>
+    private static List<byte[]> SignedFrames(int index, byte[] frame)
+    {
+        byte[][] json = ["{\"msg_type\":\"execute_request\"}"u8.ToArray(), "{}"u8.ToArray(), "{}"u8.ToArray(), "{\"code\":\"1\"}"u8.ToArray()];
+        json[index] = frame;
+        var frames = new List<byte[]> { "client-1"u8.ToArray(), "<IDS|MSG>"u8.ToArray(), Encoding.ASCII.GetBytes(new MessageSigner("secret").Sign(json)) };
+        frames.AddRange(json);
+        return frames;
+    }
 }
