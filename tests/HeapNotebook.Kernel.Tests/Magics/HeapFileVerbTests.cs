@@ -351,6 +351,16 @@ public sealed class HeapFileVerbTests : IDisposable
         Assert.Matches(@"a\s+#\d+v\d+\s+16\s+2\s+0:b 1:null\s+yes", text);
     }
 
+    [Fact]
+    public void A_csharp_cell_can_save_and_load_the_heap_through_HeapSnapshot()
+    {
+        Ok("#!heap new --name mine\n#!heap run churn --allocs 50000");
+
+        var text = Ok("var copy = HeapSnapshot.Load(HeapSnapshot.Save(Heap), \"copy\").Heap; $\"{copy.Name} {copy.Cycles.Count > 0 && copy.Cycles.Count == Heap.Cycles.Count} {string.Join('\\n', copy.GcTraceLines()) == string.Join('\\n', Heap.GcTraceLines())}\"");
+
+        Assert.Equal("copy True True\n", text);
+    }
+
     // ---- the guard on the kernel's memory ----------------------------------------------------
 
     [Fact]
