@@ -404,6 +404,32 @@ public sealed class HeapFileVerbTests : IDisposable
         Assert.StartsWith("(1,12): error HN0023: Workload 'binary-trees' (depth 10) keeps about 4,095 objects and 63.98 KiB reachable at its peak, more than the heap's guard on the host's memory allows (512 objects, 64 KiB).", tiny.Value);
     }
 
+    [Fact]
+    public void A_graph_too_big_for_the_kernel_is_refused_at_once()
+    {
+        Ok("#!heap new --name drawn");
+        var before = Session();
+
+        var error = Fails("#!heap graph --max 2000000000");
+
+        Assert.Equal("(1,20): error HN0023: --max cannot be above 10,000: a graph of more objects would not fit in the kernel's memory or a notebook; draw a big heap's spans with '#!heap map'", error.Value);
+        Assert.Equal(before, Session());
+    }
+
+    [Fact]
+    public void A_trace_log_too_big_to_read_at_once_is_refused_before_it_is_read()
+    {
+        var path = PathOf("huge.log");
+        using (var file = File.Create(path))
+        {
+            file.SetLength(300L << 20); // sparse: no disk is written
+        }
+
+        var error = Fails($"#!heap trace --import {path}");
+
+        Assert.Equal($"(1,23): error HN0023: '{path}' is 300 MiB; a gctrace log read at once may be 256 MiB at most (a Go program prints one short line per cycle): keep the lines that start with 'gc '", error.Value);
+    }
+
     [Theory]
     [InlineData("10", "--max-heap must be 64KiB to 32GiB, not '10'")]
     [InlineData("64GiB", "--max-heap must be 64KiB to 32GiB, not '64GiB'")]

@@ -746,12 +746,22 @@ internal static partial class HeapVerbs
         return verb;
     }
 
+    /// <summary>The largest gctrace log read: a million cycles of Go's lines, far below what would strain the kernel.</summary>
+    private const long MaxTraceImportBytes = 256L << 20;
+
     /// <summary>Reads a real gctrace log and summarises it; nothing in the session changes unless --as binds it.</summary>
     private static void ImportTrace(HeapCommandContext context, string path, int? last, string? variable)
     {
         string text;
         try
         {
+            var length = new FileInfo(path).Length;
+            if (length > MaxTraceImportBytes)
+            {
+                throw context.Error(HeapErrorCode.ResourceLimit,
+                    Invariant($"'{path}' is {ByteSize.Format(length)}; a gctrace log read at once may be {ByteSize.Format(MaxTraceImportBytes)} at most (a Go program prints one short line per cycle): keep the lines that start with 'gc '"),
+                    context.ValueOf("--import"));
+            }
             text = File.ReadAllText(path);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)

@@ -46,6 +46,9 @@ internal static partial class HeapVerbs
         return verb;
     }
 
+    /// <summary>The largest graph drawn: an SVG of about 300 bytes an object, so a few megabytes.</summary>
+    private const int MaxGraphObjects = 10_000;
+
     private static HeapVerb Graph()
     {
         Option<int?> max = null!;
@@ -57,6 +60,11 @@ internal static partial class HeapVerbs
                 if (limit < 1)
                 {
                     throw context.Error(HeapErrorCode.InvalidValue, Invariant($"--max must be 1 or more, not {limit}"), context.ValueOf("--max"));
+                }
+                if (limit > MaxGraphObjects)
+                {
+                    throw context.Error(HeapErrorCode.ResourceLimit,
+                        Invariant($"--max cannot be above {Count(MaxGraphObjects)}: a graph of more objects would not fit in the kernel's memory or a notebook; draw a big heap's spans with '#!heap map'"), context.ValueOf("--max"));
                 }
                 var entry = context.Current;
                 var graph = ObjectGraphSvg.Walk(entry.Heap, NamedLive(entry), limit);
@@ -75,7 +83,7 @@ internal static partial class HeapVerbs
             Notes = "Globals are drawn first, then objects in layers by their distance from the globals. Labels are '#!heap alloc' names, else handles.\n"
                 + "After a graph is shown, '#!heap step' redraws it in place, so stepping animates the marking.",
         };
-        max = verb.Add(new Option<int?>("--max") { HelpName = "N", Description = Invariant($"Refuse to draw more than N objects (default {ObjectGraphSvg.DefaultMax}).") });
+        max = verb.Add(new Option<int?>("--max") { HelpName = "N", Description = Invariant($"Refuse to draw more than N objects (default {ObjectGraphSvg.DefaultMax}, at most {MaxGraphObjects:N0}).") });
         return verb;
     }
 
