@@ -374,6 +374,17 @@ public sealed class HeapFileVerbTests : IDisposable
     }
 
     [Fact]
+    public void A_verified_heap_holds_a_quarter_of_the_objects_for_the_reference_models_memory()
+    {
+        Ok("#!heap new --verify --name checked");
+        var defaultCap = Current.Options.MaxObjects;
+        Ok("#!heap new --verify --max-heap 1GiB --name small");
+
+        Assert.Equal(33_554_432 / 4, defaultCap);
+        Assert.Equal((1 << 30) / 128 / 4, Current.Options.MaxObjects);
+    }
+
+    [Fact]
     public void An_allocation_past_max_heap_is_a_clear_error_and_the_heap_stays_consistent()
     {
         Ok("#!heap new --collector marksweep --max-heap 1MiB --name small");

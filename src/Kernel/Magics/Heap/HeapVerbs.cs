@@ -117,6 +117,11 @@ internal static partial class HeapVerbs
                     options = options with { Seed = seedValue };
                 }
                 options = options with { Verify = parse.GetValue(verifyOption) };
+                if (options.Verify)
+                {
+                    // The reference model costs the kernel about 200 bytes an object more.
+                    options = options with { MaxObjects = Math.Max(1, options.MaxObjects / VerifiedObjectShare) };
+                }
                 var heapName = parse.GetValue(name) ?? context.Session.NextName();
                 if (!NamePattern().IsMatch(heapName))
                 {
@@ -147,7 +152,7 @@ internal static partial class HeapVerbs
         seed = verb.Add(new Option<ulong?>("--seed") { HelpName = "N", Description = "The seed of the heap's random choices (default 1)." });
         name = verb.Add(new Option<string?>("--name") { HelpName = "NAME", Description = "The heap's name (default heap1, heap2, ...)." });
         cycleCollector = verb.Add(new Option<string?>("--cycle-collector") { HelpName = string.Join('|', CycleCollectors), Description = "The refcount plan's cycle collector (default none: cycles leak)." });
-        verifyOption = verb.Add(new Option<bool>("--verify") { Description = "Check the heap against the reference model after every collection (slow)." });
+        verifyOption = verb.Add(new Option<bool>("--verify") { Description = Invariant($"Check the heap against the reference model after every collection (slow; the model's memory leaves room for 1/{VerifiedObjectShare} of the objects).") });
         return verb;
     }
 
@@ -179,6 +184,9 @@ internal static partial class HeapVerbs
     }
 
     private const long MinMaxHeapBytes = 64L << 10;
+
+    /// <summary>A verified heap may hold this fraction of the objects --max-heap allows: the reference model costs about 200 bytes an object, four times the heap's own.</summary>
+    private const int VerifiedObjectShare = 4;
 
     private const long MaxMaxHeapBytes = 32L << 30;
 
