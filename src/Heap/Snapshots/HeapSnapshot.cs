@@ -30,8 +30,8 @@ public static class HeapSnapshot
 
     public const int FormatVersion = 1;
 
-    /// <summary>The largest snapshot file read; a journal is capped well below it.</summary>
-    public const long MaxFileBytes = 1L << 30;
+    /// <summary>The largest snapshot file read (its journal is capped at a quarter of it).</summary>
+    public const long MaxFileBytes = 512L << 20;
 
     private const int MaxHeaderBytes = 256;
 
@@ -69,7 +69,7 @@ public static class HeapSnapshot
     {
         ArgumentNullException.ThrowIfNull(file);
         var payload = ReadPayload(file);
-        return new SnapshotInfo(payload.Options.Name, payload.Options.Collector, payload.Operations, payload.History.Cycles.Count, payload.Objects.Count, payload.Simulator);
+        return new SnapshotInfo(payload.Options, payload.Operations, payload.History.Cycles.Count, payload.Objects.Count, payload.Simulator);
     }
 
     /// <summary>

@@ -263,6 +263,20 @@ public sealed class HeapFileVerbTests : IDisposable
     }
 
     [Fact]
+    public void A_snapshot_of_a_heap_allowed_more_objects_than_the_kernel_allows_is_refused()
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Journal = true, MaxObjects = 100_000_000, Name = "greedy" });
+        var path = PathOf("greedy.heapsnap");
+        File.WriteAllBytes(path, HeapSnapshot.Save(heap));
+        var before = Session();
+
+        var error = Fails($"#!heap load {path}");
+
+        Assert.Equal($"(1,13): error HN0023: '{path}' is a heap that may hold 100,000,000 objects, more than the 33,554,432 the kernel allows a heap of 4 GiB (--max-heap); load it from C# with HeapSnapshot.Load if you mean to", error.Value);
+        Assert.Equal(before, Session());
+    }
+
+    [Fact]
     public void A_missing_file_or_a_folder_cannot_be_loaded()
     {
         var before = Session();

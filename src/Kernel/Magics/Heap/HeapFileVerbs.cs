@@ -128,6 +128,13 @@ internal static partial class HeapVerbs
                 {
                     throw context.Error(HeapErrorCode.Snapshot, $"'{path}': {exception.Message}", context.TokenOf(path));
                 }
+                if (info.Options.MaxObjects > MaxObjectsFor(info.Options.MaxHeapBytes))
+                {
+                    // Replaying could hold that many objects: more than the kernel lets any heap of its size hold.
+                    throw context.Error(HeapErrorCode.ResourceLimit,
+                        Invariant($"'{path}' is a heap that may hold {Count(info.Options.MaxObjects)} objects, more than the {Count(MaxObjectsFor(info.Options.MaxHeapBytes))} the kernel allows a heap of {ByteSize.Format(info.Options.MaxHeapBytes)} (--max-heap); load it from C# with HeapSnapshot.Load if you mean to"),
+                        context.TokenOf(path));
+                }
                 var heapName = newName ?? (NamePattern().IsMatch(info.Name) ? info.Name : context.Session.NextName());
                 if (context.Session.Find(heapName) is not null)
                 {
