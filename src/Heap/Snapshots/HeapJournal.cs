@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 using HeapNotebook.Heap.Objects;
 using HeapNotebook.Heap.Workloads;
@@ -18,6 +19,12 @@ internal sealed class HeapJournal
 {
     /// <summary>The most bytes one heap's journal may hold in the host's memory.</summary>
     public const int MaxBytes = 128 << 20;
+
+    private const int MaxVarintBytes = 10;
+    private const int MaxHandleBytes = 2 * MaxVarintBytes;
+
+    /// <summary>Room for the longest entry of fixed shape (a Write: code, handle, slot, handle).</summary>
+    private const int MaxFixedEntryBytes = 1 + 3 * MaxHandleBytes;
 
     private readonly int _heapId;
     private readonly int _maxBytes;
@@ -55,6 +62,7 @@ internal sealed class HeapJournal
         WriteSigned(size);
         WriteSigned(slots);
         WriteUnsigned((ulong)initial.Length);
+        Reserve(initial.Length * MaxHandleBytes);
         foreach (var value in initial)
         {
             WriteHandle(value);
@@ -88,6 +96,7 @@ internal sealed class HeapJournal
         if (Begin(JournalOperation.PushNamedFrame))
         {
             WriteString(name);
+            Reserve(MaxVarintBytes);
             WriteUnsigned((ulong)locals.Length);
             foreach (var local in locals)
             {
@@ -172,6 +181,7 @@ internal sealed class HeapJournal
         }
 
         WriteString(recipe.Name);
+        Reserve((recipe.Arguments.Count + 2) * MaxVarintBytes + 32);
         WriteUnsigned((ulong)recipe.Arguments.Count);
         foreach (var argument in recipe.Arguments)
         {
@@ -182,6 +192,7 @@ internal sealed class HeapJournal
         WriteSigned(stoppedAtCheckpoint);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Begin(JournalOperation operation)
     {
         if (Overflowed)
@@ -191,7 +202,8 @@ internal sealed class HeapJournal
 
         FlushReads();
         Operations++;
-        WriteByte((byte)operation);
+        Reserve(MaxFixedEntryBytes);
+        _bytes[_length++] = (byte)operation;
         if (_length > _maxBytes)
         {
             Overflowed = true;
@@ -204,20 +216,27 @@ internal sealed class HeapJournal
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void FlushReads()
     {
-        if (_pendingReads == 0 || Overflowed)
+        if (_pendingReads != 0 && !Overflowed)
         {
-            return;
+            WritePendingReads();
         }
+    }
+
+    private void WritePendingReads()
+    {
 
         var reads = _pendingReads;
         _pendingReads = 0;
         Operations++;
-        WriteByte((byte)JournalOperation.Reads);
+        Reserve(1 + MaxVarintBytes);
+        _bytes[_length++] = (byte)JournalOperation.Reads;
         WriteSigned(reads);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WriteHandle(ObjectHandle handle)
     {
         if (handle.IsNull)
@@ -233,6 +252,8 @@ internal sealed class HeapJournal
 
     private void WriteString(string? text)
     {
+        // Room for what may follow a string in its entry (a handle, a count) as well.
+        Reserve(MaxVarintBytes + MaxFixedEntryBytes);
         if (text is null)
         {
             WriteUnsigned(0);
@@ -247,17 +268,17 @@ internal sealed class HeapJournal
 
         number = _strings.Count + 1;
         _strings[text] = number;
-        WriteUnsigned((ulong)number);
         var bytes = Encoding.UTF8.GetBytes(text);
+        Reserve(2 * MaxVarintBytes + bytes.Length + MaxFixedEntryBytes);
+        WriteUnsigned((ulong)number);
         WriteUnsigned((ulong)bytes.Length);
-        Reserve(bytes.Length);
         bytes.CopyTo(_bytes, _length);
         _length += bytes.Length;
     }
 
     private void WriteRandomState(RandomState state)
     {
-        Reserve(32);
+        Reserve(32 + 2 * MaxVarintBytes);
         BinaryPrimitives.WriteUInt64LittleEndian(_bytes.AsSpan(_length), state.S0);
         BinaryPrimitives.WriteUInt64LittleEndian(_bytes.AsSpan(_length + 8), state.S1);
         BinaryPrimitives.WriteUInt64LittleEndian(_bytes.AsSpan(_length + 16), state.S2);
@@ -266,31 +287,34 @@ internal sealed class HeapJournal
         WriteSigned(state.Draws);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WriteSigned(long value) => WriteUnsigned((ulong)((value << 1) ^ (value >> 63)));
 
+    /// <summary>Writes a LEB128 varint into room the caller reserved.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WriteUnsigned(ulong value)
     {
-        Reserve(10);
+        var bytes = _bytes;
+        var length = _length;
         while (value >= 0x80)
         {
-            _bytes[_length++] = (byte)(value | 0x80);
+            bytes[length++] = (byte)(value | 0x80);
             value >>= 7;
         }
 
-        _bytes[_length++] = (byte)value;
+        bytes[length++] = (byte)value;
+        _length = length;
     }
 
-    private void WriteByte(byte value)
-    {
-        Reserve(1);
-        _bytes[_length++] = value;
-    }
-
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Reserve(int bytes)
     {
         if (_length + bytes > _bytes.Length)
         {
-            Array.Resize(ref _bytes, Math.Max(_length + bytes, Math.Min(_bytes.Length * 2, _maxBytes + 4096)));
+            Grow(bytes);
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow(int bytes) => Array.Resize(ref _bytes, Math.Max(_length + bytes, Math.Min(_bytes.Length * 2, _maxBytes + 4096)));
 }
