@@ -239,6 +239,29 @@ public sealed class HeapSnapshotTests
     }
 
     [Fact]
+    public void Long_and_many_names_round_trip_through_the_journal()
+    {
+        var original = new SimulatedHeap(Journaled("tricolor"));
+        var longName = new string('r', 5_000) + "é";
+        var locals = Enumerable.Range(0, 1_000).Select(i => $"local-{i}-{new string('x', 100)}").ToArray();
+        original.PushFrame(new string('f', 300), locals);
+        var pool = original.NewPool(new string('p', 200), 32, 2);
+        for (var i = 0; i < 300; i++)
+        {
+            var item = pool.Get();
+            original.SetLocal(locals[i], item);
+            original.Roots[$"{longName}{i}"] = item;
+            pool.Put(item);
+        }
+
+        var loaded = HeapSnapshot.Load(HeapSnapshot.Save(original)).Heap;
+
+        Assert.Equal(300, loaded.Roots.Count);
+        Assert.Equal(original.FrameNames, loaded.FrameNames);
+        Assert.Equal(Everything(original), Everything(loaded));
+    }
+
+    [Fact]
     public void A_built_in_workload_is_one_recorded_operation()
     {
         var heap = new SimulatedHeap(Journaled("marksweep"));
