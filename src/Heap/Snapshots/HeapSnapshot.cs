@@ -36,7 +36,10 @@ public static class HeapSnapshot
     private const int MaxHeaderBytes = 256;
 
     /// <summary>The snapshot of <paramref name="heap"/> as file bytes; <paramref name="names"/> are object names to keep with it.</summary>
-    public static byte[] Save(SimulatedHeap heap, IEnumerable<KeyValuePair<string, ObjectHandle>>? names = null)
+    public static byte[] Save(SimulatedHeap heap, IEnumerable<KeyValuePair<string, ObjectHandle>>? names = null) => Save(heap, names, out _);
+
+    /// <summary>As <see cref="Save(SimulatedHeap, IEnumerable{KeyValuePair{string, ObjectHandle}}?)"/>, and says what the snapshot holds (as <see cref="Inspect"/> would).</summary>
+    public static byte[] Save(SimulatedHeap heap, IEnumerable<KeyValuePair<string, ObjectHandle>>? names, out SnapshotInfo info)
     {
         ArgumentNullException.ThrowIfNull(heap);
         var journal = heap.OwnJournal ?? throw new SnapshotException(
@@ -59,6 +62,7 @@ public static class HeapSnapshot
             History = HeapHistory.Of(heap),
         };
         var payloadBytes = JsonSerializer.SerializeToUtf8Bytes(payload, HeapHistory.JsonOptions);
+        info = Describe(payload);
         var header = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
             $"{FormatName} {FormatVersion} sha256={Convert.ToHexStringLower(SHA256.HashData(payloadBytes))} bytes={payloadBytes.Length}\n"));
         return [.. header, .. payloadBytes];
@@ -68,9 +72,11 @@ public static class HeapSnapshot
     public static SnapshotInfo Inspect(byte[] file)
     {
         ArgumentNullException.ThrowIfNull(file);
-        var payload = ReadPayload(file);
-        return new SnapshotInfo(payload.Options, payload.Operations, payload.History.Cycles.Count, payload.Objects.Count, payload.Simulator);
+        return Describe(ReadPayload(file));
     }
+
+    private static SnapshotInfo Describe(SnapshotPayload payload) =>
+        new(payload.Options, payload.Operations, payload.History.Cycles.Count, payload.Objects.Count, payload.Simulator);
 
     /// <summary>
     /// Makes the saved heap again (named <paramref name="name"/>, or as it was saved) by replaying

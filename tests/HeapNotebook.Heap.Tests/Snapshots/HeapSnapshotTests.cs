@@ -267,8 +267,10 @@ public sealed class HeapSnapshotTests
         var heap = new SimulatedHeap(Journaled("marksweep"));
         heap.Run(new BinaryTrees(10));
 
-        var info = HeapSnapshot.Inspect(HeapSnapshot.Save(heap));
+        var file = HeapSnapshot.Save(heap, null, out var saved);
+        var info = HeapSnapshot.Inspect(file);
 
+        Assert.Equal(saved, info);
         Assert.Equal(1, info.Operations);
         Assert.Equal(heap.Cycles.Count, info.Cycles);
         Assert.Equal("marksweep", info.Collector);

@@ -83,15 +83,15 @@ internal static partial class HeapVerbs
                 var path = parse.GetValue(file)!;
                 var entry = context.Current;
                 byte[] bytes;
+                SnapshotInfo info;
                 try
                 {
-                    bytes = HeapSnapshot.Save(entry.Heap, entry.ObjectOrder.Select(name => KeyValuePair.Create(name, entry.Objects[name])));
+                    bytes = HeapSnapshot.Save(entry.Heap, entry.ObjectOrder.Select(name => KeyValuePair.Create(name, entry.Objects[name])), out info);
                 }
                 catch (SnapshotException exception)
                 {
                     throw context.Error(HeapErrorCode.Snapshot, exception.Message);
                 }
-                var info = HeapSnapshot.Inspect(bytes);
                 var written = WriteFile(context, path, bytes);
                 context.Print(Invariant($"{entry.Name} saved to {written}: {Count(info.Operations)} recorded operations, {Count(info.Cycles)} cycles, {Count(info.NamedObjects)} named objects ({Count(bytes.Length)} bytes)"));
             })
