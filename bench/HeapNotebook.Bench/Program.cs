@@ -10,7 +10,7 @@ using HeapNotebook.Heap.Workloads;
 // Benchmarks print figures; they assert nothing. Usage:
 //   binary-trees [--depth 16] [--collector marksweep] [--gogc 100|off] [--procs 4] [--trace 5] [--native false] [--min-heap-kib 4096]
 //   mark [--objects 10000000] [--presize true|false]
-//   ops [--count 5000000]
+//   ops [--count 5000000] [--journal false|true]
 //   compare [--seed 7]
 //   map [--objects 1000000] [--by all|color|generation|space|age|occupancy|class] [--collector marksweep] [--width 800] [--out DIR]
 var arguments = new Arguments(args);
@@ -242,14 +242,16 @@ static void CompareBenchmark(Arguments arguments)
 static void OperationsBenchmark(Arguments arguments)
 {
     var count = arguments.Int("count", 5_000_000);
-    var results = new Dictionary<string, object> { ["benchmark"] = "ops", ["repetitions"] = count };
+    // --journal true: what recording every operation (HeapOptions.Journal, on for kernel heaps) costs.
+    var journal = arguments.Text("journal", "false") == "true";
+    var results = new Dictionary<string, object> { ["benchmark"] = "ops", ["repetitions"] = count, ["journal"] = journal };
 
     void Time(string name, Action<SimulatedHeap> setup, Action<SimulatedHeap> operation)
     {
         double best = double.MaxValue;
         for (var round = 0; round < 3; round++)
         {
-            var heap = new SimulatedHeap(new HeapOptions { Procs = 1 });
+            var heap = new SimulatedHeap(new HeapOptions { Procs = 1, Journal = journal });
             setup(heap);
             var watch = Stopwatch.StartNew();
             for (var i = 0; i < count; i++)

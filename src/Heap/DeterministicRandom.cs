@@ -24,6 +24,13 @@ public sealed class DeterministicRandom
     /// <summary>How many values have been drawn; part of a heap's state for snapshots.</summary>
     public long Draws { get; private set; }
 
+    /// <summary>The generator's whole state, so a snapshot's replay can put it back where the original was.</summary>
+    internal RandomState State
+    {
+        get => new(_s0, _s1, _s2, _s3, Draws);
+        set => (_s0, _s1, _s2, _s3, Draws) = (value.S0, value.S1, value.S2, value.S3, value.Draws);
+    }
+
     private static ulong SplitMix64(ref ulong x)
     {
         x += 0x9E3779B97F4A7C15UL;

@@ -28,6 +28,9 @@ public sealed record HeapOptions
     /// <summary>Minor collections an object must survive before the generational plan promotes it to the old generation; 0 promotes every survivor at once.</summary>
     public int TenuringThreshold { get; init; } = 2;
 
+    /// <summary>Test-only: a smaller cap on the journal than <see cref="Snapshots.HeapJournal.MaxBytes"/>, to see what happens past it.</summary>
+    internal int? JournalMaxBytesForTests { get; init; }
+
     /// <summary>
     /// For demonstrations and tests only: turns off the generational plan's card-marking barrier, so old-to-young
     /// pointers go unrecorded and minor collections lose young objects (the verifier says so). Shows what the remembered set is for.
@@ -45,8 +48,30 @@ public sealed record HeapOptions
     /// <summary>The most simulated heap memory (HeapSys) the heap may obtain; allocation past it is a simulated out-of-memory.</summary>
     public long HeapSizeLimitBytes { get; init; } = 16L << 30;
 
-    /// <summary>The most live objects the heap may hold, so a program cannot take the host process out of memory.</summary>
-    public int MaxObjects { get; init; } = 50_000_000;
+    /// <summary>
+    /// The simulator's guard on the host: the most simulated memory this heap may obtain whatever
+    /// <see cref="HeapSizeLimitBytes"/> says, so a program cannot take the host process out of memory.
+    /// It also bounds the pool of pointer slots (<see cref="MaxHeapBytes"/>/16 slots of 4 real bytes each).
+    /// </summary>
+    public long MaxHeapBytes { get; init; } = DefaultMaxHeapBytes;
+
+    public const long DefaultMaxHeapBytes = 4L << 30;
+
+    /// <summary>Simulated bytes per object the default <see cref="MaxObjects"/> allows: the host spends 40 to 90 bytes on each object.</summary>
+    public const int BytesPerObjectAllowed = 128;
+
+    /// <summary>The most objects the heap may hold (garbage not yet swept included), so a program cannot take the host process out of memory.</summary>
+    public int MaxObjects { get; init; } = (int)(DefaultMaxHeapBytes / BytesPerObjectAllowed);
+
+    /// <summary>The limit allocation meets first: the simulated machine's (<see cref="HeapSizeLimitBytes"/>) or the host's guard (<see cref="MaxHeapBytes"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long EffectiveHeapLimitBytes => Math.Min(HeapSizeLimitBytes, MaxHeapBytes);
+
+    /// <summary>
+    /// Record every mutator operation in a journal, so the heap can be saved and replayed exactly
+    /// (<see cref="Snapshots.HeapSnapshot"/>). Off by default: the hot paths then pay one predictable branch.
+    /// </summary>
+    public bool Journal { get; init; }
 
     /// <summary>The heap goal's floor at GOGC=100 (Go's 4 MiB heapminimum); tests lower it so collections come every few dozen operations.</summary>
     public long MinimumHeapBytes { get; init; } = DefaultMinimumHeapBytes;

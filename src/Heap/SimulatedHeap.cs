@@ -5,6 +5,7 @@ using HeapNotebook.Heap.Errors;
 using HeapNotebook.Heap.Memory;
 using HeapNotebook.Heap.Objects;
 using HeapNotebook.Heap.Pacing;
+using HeapNotebook.Heap.Snapshots;
 using HeapNotebook.Heap.Telemetry;
 using HeapNotebook.Heap.Time;
 using HeapNotebook.Heap.Verification;
@@ -30,6 +31,13 @@ public sealed class SimulatedHeap
     private readonly List<SimulatedPool> _pools = [];
     private long _triggerBytes;
     private readonly int _maxObjects;
+    private readonly long _maxSlots;
+
+    /// <summary>The journal of this heap (when its options ask for one), even while a workload run has it suspended.</summary>
+    private readonly HeapJournal? _ownJournal;
+
+    /// <summary>Where mutator operations are recorded now: the journal, or null when there is none or a recorded run is under way.</summary>
+    private HeapJournal? _journal;
 
     public SimulatedHeap(HeapOptions? options = null)
     {
@@ -37,10 +45,11 @@ public sealed class SimulatedHeap
         ValidateOptions(Options);
         Costs = new WorkCosts(Options.Costs);
         _maxObjects = Options.MaxObjects;
+        _maxSlots = Math.Min(Array.MaxLength, Options.MaxHeapBytes / 16);
         Random = new DeterministicRandom(Options.Seed);
         Objects = new ObjectTable(Options.InitialObjectCapacity);
         Slots = new SlotStore(Options.InitialObjectCapacity * 2);
-        Pages = new PageHeap(Options.HeapSizeLimitBytes);
+        Pages = new PageHeap(Options.EffectiveHeapLimitBytes);
         Spans = new SpanRegistry(Pages);
         SmallObjects = new SizeClassSpace(Spans);
         LargeObjects = new LargeObjectSpace(Spans);
@@ -50,6 +59,8 @@ public sealed class SimulatedHeap
         Plan = CollectorRegistry.Create(Options.Collector, this);
         HeapGoalBytes = Plan.InitialGoal();
         _triggerBytes = Plan.InitialTrigger(HeapGoalBytes);
+        _ownJournal = Options.Journal ? new HeapJournal(Objects.HeapId, Options.JournalMaxBytesForTests ?? HeapJournal.MaxBytes) : null;
+        _journal = _ownJournal;
     }
 
     public HeapOptions Options { get; }
@@ -124,6 +135,11 @@ public sealed class SimulatedHeap
     /// </summary>
     public ObjectHandle Alloc(int size, int slots, ReadOnlySpan<ObjectHandle> initial)
     {
+        if (_journal is not null)
+        {
+            _journal.Alloc(size, slots, initial);
+        }
+
         ValidateAllocation(size, slots);
         if (initial.Length > slots)
         {
@@ -146,11 +162,21 @@ public sealed class SimulatedHeap
             CollectHolding(initial, GcTrigger.HeapGoal);
         }
 
+        if (Slots.Top + (long)slots > _maxSlots)
+        {
+            CheckSlotRoom(slots);
+        }
+
         var sizeClass = SizeClasses.ClassOf(size);
         var index = TryPlace(size, sizeClass, out var offset);
         if (index < 0)
         {
             CollectHolding(initial, GcTrigger.AllocationFailure);
+            if (Slots.Top + (long)slots > _maxSlots)
+            {
+                CheckSlotRoom(slots);
+            }
+
             index = TryPlace(size, sizeClass, out offset);
             if (index < 0)
             {
@@ -206,7 +232,13 @@ public sealed class SimulatedHeap
     /// </summary>
     public ObjectHandle AllocOnStack(int size, int slots = 0)
     {
+        _journal?.AllocOnStack(size, slots);
         ValidateAllocation(size, slots);
+        if (Slots.Top + (long)slots > _maxSlots)
+        {
+            CheckSlotRoom(slots);
+        }
+
         if (Stack.FrameCount == 0)
         {
             throw new InvalidRootOperationException("An object on the stack needs a stack frame to live in. Push one with PushFrame first.");
@@ -285,6 +317,11 @@ public sealed class SimulatedHeap
     public ObjectHandle Read(ObjectHandle source, int slot)
     {
         CheckSlot(source, slot, "read");
+        if (_journal is not null)
+        {
+            _journal.Reads(1);
+        }
+
         Clock.Advance(Costs.PointerRead);
         return Objects.HandleOf(Slots.Data[Objects.SlotStart[source.Index] + slot]);
     }
@@ -303,6 +340,11 @@ public sealed class SimulatedHeap
             destination[i] = objects.HandleOf(data[start + i]);
         }
 
+        if (_journal is not null)
+        {
+            _journal.Reads(copied);
+        }
+
         Clock.Advance(copied * Costs.PointerRead);
         return count;
     }
@@ -310,6 +352,11 @@ public sealed class SimulatedHeap
     /// <summary>Stores <paramref name="target"/> (or null) in a pointer slot, through the plan's write barrier.</summary>
     public void Write(ObjectHandle source, int slot, ObjectHandle target)
     {
+        if (_journal is not null)
+        {
+            _journal.Write(source, slot, target);
+        }
+
         CheckSlot(source, slot, "write");
         if (!target.IsNull)
         {
@@ -348,6 +395,7 @@ public sealed class SimulatedHeap
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(locals);
+        _journal?.PushFrame(name, locals);
         if (locals.Distinct(StringComparer.Ordinal).Count() != locals.Length)
         {
             throw new InvalidRootOperationException($"Frame '{name}' names a local twice: {string.Join(", ", locals)}. Give each local its own name.");
@@ -364,6 +412,11 @@ public sealed class SimulatedHeap
     /// <summary>Pushes an anonymous frame with <paramref name="localCount"/> locals, all null.</summary>
     public void PushFrame(int localCount)
     {
+        if (_journal is not null)
+        {
+            _journal.PushFrame(localCount);
+        }
+
         CheckFrameSize(localCount);
 
         Stack.Push(null, null, localCount);
@@ -381,6 +434,11 @@ public sealed class SimulatedHeap
 
     public void PopFrame()
     {
+        if (_journal is not null)
+        {
+            _journal.PopFrame();
+        }
+
         if (Stack.FrameCount == 0)
         {
             throw new InvalidRootOperationException("There is no stack frame to pop. Push one with PushFrame first.");
@@ -425,6 +483,11 @@ public sealed class SimulatedHeap
 
     public void SetLocal(int local, ObjectHandle value)
     {
+        if (_journal is not null)
+        {
+            _journal.SetLocal(local, value);
+        }
+
         var position = LocalPosition(local);
         if (!value.IsNull)
         {
@@ -454,6 +517,7 @@ public sealed class SimulatedHeap
     /// <summary>A forced, complete collection: runtime.GC(). A cycle already running is finished first.</summary>
     public void Collect()
     {
+        _journal?.Collect();
         Plan.Collect(GcTrigger.Forced);
         AfterMutation();
     }
@@ -461,6 +525,7 @@ public sealed class SimulatedHeap
     /// <summary>A forced collection of the young generation only (generational heaps); other plans refuse, changing nothing.</summary>
     public void CollectMinor()
     {
+        _journal?.CollectMinor();
         Plan.CollectMinor();
         AfterMutation();
     }
@@ -474,6 +539,7 @@ public sealed class SimulatedHeap
     /// <summary>Advances incremental marking by about <paramref name="work"/> grey objects, starting a cycle when none is running.</summary>
     public void Step(long work = 1)
     {
+        _journal?.Step(work);
         if (work < 0)
         {
             throw new InvalidHeapOptionException($"Cannot step by {work} units of work; use 1 or more.");
@@ -486,6 +552,7 @@ public sealed class SimulatedHeap
     /// <summary>Runs the cycle to the end of its current phase (starting one when none is running).</summary>
     public void StepToNextPhase()
     {
+        _journal?.StepToNextPhase();
         Plan.StepToNextPhase();
         AfterMutation();
     }
@@ -698,6 +765,7 @@ public sealed class SimulatedHeap
     public SimulatedPool NewPool(string name, int objectSize, int slots = 0)
     {
         ArgumentNullException.ThrowIfNull(name);
+        _journal?.NewPool(name, objectSize, slots);
         ValidateAllocation(objectSize, slots);
         if (_pools.Any(p => p.Name == name))
         {
@@ -847,6 +915,7 @@ public sealed class SimulatedHeap
     internal void SetGlobalRoot(string name, ObjectHandle value)
     {
         ArgumentNullException.ThrowIfNull(name);
+        _journal?.SetRoot(name, value);
         if (name.Length == 0)
         {
             throw new InvalidRootOperationException("A root needs a name; an empty name cannot be looked up again.");
@@ -871,7 +940,68 @@ public sealed class SimulatedHeap
         AfterMutation();
     }
 
+    // ---- the journal -----------------------------------------------------------------------
+
+    /// <summary>The heap's journal as it stands, or null when its options did not ask for one.</summary>
+    internal HeapJournal? OwnJournal => _ownJournal;
+
+    /// <summary>Stops recording while an operation made of other operations runs (a built-in workload, a pool's Get); returns what to resume.</summary>
+    internal HeapJournal? SuspendJournal()
+    {
+        var journal = _journal;
+        _journal = null;
+        return journal;
+    }
+
+    internal void ResumeJournal(HeapJournal? journal) => _journal = journal;
+
+    internal void RecordPoolPut(SimulatedPool pool, ObjectHandle handle) => _journal?.PoolPut(pool.Name, handle);
+
+    /// <summary>Resumes recording after a run of a built-in workload, and records the run as one entry.</summary>
+    internal void ResumeJournal(HeapJournal? journal, WorkloadRecipe? recipe, RandomState randomBefore, long stoppedAtCheckpoint)
+    {
+        if (journal is null)
+        {
+            return;
+        }
+
+        _journal = journal;
+        if (recipe is not null)
+        {
+            journal.Run(recipe, randomBefore, stoppedAtCheckpoint);
+        }
+    }
+
+    /// <summary>What recorded reads did: advance the clock by that many pointer reads.</summary>
+    internal void ReplayReads(long units)
+    {
+        _journal?.Reads(units);
+        Clock.Advance(units * Costs.PointerRead);
+    }
+
     // ---- checks ---------------------------------------------------------------------------
+
+    /// <summary>
+    /// Refuses an object whose pointer slots would take the slot pool past the guard on the host's
+    /// memory, unless it reuses a run: one freed of the same length, or the run the table index it
+    /// will take kept (see <see cref="SlotRunFor"/>). Called just before the index is reserved.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CheckSlotRoom(int slots)
+    {
+        var next = Objects.PeekReserve();
+        if (Slots.HasFreeRun(slots) || (next < Objects.HighWater && Objects.SlotCount[next] == slots))
+        {
+            return;
+        }
+
+        var stats = Stats;
+        throw new SimulatedOutOfMemoryException(
+            FormattableString.Invariant(
+                $"fatal error: out of memory allocating an object with {slots:N0} pointer slots: the heap's pointer slots would pass {_maxSlots:N0}, the simulator's guard on the host's memory (MaxHeapBytes / 16, at 4 real bytes a slot). Heap: {Format(stats.HeapAlloc)} allocated in {stats.HeapObjects:N0} objects. Give objects fewer pointer slots, or raise the guard: MaxHeapBytes, '#!heap new --max-heap SIZE'."),
+            (long)slots * 8, stats.HeapSys, Options.EffectiveHeapLimitBytes, stats.HeapAlloc);
+    }
+
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int TryPlace(int size, int sizeClass, out long offset)
@@ -908,13 +1038,20 @@ public sealed class SimulatedHeap
     private SimulatedOutOfMemoryException OutOfMemory(int size)
     {
         var stats = Stats;
-        var reason = Objects.LiveCount >= Options.MaxObjects
+        var objectGuard = Objects.LiveCount >= Options.MaxObjects;
+        var memoryGuard = !objectGuard && Options.MaxHeapBytes < Options.HeapSizeLimitBytes;
+        var reason = objectGuard
             ? string.Create(CultureInfo.InvariantCulture, $"the heap already holds its limit of {Options.MaxObjects:N0} objects")
-            : string.Create(CultureInfo.InvariantCulture, $"no {Format(SizeClasses.RoundedSize(size))} fits within the heap size limit of {Format(Options.HeapSizeLimitBytes)}");
+            : memoryGuard
+                ? string.Create(CultureInfo.InvariantCulture, $"no {Format(SizeClasses.RoundedSize(size))} fits within the cap of {Format(Options.MaxHeapBytes)} on this heap's memory")
+                : string.Create(CultureInfo.InvariantCulture, $"no {Format(SizeClasses.RoundedSize(size))} fits within the heap size limit of {Format(Options.HeapSizeLimitBytes)}");
+        var advice = objectGuard || memoryGuard
+            ? "That limit is the simulator's guard on the host's memory (MaxObjects, MaxHeapBytes), not part of the simulated program: keep fewer objects reachable, or raise it ('#!heap new --max-heap SIZE')."
+            : "Keep fewer objects reachable, or make the heap with a larger size limit.";
         return new SimulatedOutOfMemoryException(
             FormattableString.Invariant(
-                $"fatal error: out of memory allocating {size} bytes: {reason}, even after a full collection. Heap: {Format(stats.HeapAlloc)} allocated in {stats.HeapObjects:N0} objects, {Format(stats.HeapInuse)} in use, {Format(stats.HeapSys)} obtained. Keep fewer objects reachable, or make the heap with a larger size limit."),
-            size, stats.HeapSys, Options.HeapSizeLimitBytes, stats.HeapAlloc);
+                $"fatal error: out of memory allocating {size} bytes: {reason}, even after a full collection. Heap: {Format(stats.HeapAlloc)} allocated in {stats.HeapObjects:N0} objects, {Format(stats.HeapInuse)} in use, {Format(stats.HeapSys)} obtained. {advice}"),
+            size, stats.HeapSys, Options.EffectiveHeapLimitBytes, stats.HeapAlloc);
     }
 
     /// <summary>A size in the largest unit that divides it exactly, so a value just off a bound never reads as the bound.</summary>
@@ -1100,6 +1237,11 @@ public sealed class SimulatedHeap
         if (options.HeapSizeLimitBytes < SizeClasses.PageSize * 8L || options.HeapSizeLimitBytes > 32L << 30)
         {
             throw new InvalidHeapOptionException($"The heap size limit cannot be {FormatExact(options.HeapSizeLimitBytes)}: use 64 KiB to 32 GiB.");
+        }
+
+        if (options.MaxHeapBytes < SizeClasses.PageSize * 8L || options.MaxHeapBytes > 32L << 30)
+        {
+            throw new InvalidHeapOptionException($"The cap on the heap's memory (MaxHeapBytes) cannot be {FormatExact(options.MaxHeapBytes)}: use 64 KiB to 32 GiB.");
         }
 
         if (options.MemoryLimitBytes is { } limit && limit < options.MinimumHeapBytes)

@@ -102,6 +102,25 @@ internal sealed class ObjectTable
         return HighWater++;
     }
 
+    /// <summary>The index <see cref="Reserve"/> would take now, without taking it.</summary>
+    public int PeekReserve()
+    {
+        if (_freeCount == 0)
+        {
+            return HighWater;
+        }
+
+        var bits = _freeBits;
+        var word = _freeCursor >> 6;
+        var current = bits[word] & (~0UL << (_freeCursor & 63));
+        while (current == 0)
+        {
+            current = bits[++word];
+        }
+
+        return (word << 6) + BitOperations.TrailingZeroCount(current);
+    }
+
     private int TakeLowestFree()
     {
         var bits = _freeBits;

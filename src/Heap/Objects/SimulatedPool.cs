@@ -46,6 +46,21 @@ public sealed class SimulatedPool
     /// <summary>A pooled object (its slots as they were left), or a new one when the pool is empty.</summary>
     public ObjectHandle Get()
     {
+        // Recorded as one operation: the allocation it may make is part of it.
+        var journal = _heap.SuspendJournal();
+        journal?.PoolGet(Name);
+        try
+        {
+            return Take();
+        }
+        finally
+        {
+            _heap.ResumeJournal(journal);
+        }
+    }
+
+    private ObjectHandle Take()
+    {
         var source = _primary.Count > 0 ? _primary : _victim.Count > 0 ? _victim : null;
         if (source is null)
         {
@@ -63,6 +78,7 @@ public sealed class SimulatedPool
     /// <summary>Returns an object to the pool; it must be alive and of the pool's size and shape.</summary>
     public void Put(ObjectHandle handle)
     {
+        _heap.RecordPoolPut(this, handle);
         if (!_heap.IsLive(handle))
         {
             throw new StaleHandleException($"Cannot put {handle} in pool '{Name}': it is not a live object of this heap.");

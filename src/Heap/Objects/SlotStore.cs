@@ -23,6 +23,11 @@ internal sealed class SlotStore
 
     public int Top { get; private set; }
 
+    /// <summary>True when a freed run of exactly <paramref name="count"/> slots waits to be reused.</summary>
+    public bool HasFreeRun(int count) => count <= ExactLists
+        ? _freeHeads[count] != 0
+        : _largeFree.TryGetValue(count, out var runs) && runs.Count > 0;
+
     /// <summary>A run of <paramref name="count"/> null slots.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int Allocate(int count)

@@ -17,6 +17,8 @@ public sealed class BinaryTrees(int maxDepth) : Workload
 
     public override string Name => "binary-trees";
 
+    internal override WorkloadRecipe Recipe => new(Name, [MaxDepth]);
+
     public int MaxDepth { get; } = Math.Max(MinDepth + 2, maxDepth);
 
     /// <summary>Allocations the program makes at this depth (every node of every tree).</summary>
@@ -32,8 +34,17 @@ public sealed class BinaryTrees(int maxDepth) : Workload
         return total;
     }
 
+    /// <summary>Nodes reachable at the peak, while the stretch tree (depth max+1) is checked: 2^(max+2) − 1 of 16 bytes.</summary>
+    public static WorkloadFootprint PeakLive(int maxDepth)
+    {
+        var nodes = (1L << (Math.Max(MinDepth + 2, maxDepth) + 2)) - 1;
+        return new WorkloadFootprint(nodes, nodes * NodeBytes);
+    }
+
     protected override long Execute(SimulatedHeap heap)
     {
+        // A run never depends on an earlier run of the same instance, so a replay stops where the original did.
+        _leavesSinceCheckpoint = 0;
         heap.PushFrame("main", "stretch", "longLived");
         var stretch = Build(heap, MaxDepth + 1);
         heap.SetLocal(0, stretch);

@@ -13,6 +13,8 @@ public sealed class Churn(long allocations, int live, int longLivedPercent, int 
 {
     public override string Name => "churn";
 
+    internal override WorkloadRecipe Recipe => new(Name, [allocations, live, longLivedPercent, longLivedSlots, minSize, maxSize]);
+
     protected override long Execute(SimulatedHeap heap)
     {
         var random = heap.Random;

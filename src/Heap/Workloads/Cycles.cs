@@ -10,6 +10,8 @@ public sealed class Cycles(int rings, int ringSize, int live) : Workload
 {
     public override string Name => "cycles";
 
+    internal override WorkloadRecipe Recipe => new(Name, [rings, ringSize, live]);
+
     protected override long Execute(SimulatedHeap heap)
     {
         var random = heap.Random;

@@ -16,6 +16,8 @@ public sealed class Fragment(int objects, int smallSize, int mediumSize, int rou
 
     public override string Name => "fragment";
 
+    internal override WorkloadRecipe Recipe => new(Name, [objects, smallSize, mediumSize, rounds]);
+
     protected override long Execute(SimulatedHeap heap)
     {
         heap.PushFrame("fragment", "table");

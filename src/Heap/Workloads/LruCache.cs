@@ -18,6 +18,8 @@ public sealed class LruCache(int capacity, long requests, int keys, int valueSiz
 
     public override string Name => "lru-cache";
 
+    internal override WorkloadRecipe Recipe => new(Name, [capacity, requests, keys, valueSize]);
+
     protected override long Execute(SimulatedHeap heap)
     {
         var random = heap.Random;

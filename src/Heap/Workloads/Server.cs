@@ -17,6 +17,8 @@ public sealed class Server(int requests, int garbagePerRequest, int cacheSize, i
 {
     public override string Name => "server";
 
+    internal override WorkloadRecipe Recipe => new(Name, [requests, garbagePerRequest, cacheSize, sessionSize, pooled ? 1 : 0, escapePercent]);
+
     protected override long Execute(SimulatedHeap heap)
     {
         var random = heap.Random;

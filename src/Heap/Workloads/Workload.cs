@@ -10,10 +10,16 @@ public abstract class Workload : IWorkload
     private CancellationToken _cancellation;
     private IProgress<double>? _progress;
     private double _lastReported;
+    private long _checkpoints;
+    private long _stopAtCheckpoint;
+    private bool _insideCheckpoint;
 
     public abstract string Name { get; }
 
     protected double FractionDone { get; private set; }
+
+    /// <summary>How to make this workload again (built-in workloads only); a journal records a run of it as one entry.</summary>
+    internal virtual WorkloadRecipe? Recipe => null;
 
     public WorkloadResult Run(SimulatedHeap heap, WorkloadContext context)
     {
@@ -21,8 +27,29 @@ public abstract class Workload : IWorkload
         ArgumentNullException.ThrowIfNull(context);
         _cancellation = context.Cancellation;
         _progress = context.Progress;
+        _stopAtCheckpoint = context.StopAtCheckpoint;
+        _checkpoints = 0;
+        _insideCheckpoint = false;
         FractionDone = 0;
         _lastReported = 0;
+        var recipe = Recipe;
+        var journal = recipe is null ? null : heap.SuspendJournal();
+        var randomBefore = heap.Random.State;
+        try
+        {
+            return RunRecorded(heap);
+        }
+        finally
+        {
+            // Stopped from outside (an interrupt, or a progress callback that threw) inside a checkpoint:
+            // the replay stops at the same checkpoint. Anything else the replay meets again by itself.
+            var stoppedAt = _insideCheckpoint || (_stopAtCheckpoint != 0 && _checkpoints == _stopAtCheckpoint) ? _checkpoints : 0;
+            heap.ResumeJournal(journal, recipe, randomBefore, stoppedAt);
+        }
+    }
+
+    private WorkloadResult RunRecorded(SimulatedHeap heap)
+    {
         var framesAtStart = heap.FrameDepth;
         var mallocsAtStart = heap.Stats.Mallocs;
         long checksum;
@@ -33,7 +60,7 @@ public abstract class Workload : IWorkload
             completed = true;
             ReportProgress(1.0);
         }
-        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested || (_stopAtCheckpoint != 0 && _checkpoints == _stopAtCheckpoint))
         {
             Unwind(heap, framesAtStart);
             checksum = 0;
@@ -62,8 +89,15 @@ public abstract class Workload : IWorkload
     /// <summary>Throws when the run was cancelled, and reports progress at most every 1 %.</summary>
     protected void Checkpoint(double fractionDone)
     {
+        if (++_checkpoints == _stopAtCheckpoint)
+        {
+            throw new OperationCanceledException("The replay of a recorded run stops where the original was interrupted.");
+        }
+
+        _insideCheckpoint = true;
         _cancellation.ThrowIfCancellationRequested();
         ReportProgress(fractionDone);
+        _insideCheckpoint = false;
     }
 
     private void ReportProgress(double fraction)

@@ -14,10 +14,11 @@ public sealed class ScriptGlobals
     }
 
     /// <summary>
-    /// The current simulated heap. A session starts with Go's collector at GOGC=100 and seed 1;
+    /// The current simulated heap. A session starts with Go's collector at GOGC=100 and seed 1,
+    /// keeping a journal so that '#!heap save' can save it;
     /// a cell can replace it (<c>Heap = new SimulatedHeap(new HeapOptions { ... })</c>).
     /// </summary>
-    public HeapNotebook.Heap.SimulatedHeap Heap { get; set; } = new(new HeapNotebook.Heap.HeapOptions { Collector = "go", Name = "default" });
+    public HeapNotebook.Heap.SimulatedHeap Heap { get; set; } = new(new HeapNotebook.Heap.HeapOptions { Collector = "go", Name = "default", Journal = true });
 
     /// <summary>Shows a value as a display_data output; the handle updates it in place.</summary>
     public DisplayHandle display(object? value, params string[] mimeTypes)

@@ -30,8 +30,8 @@ internal static class HeapInvariants
         Assert.Equal(stats.HeapSys, stats.HeapInuse + stats.HeapIdle);
         Assert.InRange(stats.HeapReleased, 0, stats.HeapIdle);
         Assert.Equal(0, stats.HeapSys % SizeClasses.PageSize);
-        Assert.True(stats.HeapSys <= heap.Options.HeapSizeLimitBytes);
-        if (stats.HeapSys + (4L << 20) <= heap.Options.HeapSizeLimitBytes)
+        Assert.True(stats.HeapSys <= heap.Options.EffectiveHeapLimitBytes);
+        if (stats.HeapSys + (4L << 20) <= heap.Options.EffectiveHeapLimitBytes)
         {
             Assert.Equal(0, stats.HeapSys % (4L << 20)); // far from the limit, memory comes in whole 4 MiB steps
         }

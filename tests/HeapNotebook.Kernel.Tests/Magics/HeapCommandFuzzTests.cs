@@ -13,7 +13,8 @@ namespace HeapNotebook.Kernel.Tests.Magics;
 /// swapping and replacing characters and tokens. No line may escape as anything but a clear
 /// heap-command error (or an interrupt), and a failed line must leave the heaps as they were.
 /// It runs alone (its own collection, not in parallel): it keeps a core busy for a minute, and
-/// the interrupt and timing tests of the other classes should not compete with it.
+/// the interrupt and timing tests of the other classes should not compete with it. Running alone
+/// also lets it work in a scratch folder, where the files of save and export lines go.
 /// </summary>
 [Collection(nameof(HeapCommandFuzzTests))]
 public sealed partial class HeapCommandFuzzTests
@@ -48,6 +49,9 @@ public sealed partial class HeapCommandFuzzTests
         "#!heap list",
         "#!heap -h",
         "#!heap alloc -h",
+        "#!heap export --format gctrace",
+        "#!heap save fuzz.heapsnap",
+        "#!heap load fuzz.heapsnap --name loaded",
     ];
 
     private static readonly string[] Fragments =
@@ -60,8 +64,34 @@ public sealed partial class HeapCommandFuzzTests
     [GeneratedRegex(@"^\(\d+,\d+\): error HN\d{4}: ")]
     private static partial Regex ErrorFormat();
 
+    private static readonly string[] FileVerbs = ["save", "load", "export"];
+
+    /// <summary>A mutated save, load or export line that names a path outside the scratch folder is not run: the fuzzer must not write over the machine.</summary>
+    private static bool LeavesScratchFolder(string line)
+    {
+        var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return words.Any(word => FileVerbs.Contains(word, StringComparer.Ordinal))
+            && words.Any(word => word.Contains("..", StringComparison.Ordinal) || word.Contains('/', StringComparison.Ordinal) || word.Contains('\\', StringComparison.Ordinal) || word.StartsWith('~'));
+    }
+
     [Fact]
     public void A_hundred_thousand_random_lines_never_escape_as_anything_but_a_clear_error_and_failures_change_nothing()
+    {
+        var scratch = Directory.CreateTempSubdirectory("heapnb-fuzz-");
+        var previousDirectory = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = scratch.FullName;
+        try
+        {
+            FuzzLines();
+        }
+        finally
+        {
+            Environment.CurrentDirectory = previousDirectory;
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    private static void FuzzLines()
     {
         var interpreter = new CellInterpreter();
         var publisher = new InterruptingPublisher(interpreter);
@@ -73,6 +103,11 @@ public sealed partial class HeapCommandFuzzTests
         for (var n = 0; n < Lines; n++)
         {
             var line = Mutate(corpus[random.NextInt(corpus.Length)], random);
+            while (LeavesScratchFolder(line))
+            {
+                line = Mutate(corpus[random.NextInt(corpus.Length)], random);
+            }
+
             var heap = interpreter.Globals.Heap;
             var before = Snapshot(heap);
 

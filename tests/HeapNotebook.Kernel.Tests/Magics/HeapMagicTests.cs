@@ -91,7 +91,7 @@ public sealed class HeapMagicTests
     {
         var error = Fails("#!heap nwe --collector go");
 
-        Assert.Equal("(1,8): error HN0002: 'nwe' is not a #!heap verb. Did you mean 'new'? Verbs: new, alloc, link, unlink, root, unroot, objects, run, gc, step, verify, stats, trace, map, graph, pauses, timeline, mmu, sizes, compare, use, list.", error.Value);
+        Assert.Equal("(1,8): error HN0002: 'nwe' is not a #!heap verb. Did you mean 'new'? Verbs: new, alloc, link, unlink, root, unroot, objects, run, gc, step, verify, stats, trace, map, graph, pauses, timeline, mmu, sizes, compare, use, list, export, save, load.", error.Value);
         Assert.Contains(error.Traceback, line => line.StartsWith("Usage: #!heap VERB", StringComparison.Ordinal));
     }
 
@@ -138,7 +138,7 @@ public sealed class HeapMagicTests
     {
         var text = Ok("#!heap new");
 
-        Assert.Equal("heap1: generational collector, GOGC 100, heap size 16 GiB, 4 procs, seed 1; it is now the current heap (Heap in C# cells)\n", text);
+        Assert.Equal("heap1: generational collector, GOGC 100, heap size 16 GiB, max heap 4 GiB, 4 procs, seed 1; it is now the current heap (Heap in C# cells)\n", text);
         Assert.Equal("heap1 generational", Ok("$\"{Heap.Name} {Heap.Plan.Name}\"").TrimEnd());
         Ok("#!heap new");
         Assert.Equal("heap2", Current.Name);

@@ -82,10 +82,10 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
         : base(heap, heap.Options.Barrier ?? "hybrid")
     {
         var options = heap.Options;
-        if (options.NurseryBytes < 64 << 10 || options.NurseryBytes > options.HeapSizeLimitBytes / 2)
+        if (options.NurseryBytes < 64 << 10 || options.NurseryBytes > options.EffectiveHeapLimitBytes / 2)
         {
             throw new InvalidHeapOptionException(
-                $"A nursery of {SimulatedHeap.FormatExact(options.NurseryBytes)} does not fit: use 64 KiB to half the heap size limit ({SimulatedHeap.FormatExact(options.HeapSizeLimitBytes / 2)}).");
+                $"A nursery of {SimulatedHeap.FormatExact(options.NurseryBytes)} does not fit: use 64 KiB to half the heap size limit ({SimulatedHeap.FormatExact(options.EffectiveHeapLimitBytes / 2)}).");
         }
 
         if (options.TenuringThreshold is < 0 or > MaxTenuringThreshold)

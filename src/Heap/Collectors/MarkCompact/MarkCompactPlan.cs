@@ -39,7 +39,7 @@ internal sealed class MarkCompactPlan : CollectorPlan
     {
         RefuseBarrier(heap, "stops the world for the whole cycle, so it needs no write barrier");
 
-        _space = new BumpSpace("compacting", heap.Spans, heap.Options.HeapSizeLimitBytes);
+        _space = new BumpSpace("compacting", heap.Spans, heap.Options.EffectiveHeapLimitBytes);
         _tracer = new Tracer(heap);
         PlacesInBumpSpaces = true;
     }

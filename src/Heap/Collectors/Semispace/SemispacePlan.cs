@@ -41,7 +41,7 @@ internal sealed class SemispacePlan : CollectorPlan
     {
         RefuseBarrier(heap, "stops the world to copy, so it needs no write barrier");
 
-        var half = heap.Options.HeapSizeLimitBytes / 2;
+        var half = heap.Options.EffectiveHeapLimitBytes / 2;
         _from = new BumpSpace("from-space", heap.Spans, half);
         _to = new BumpSpace("to-space", heap.Spans, half);
         PlacesInBumpSpaces = true;
@@ -138,8 +138,8 @@ internal sealed class SemispacePlan : CollectorPlan
         {
             throw new SimulatedOutOfMemoryException(
                 FormattableString.Invariant(
-                    $"fatal error: out of memory: {live:N0} bytes are live after a full collection, more than the {HalfBytes:N0} bytes of one semispace (half of the {heap.Options.HeapSizeLimitBytes:N0}-byte heap). A copying collector needs room for a second copy of the live data; keep less alive or make the heap larger."),
-                0, heap.Pages.SysBytes, heap.Options.HeapSizeLimitBytes, heap.Counters.HeapAlloc);
+                    $"fatal error: out of memory: {live:N0} bytes are live after a full collection, more than the {HalfBytes:N0} bytes of one semispace (half of the {heap.Options.EffectiveHeapLimitBytes:N0}-byte heap). A copying collector needs room for a second copy of the live data; keep less alive or make the heap larger."),
+                0, heap.Pages.SysBytes, heap.Options.EffectiveHeapLimitBytes, heap.Counters.HeapAlloc);
         }
     }
 }

@@ -33,6 +33,18 @@ internal enum HeapErrorCode
     /// <summary>There is no current heap.</summary>
     NoHeap = 10,
 
+    /// <summary>A file cannot be read or written (missing, a folder, not writable, too large).</summary>
+    File = 20,
+
+    /// <summary>A snapshot of another format version, truncated, corrupt, or not reproduced by this simulator; or a heap that cannot be saved.</summary>
+    Snapshot = 21,
+
+    /// <summary>The user interrupted a command that cannot stop part way (a load); nothing changed.</summary>
+    Interrupted = 22,
+
+    /// <summary>A command would take a heap past the guard on the kernel's memory (new --max-heap).</summary>
+    ResourceLimit = 23,
+
     /// <summary>The simulator refused the operation (a HeapException); its message is the error.</summary>
     Simulator = 100,
 }

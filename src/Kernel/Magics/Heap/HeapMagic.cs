@@ -26,7 +26,7 @@ public sealed class HeapMagic : IMagicCommand
 
     public string Name => "heap";
 
-    public string Description => "Drive the simulated heaps: new, alloc, link, run, gc, step, stats, trace, map, graph, pauses, timeline, mmu, sizes, compare, verify, use, list (-h for usage).";
+    public string Description => "Drive the simulated heaps: new, alloc, link, run, gc, step, stats, trace, map, graph, pauses, timeline, mmu, sizes, compare, verify, use, list, export, save, load (-h for usage).";
 
     public ExecutionError? Run(MagicInvocation invocation)
     {

@@ -27,6 +27,7 @@ internal static partial class HeapVerbs
     public static IReadOnlyList<HeapVerb> Create() =>
     [
         New(), Alloc(), Link(), Unlink(), Root(), Unroot(), Objects(), RunWorkload(), Gc(), Step(), Verify(), Stats(), Trace(), Map(), Graph(), Pauses(), Timeline(), Mmu(), Sizes(), Compare(), Use(), List(),
+        Export(), Save(), Load(),
     ];
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
@@ -38,7 +39,7 @@ internal static partial class HeapVerbs
     private static HeapVerb New()
     {
         HeapVerb verb = null!;
-        Option<string?> collector = null!, barrier = null!, gogc = null!, memoryLimit = null!, heapSize = null!, name = null!, cycleCollector = null!, nursery = null!;
+        Option<string?> collector = null!, barrier = null!, gogc = null!, memoryLimit = null!, heapSize = null!, maxHeap = null!, name = null!, cycleCollector = null!, nursery = null!;
         Option<int?> procs = null!, tenuring = null!;
         Option<ulong?> seed = null!;
         Option<bool> verifyOption = null!;
@@ -46,7 +47,7 @@ internal static partial class HeapVerbs
             "#!heap new --collector tricolor --barrier dijkstra --gogc 50 --heap-size 64MiB --name small",
             (context, parse) =>
             {
-                var options = new HeapOptions { Collector = DefaultCollector };
+                var options = new HeapOptions { Collector = DefaultCollector, Journal = true };
                 var collectorName = parse.GetValue(collector) ?? DefaultCollector;
                 Choose(context, "--collector", collectorName, CollectorRegistry.Names);
                 options = options with { Collector = collectorName };
@@ -75,6 +76,16 @@ internal static partial class HeapVerbs
                 {
                     options = options with { HeapSizeLimitBytes = Size(context, "--heap-size", sizeText) };
                 }
+                if (parse.GetValue(maxHeap) is { } maxHeapText)
+                {
+                    var cap = Size(context, "--max-heap", maxHeapText);
+                    if (cap is < MinMaxHeapBytes or > MaxMaxHeapBytes)
+                    {
+                        throw context.Error(HeapErrorCode.InvalidValue, $"--max-heap must be 64KiB to 32GiB, not '{maxHeapText}'", context.ValueOf("--max-heap"));
+                    }
+
+                    options = options with { MaxHeapBytes = cap, MaxObjects = MaxObjectsFor(cap) };
+                }
                 if (parse.GetValue(nursery) is { } nurseryText)
                 {
                     if (collectorName != "generational")
@@ -83,6 +94,11 @@ internal static partial class HeapVerbs
                     }
 
                     options = options with { NurseryBytes = Size(context, "--nursery", nurseryText) };
+                }
+                else if (collectorName == "generational")
+                {
+                    // A small heap gets a nursery that fits it (at most half of it), unless --nursery says otherwise.
+                    options = options with { NurseryBytes = Math.Min(options.NurseryBytes, Math.Max(64L << 10, options.EffectiveHeapLimitBytes / 2)) };
                 }
                 if (parse.GetValue(tenuring) is { } tenuringValue)
                 {
@@ -102,6 +118,11 @@ internal static partial class HeapVerbs
                     options = options with { Seed = seedValue };
                 }
                 options = options with { Verify = parse.GetValue(verifyOption) };
+                if (options.Verify)
+                {
+                    // The reference model costs the kernel about 200 bytes an object more.
+                    options = options with { MaxObjects = Math.Max(1, options.MaxObjects / VerifiedObjectShare) };
+                }
                 var heapName = parse.GetValue(name) ?? context.Session.NextName();
                 if (!NamePattern().IsMatch(heapName))
                 {
@@ -121,17 +142,18 @@ internal static partial class HeapVerbs
             Notes = $"The default collector is {DefaultCollector}. Sizes take B, KiB, MiB or GiB (64MiB, 512KiB).",
         };
         collector = verb.Add(new Option<string?>("--collector") { HelpName = string.Join('|', CollectorRegistry.Names), Description = $"The collector plan (default {DefaultCollector})." });
-        nursery = verb.Add(new Option<string?>("--nursery") { HelpName = "SIZE", Description = "The generational collector's nursery (default 4MiB)." });
+        nursery = verb.Add(new Option<string?>("--nursery") { HelpName = "SIZE", Description = "The generational collector's nursery (default 4MiB, or half the heap when that is smaller)." });
         tenuring = verb.Add(new Option<int?>("--tenuring") { HelpName = "N", Description = "Minor collections survived before promotion, 0 to 15 (default 2; generational only)." });
         barrier = verb.Add(new Option<string?>("--barrier") { HelpName = string.Join('|', WriteBarriers.Names), Description = "The write barrier of an incremental plan (default: the plan's own, hybrid)." });
         gogc = verb.Add(new Option<string?>("--gogc") { HelpName = "N|off", Description = "GOGC: how far the heap grows over the live heap before the next cycle, in percent (default 100)." });
         memoryLimit = verb.Add(new Option<string?>("--memory-limit") { HelpName = "SIZE", Description = "GOMEMLIMIT: a soft limit on the heap (default none)." });
         heapSize = verb.Add(new Option<string?>("--heap-size") { HelpName = "SIZE", Description = "The most memory the heap may obtain; more is a simulated out-of-memory (default 16GiB)." });
+        maxHeap = verb.Add(new Option<string?>("--max-heap") { HelpName = "SIZE", Description = Invariant($"The kernel's guard on its own memory: at most SIZE of simulated heap and one object per {HeapOptions.BytesPerObjectAllowed} bytes of it, whatever --heap-size says (default 4GiB: {MaxObjectsFor(HeapOptions.DefaultMaxHeapBytes):N0} objects).") });
         procs = verb.Add(new Option<int?>("--procs") { HelpName = "N", Description = "GOMAXPROCS (default 4)." });
         seed = verb.Add(new Option<ulong?>("--seed") { HelpName = "N", Description = "The seed of the heap's random choices (default 1)." });
         name = verb.Add(new Option<string?>("--name") { HelpName = "NAME", Description = "The heap's name (default heap1, heap2, ...)." });
         cycleCollector = verb.Add(new Option<string?>("--cycle-collector") { HelpName = string.Join('|', CycleCollectors), Description = "The refcount plan's cycle collector (default none: cycles leak)." });
-        verifyOption = verb.Add(new Option<bool>("--verify") { Description = "Check the heap against the reference model after every collection (slow)." });
+        verifyOption = verb.Add(new Option<bool>("--verify") { Description = Invariant($"Check the heap against the reference model after every collection (slow; the model's memory leaves room for 1/{VerifiedObjectShare} of the objects).") });
         return verb;
     }
 
@@ -153,6 +175,7 @@ internal static partial class HeapVerbs
             text.Append(", memory limit ").Append(ByteSize.Format(limit));
         }
         text.Append(", heap size ").Append(ByteSize.Format(options.HeapSizeLimitBytes));
+        text.Append(", max heap ").Append(ByteSize.Format(options.MaxHeapBytes));
         text.Append(Invariant($", {options.Procs} procs, seed {options.Seed}"));
         if (options.Verify)
         {
@@ -160,6 +183,16 @@ internal static partial class HeapVerbs
         }
         return text.ToString();
     }
+
+    private const long MinMaxHeapBytes = 64L << 10;
+
+    /// <summary>A verified heap may hold this fraction of the objects --max-heap allows: the reference model costs about 200 bytes an object, four times the heap's own.</summary>
+    private const int VerifiedObjectShare = 4;
+
+    private const long MaxMaxHeapBytes = 32L << 30;
+
+    /// <summary>The object cap that goes with a --max-heap: the host spends 40 to 90 bytes per simulated object.</summary>
+    internal static int MaxObjectsFor(long maxHeapBytes) => (int)Math.Clamp(maxHeapBytes / HeapOptions.BytesPerObjectAllowed, 1, int.MaxValue);
 
     private static void Choose(HeapCommandContext context, string option, string value, IReadOnlyList<string> choices)
     {
@@ -403,9 +436,18 @@ internal static partial class HeapVerbs
         {
             return;
         }
-        var (definition, workloadToken, values, _, workload) = words;
+        var (definition, workloadToken, values, _, _) = words;
         var entry = context.Current;
         var heap = entry.Heap;
+        IWorkload workload;
+        try
+        {
+            workload = WorkloadCatalog.Create(definition.Name, values, heap.Options);
+        }
+        catch (HeapException exception)
+        {
+            throw context.Error(HeapErrorCode.ResourceLimit, exception.Message, workloadToken);
+        }
         var cyclesBefore = heap.Cycles.Count;
         var settings = string.Join(", ", definition.Options.Select(option => $"{option.Name}={values.GetValueOrDefault(option.Name, option.Default.ToString(CultureInfo.InvariantCulture))}"));
         var label = $"{entry.Name}: {definition.Name} ({settings})";
@@ -741,12 +783,22 @@ internal static partial class HeapVerbs
         return verb;
     }
 
+    /// <summary>The largest gctrace log read: a million cycles of Go's lines, far below what would strain the kernel.</summary>
+    private const long MaxTraceImportBytes = 256L << 20;
+
     /// <summary>Reads a real gctrace log and summarises it; nothing in the session changes unless --as binds it.</summary>
     private static void ImportTrace(HeapCommandContext context, string path, int? last, string? variable)
     {
         string text;
         try
         {
+            var length = new FileInfo(path).Length;
+            if (length > MaxTraceImportBytes)
+            {
+                throw context.Error(HeapErrorCode.ResourceLimit,
+                    Invariant($"'{path}' is {ByteSize.Format(length)}; a gctrace log read at once may be {ByteSize.Format(MaxTraceImportBytes)} at most (a Go program prints one short line per cycle): keep the lines that start with 'gc '"),
+                    context.ValueOf("--import"));
+            }
             text = File.ReadAllText(path);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)

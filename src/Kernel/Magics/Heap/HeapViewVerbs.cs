@@ -48,6 +48,9 @@ internal static partial class HeapVerbs
         return verb;
     }
 
+    /// <summary>The largest graph drawn: an SVG of about 300 bytes an object, so a few megabytes.</summary>
+    private const int MaxGraphObjects = 10_000;
+
     private static HeapVerb Graph()
     {
         Option<int?> max = null!;
@@ -60,6 +63,11 @@ internal static partial class HeapVerbs
                 if (limit < 1)
                 {
                     throw context.Error(HeapErrorCode.InvalidValue, Invariant($"--max must be 1 or more, not {limit}"), context.ValueOf("--max"));
+                }
+                if (limit > MaxGraphObjects)
+                {
+                    throw context.Error(HeapErrorCode.ResourceLimit,
+                        Invariant($"--max cannot be above {Count(MaxGraphObjects)}: a graph of more objects would not fit in the kernel's memory or a notebook; draw a big heap's spans with '#!heap map'"), context.ValueOf("--max"));
                 }
                 var entry = context.Current;
                 var graph = ObjectGraphSvg.Walk(entry.Heap, NamedLive(entry), limit);
@@ -84,7 +92,7 @@ internal static partial class HeapVerbs
             Notes = "Globals are drawn first, then objects in layers by their distance from the globals. Labels are '#!heap alloc' names, else handles.\n"
                 + "After a graph is shown, '#!heap step' redraws it in place, so stepping animates the marking; a --snapshot graph stays as drawn.",
         };
-        max = verb.Add(new Option<int?>("--max") { HelpName = "N", Description = Invariant($"Refuse to draw more than N objects (default {ObjectGraphSvg.DefaultMax}).") });
+        max = verb.Add(new Option<int?>("--max") { HelpName = "N", Description = Invariant($"Refuse to draw more than N objects (default {ObjectGraphSvg.DefaultMax}, at most {MaxGraphObjects:N0}).") });
         snapshot = verb.Add(new Option<bool>("--snapshot") { Description = "Draw the graph as it is now; later steps leave this drawing alone (for notebooks read top to bottom)." });
         return verb;
     }
