@@ -331,8 +331,12 @@ public sealed class HeapChartVerbTests
     {
         string Table(int seed) => Ok($"#!heap compare churn --allocs 20000 --collectors go --seed {seed}").Outputs[1].Text;
 
-        Assert.Equal(Table(5), Table(5));
-        Assert.NotEqual(Table(5), Table(6));
+        var first = Table(5);
+        var again = Table(5);
+        var otherSeed = Table(6);
+
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, otherSeed);
     }
 
     [Fact]
