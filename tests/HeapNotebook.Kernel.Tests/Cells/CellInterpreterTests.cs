@@ -6,11 +6,7 @@ public sealed class CellInterpreterTests
 {
     private readonly CellInterpreter interpreter = new();
 
-    private (ExecutionError? Error, RecordingPublisher Outputs) Run(string code)
-    {
-        var publisher = new RecordingPublisher();
-        return (interpreter.Execute(code, publisher), publisher);
-    }
+    private (ExecutionError? Error, RecordingPublisher Outputs) Run(string code) => interpreter.RunCell(code);
 
     [Fact]
     public void Variables_carry_from_cell_to_cell_and_a_trailing_expression_is_the_result()

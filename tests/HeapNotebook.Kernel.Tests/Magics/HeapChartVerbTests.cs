@@ -16,18 +16,9 @@ public sealed class HeapChartVerbTests
 
     private readonly CellInterpreter interpreter = new();
 
-    private (ExecutionError? Error, RecordingPublisher Outputs) Run(string code)
-    {
-        var publisher = new RecordingPublisher();
-        return (interpreter.Execute(code, publisher), publisher);
-    }
+    private (ExecutionError? Error, RecordingPublisher Outputs) Run(string code) => interpreter.RunCell(code);
 
-    private RecordingPublisher Ok(string code)
-    {
-        var (error, outputs) = Run(code);
-        Assert.True(error is null, $"{code}\nfailed with: {error?.Value}");
-        return outputs;
-    }
+    private RecordingPublisher Ok(string code) => interpreter.RunOk(code);
 
     /// <summary>Runs a line that must fail with a #!heap error and must leave the current heap as it was.</summary>
     private string Fails(string code)

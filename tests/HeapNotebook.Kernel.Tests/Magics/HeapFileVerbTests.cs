@@ -17,11 +17,7 @@ public sealed class HeapFileVerbTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    private (ExecutionError? Error, RecordingPublisher Outputs) Run(string code)
-    {
-        var publisher = new RecordingPublisher();
-        return (interpreter.Execute(code, publisher), publisher);
-    }
+    private (ExecutionError? Error, RecordingPublisher Outputs) Run(string code) => interpreter.RunCell(code);
 
     private string Ok(string code)
     {

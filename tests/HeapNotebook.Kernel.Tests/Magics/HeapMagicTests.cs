@@ -12,11 +12,7 @@ public sealed class HeapMagicTests
 {
     private readonly CellInterpreter interpreter = new();
 
-    private (ExecutionError? Error, RecordingPublisher Outputs) Run(string code)
-    {
-        var publisher = new RecordingPublisher();
-        return (interpreter.Execute(code, publisher), publisher);
-    }
+    private (ExecutionError? Error, RecordingPublisher Outputs) Run(string code) => interpreter.RunCell(code);
 
     /// <summary>Runs a cell that must succeed and returns all its text output (streams and displays, in order).</summary>
     private string Ok(string code)

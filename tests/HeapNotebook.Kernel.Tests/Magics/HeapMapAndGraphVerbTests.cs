@@ -7,18 +7,9 @@ public sealed class HeapMapAndGraphVerbTests
 {
     private readonly CellInterpreter interpreter = new();
 
-    private (ExecutionError? Error, RecordingPublisher Outputs) Run(string code)
-    {
-        var publisher = new RecordingPublisher();
-        return (interpreter.Execute(code, publisher), publisher);
-    }
+    private (ExecutionError? Error, RecordingPublisher Outputs) Run(string code) => interpreter.RunCell(code);
 
-    private RecordingPublisher Ok(string code)
-    {
-        var (error, outputs) = Run(code);
-        Assert.True(error is null, $"{code}\nfailed with: {error?.Value}");
-        return outputs;
-    }
+    private RecordingPublisher Ok(string code) => interpreter.RunOk(code);
 
     private string Fails(string code)
     {
