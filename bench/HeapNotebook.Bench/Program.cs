@@ -10,7 +10,7 @@ using HeapNotebook.Heap.Workloads;
 // Benchmarks print figures; they assert nothing. Usage:
 //   binary-trees [--depth 16] [--collector marksweep] [--gogc 100|off] [--procs 4] [--trace 5] [--native false] [--min-heap-kib 4096]
 //   mark [--objects 10000000] [--presize true|false]
-//   ops [--count 5000000] [--journal false|true]
+//   ops [--count 5000000] [--journal false|true] [--collector generational] [--min-heap-kib 4096]
 //   compare [--seed 7]
 //   map [--objects 1000000] [--by all|color|generation|space|age|occupancy|class] [--collector marksweep] [--width 800] [--out DIR]
 var arguments = new Arguments(args);
@@ -244,14 +244,16 @@ static void OperationsBenchmark(Arguments arguments)
     var count = arguments.Int("count", 5_000_000);
     // --journal true: what recording every operation (HeapOptions.Journal, on for kernel heaps) costs.
     var journal = arguments.Text("journal", "false") == "true";
-    var results = new Dictionary<string, object> { ["benchmark"] = "ops", ["repetitions"] = count, ["journal"] = journal };
+    var collector = arguments.Text("collector", "generational");
+    var minimumHeap = arguments.Int("min-heap-kib", 4096) * 1024L;
+    var results = new Dictionary<string, object> { ["benchmark"] = "ops", ["collector"] = collector, ["repetitions"] = count, ["journal"] = journal };
 
     void Time(string name, Action<SimulatedHeap> setup, Action<SimulatedHeap> operation)
     {
         double best = double.MaxValue;
         for (var round = 0; round < 3; round++)
         {
-            var heap = new SimulatedHeap(new HeapOptions { Procs = 1, Journal = journal });
+            var heap = new SimulatedHeap(new HeapOptions { Collector = collector, MinimumHeapBytes = minimumHeap, Procs = 1, Journal = journal });
             setup(heap);
             var watch = Stopwatch.StartNew();
             for (var i = 0; i < count; i++)

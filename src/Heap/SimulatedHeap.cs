@@ -57,6 +57,7 @@ public sealed class SimulatedHeap
         Roots = new RootSet(this);
         Model = Options.Verify ? new ReferenceModel() : null;
         Plan = CollectorRegistry.Create(Options.Collector, this);
+        _recorder = Plan as Collectors.Incremental.IncrementalMarkingPlan;
         HeapGoalBytes = Plan.InitialGoal();
         _triggerBytes = Plan.InitialTrigger(HeapGoalBytes);
         _ownJournal = Options.Journal ? new HeapJournal(Objects.HeapId, Options.JournalMaxBytesForTests ?? HeapJournal.MaxBytes) : null;
@@ -110,7 +111,8 @@ public sealed class SimulatedHeap
 
     internal ReferenceModel? Model { get; }
 
-    private Collectors.Incremental.IncrementalMarkingPlan? Recorder => Plan as Collectors.Incremental.IncrementalMarkingPlan;
+    /// <summary>The plan as an incremental one, which logs writes during marking to explain a lost object (null for other plans).</summary>
+    private readonly Collectors.Incremental.IncrementalMarkingPlan? _recorder;
 
     /// <summary>With the verifier on, checks the barrier's invariant after every mutator operation during marking.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -201,7 +203,7 @@ public sealed class SimulatedHeap
         {
             if (Plan.BarrierActive)
             {
-                Recorder?.RecordWrite(handle, null, i, 0, initial[i].Index);
+                _recorder?.RecordWrite(handle, null, i, 0, initial[i].Index);
                 Plan.WriteBarrier(index, i, 0, initial[i].Index);
             }
 
@@ -323,7 +325,7 @@ public sealed class SimulatedHeap
         }
 
         Clock.Advance(Costs.PointerRead);
-        return Objects.HandleOf(Slots.Data[Objects.SlotStart[source.Index] + slot]);
+        return Objects.HandleOf(Slots.Data[Objects.Records[source.Index].SlotStart + slot]);
     }
 
     /// <summary>Copies the object's pointer slots into <paramref name="destination"/> (as many as fit); returns how many the object has.</summary>
@@ -331,13 +333,16 @@ public sealed class SimulatedHeap
     {
         CheckLive(source, "read from");
         var objects = Objects;
-        var count = objects.SlotCount[source.Index];
-        var start = objects.SlotStart[source.Index];
-        var data = Slots.Data;
+        var records = objects.Records;
+        ref var record = ref records[source.Index];
+        var count = record.SlotCount;
         var copied = Math.Min(count, destination.Length);
-        for (var i = 0; i < copied; i++)
+        var slots = Slots.Data.AsSpan(record.SlotStart, copied);
+        var heapId = objects.HeapId;
+        for (var i = 0; i < slots.Length; i++)
         {
-            destination[i] = objects.HandleOf(data[start + i]);
+            var target = slots[i];
+            destination[i] = target == 0 ? ObjectHandle.Null : new ObjectHandle(target, records[target].Version) { HeapId = heapId };
         }
 
         if (_journal is not null)
@@ -363,7 +368,7 @@ public sealed class SimulatedHeap
             CheckLive(target, "store");
         }
 
-        var position = Objects.SlotStart[source.Index] + slot;
+        var position = Objects.Records[source.Index].SlotStart + slot;
         var sourceDepth = Stack.StackObjectCount == 0 ? -1 : Stack.DepthOf(source.Index);
         if (!target.IsNull && Stack.StackObjectCount > 0)
         {
@@ -380,7 +385,7 @@ public sealed class SimulatedHeap
         }
         else if (Plan.BarrierActive)
         {
-            Recorder?.RecordWrite(source, null, slot, Slots.Data[position], target.Index);
+            _recorder?.RecordWrite(source, null, slot, Slots.Data[position], target.Index);
             Plan.WriteBarrier(source.Index, slot, Slots.Data[position], target.Index);
         }
 
@@ -453,7 +458,7 @@ public sealed class SimulatedHeap
             }
         }
 
-        if (Stack.CurrentFrameObjects is { Count: > 0 } frameObjects)
+        if (Stack.StackObjectCount > 0 && Stack.CurrentFrameObjects is { Count: > 0 } frameObjects)
         {
             FreeFrameObjects(frameObjects);
         }
@@ -469,14 +474,14 @@ public sealed class SimulatedHeap
         {
             if (Plan.CountsRoots)
             {
-                var start = Objects.SlotStart[index];
-                for (var s = start; s < start + Objects.SlotCount[index]; s++)
+                var start = Objects.Records[index].SlotStart;
+                for (var s = start; s < start + Objects.Records[index].SlotCount; s++)
                 {
                     Plan.OnRootChange(Slots.Data[s], 0);
                 }
             }
 
-            Counters.StackBytes -= BumpSpace.Align(Objects.Size[index]);
+            Counters.StackBytes -= BumpSpace.Align(Objects.Records[index].Size);
             Objects.Free(index);
         }
     }
@@ -569,13 +574,13 @@ public sealed class SimulatedHeap
     /// <summary>True while the object exists for the program: allocated, not freed, and not garbage awaiting a lazy sweep.</summary>
     public bool IsLive(ObjectHandle handle) => Objects.IsLive(handle) && !(Plan.SweepsLazily && Plan.IsUnsweptGarbage(handle.Index));
 
-    public int SizeOf(ObjectHandle handle) => Objects.Size[Checked(handle)];
+    public int SizeOf(ObjectHandle handle) => Objects.Records[Checked(handle)].Size;
 
-    public int SlotCountOf(ObjectHandle handle) => Objects.SlotCount[Checked(handle)];
+    public int SlotCountOf(ObjectHandle handle) => Objects.Records[Checked(handle)].SlotCount;
 
-    public ObjectColor ColorOf(ObjectHandle handle) => Objects.Color[Checked(handle)];
+    public ObjectColor ColorOf(ObjectHandle handle) => Objects.Records[Checked(handle)].Color;
 
-    public int AgeOf(ObjectHandle handle) => Objects.Age[Checked(handle)];
+    public int AgeOf(ObjectHandle handle) => Objects.Records[Checked(handle)].Age;
 
     /// <summary>The object's simulated address (Go's arenas start at 0xc000000000 on 64-bit Linux).</summary>
     public long AddressOf(ObjectHandle handle) => ArenaBase + Objects.AddressOffset(Checked(handle));
@@ -704,8 +709,8 @@ public sealed class SimulatedHeap
             }
         }
 
-        ObjectInfo Describe(int index, int spanId) => new(objects.HandleOf(index), spanId, ArenaBase + objects.AddressOffset(index), objects.Size[index],
-            objects.Color[index], objects.Age[index], Plan.SweepsLazily && Plan.IsUnsweptGarbage(index));
+        ObjectInfo Describe(int index, int spanId) => new(objects.HandleOf(index), spanId, ArenaBase + objects.AddressOffset(index), objects.Records[index].Size,
+            objects.Records[index].Color, objects.Records[index].Age, Plan.SweepsLazily && Plan.IsUnsweptGarbage(index));
     }
 
     /// <summary>Internal and external fragmentation now, with a histogram of free page runs by length in pages.</summary>
@@ -875,7 +880,7 @@ public sealed class SimulatedHeap
         Objects.Free(index);
         Counters.HeapAlloc -= span.ElementSize;
         Counters.HeapLive -= span.ElementSize;
-        Counters.HeapScan -= Objects.SlotCount[index] * 8L;
+        Counters.HeapScan -= Objects.Records[index].SlotCount * 8L;
         Counters.Frees++;
         if (span.SizeClass == 0)
         {
@@ -888,17 +893,23 @@ public sealed class SimulatedHeap
     }
 
     /// <summary>Turns every object white again (used by the benchmark after timing a mark on its own).</summary>
-    internal void ResetColorsForBenchmark() => Array.Clear(Objects.Color, 0, Objects.HighWater);
+    internal void ResetColorsForBenchmark()
+    {
+        foreach (ref var record in Objects.Records.AsSpan(0, Objects.HighWater))
+        {
+            record.Color = ObjectColor.White;
+        }
+    }
 
     /// <summary>A cleared run of <paramref name="slots"/> pointer slots for a new object at a reserved index: the run the index had when it can be reused, else a new one.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int SlotRunFor(int index, int slots)
     {
         var objects = Objects;
-        var previousCount = objects.SlotCount[index];
+        var previousCount = objects.Records[index].SlotCount;
         if (previousCount == slots)
         {
-            var start = objects.SlotStart[index];
+            var start = objects.Records[index].SlotStart;
             var data = Slots.Data;
             for (var i = start; i < start + slots; i++)
             {
@@ -908,7 +919,7 @@ public sealed class SimulatedHeap
             return start;
         }
 
-        Slots.Free(objects.SlotStart[index], previousCount);
+        Slots.Free(objects.Records[index].SlotStart, previousCount);
         return Slots.Allocate(slots);
     }
 
@@ -930,7 +941,7 @@ public sealed class SimulatedHeap
         if (Plan.BarrierActive)
         {
             var old = Roots.TryGet(name, out var previous) ? previous.Index : 0;
-            Recorder?.RecordWrite(ObjectHandle.Null, name, 0, old, value.Index);
+            _recorder?.RecordWrite(ObjectHandle.Null, name, 0, old, value.Index);
             Plan.WriteBarrier(0, 0, old, value.Index);
         }
 
@@ -990,7 +1001,7 @@ public sealed class SimulatedHeap
     private void CheckSlotRoom(int slots)
     {
         var next = Objects.PeekReserve();
-        if (Slots.HasFreeRun(slots) || (next < Objects.HighWater && Objects.SlotCount[next] == slots))
+        if (Slots.HasFreeRun(slots) || (next < Objects.HighWater && Objects.Records[next].SlotCount == slots))
         {
             return;
         }
@@ -1001,7 +1012,6 @@ public sealed class SimulatedHeap
                 $"fatal error: out of memory allocating an object with {slots:N0} pointer slots: the heap's pointer slots would pass {_maxSlots:N0}, the simulator's guard on the host's memory (MaxHeapBytes / 16, at 4 real bytes a slot). Heap: {Format(stats.HeapAlloc)} allocated in {stats.HeapObjects:N0} objects. Give objects fewer pointer slots, or raise the guard: MaxHeapBytes, '#!heap new --max-heap SIZE'."),
             (long)slots * 8, stats.HeapSys, Options.EffectiveHeapLimitBytes, stats.HeapAlloc);
     }
-
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int TryPlace(int size, int sizeClass, out long offset)
@@ -1147,7 +1157,7 @@ public sealed class SimulatedHeap
     private void CheckSlot(ObjectHandle source, int slot, string action)
     {
         CheckLive(source, action == "read" ? "read from" : "write to");
-        if ((uint)slot >= (uint)Objects.SlotCount[source.Index])
+        if ((uint)slot >= (uint)Objects.Records[source.Index].SlotCount)
         {
             ThrowSlotOutOfRange(source, slot, action);
         }
@@ -1156,7 +1166,7 @@ public sealed class SimulatedHeap
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowSlotOutOfRange(ObjectHandle source, int slot, string action)
     {
-        var count = Objects.SlotCount[source.Index];
+        var count = Objects.Records[source.Index].SlotCount;
         {
             throw new SlotOutOfRangeException(count == 0
                 ? $"Cannot {action} slot {slot} of object {source}: it has no pointer slots."

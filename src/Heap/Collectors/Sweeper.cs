@@ -81,7 +81,7 @@ internal sealed class Sweeper(SimulatedHeap heap)
         span.SweptGeneration = heap.Spans.SweepGeneration;
         PagesSwept += span.Pages;
         var objects = heap.Objects;
-        var colors = objects.Color;
+        var records = objects.Records;
         var bits = span.AllocBits;
         var spanObjects = span.Objects;
         long freedHere = 0;
@@ -102,15 +102,19 @@ internal sealed class Sweeper(SimulatedHeap heap)
                 remaining &= remaining - 1;
                 examined++;
                 var index = spanObjects[(word << 6) + bit];
-                if (colors[index] == ObjectColor.White)
+                ref var record = ref records[index];
+                if (record.Color == ObjectColor.White)
                 {
                     dead |= 1UL << bit;
                     objects.Free(index);
                 }
                 else
                 {
-                    colors[index] = ObjectColor.White;
-                    objects.Survived(index);
+                    record.Color = ObjectColor.White;
+                    if (record.Age < byte.MaxValue)
+                    {
+                        record.Age++;
+                    }
                 }
             }
 

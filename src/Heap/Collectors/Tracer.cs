@@ -83,8 +83,8 @@ internal sealed class Tracer(SimulatedHeap heap)
         var stackSlots = 0;
         foreach (var index in stack.StackObjects)
         {
-            var start = heap.Objects.SlotStart[index];
-            var count = heap.Objects.SlotCount[index];
+            var start = heap.Objects.Records[index].SlotStart;
+            var count = heap.Objects.Records[index].SlotCount;
             for (var s = start; s < start + count; s++)
             {
                 visit(heap.Slots.Data[s]);
@@ -107,8 +107,8 @@ internal sealed class Tracer(SimulatedHeap heap)
 
         foreach (var index in stack.StackObjects)
         {
-            var start = heap.Objects.SlotStart[index];
-            for (var s = start; s < start + heap.Objects.SlotCount[index]; s++)
+            var start = heap.Objects.Records[index].SlotStart;
+            for (var s = start; s < start + heap.Objects.Records[index].SlotCount; s++)
             {
                 Shade(heap.Slots.Data[s]);
             }
@@ -120,12 +120,12 @@ internal sealed class Tracer(SimulatedHeap heap)
     /// <summary>Greys a white object; returns false when there was nothing to do (null, grey or black).</summary>
     public bool Shade(int index)
     {
-        if (index == 0 || heap.Objects.Color[index] != ObjectColor.White)
+        if (index == 0 || heap.Objects.Records[index].Color != ObjectColor.White)
         {
             return false;
         }
 
-        heap.Objects.Color[index] = ObjectColor.Grey;
+        heap.Objects.Records[index].Color = ObjectColor.Grey;
         if (_greyCount == _grey.Length)
         {
             Array.Resize(ref _grey, _grey.Length * 2);
@@ -138,11 +138,7 @@ internal sealed class Tracer(SimulatedHeap heap)
     /// <summary>Scans grey objects until none is left or <paramref name="objectBudget"/> have been scanned; true when no grey object remains.</summary>
     public bool Drain(long objectBudget = long.MaxValue)
     {
-        var objects = heap.Objects;
-        var colors = objects.Color;
-        var slotStart = objects.SlotStart;
-        var slotCount = objects.SlotCount;
-        var sizes = objects.Size;
+        var records = heap.Objects.Records;
         var data = heap.Slots.Data;
         var grey = _grey;
         var greyCount = _greyCount;
@@ -150,19 +146,19 @@ internal sealed class Tracer(SimulatedHeap heap)
 
         while (greyCount > 0 && marked < objectBudget)
         {
-            var current = grey[--greyCount];
-            colors[current] = ObjectColor.Black;
+            ref var current = ref records[grey[--greyCount]];
+            current.Color = ObjectColor.Black;
             marked++;
-            bytes += Memory.SizeClasses.RoundedSize(sizes[current]);
-            var start = slotStart[current];
-            var end = start + slotCount[current];
+            bytes += Memory.SizeClasses.RoundedSize(current.Size);
+            var start = current.SlotStart;
+            var end = start + current.SlotCount;
             scanned += end - start;
             for (var s = start; s < end; s++)
             {
                 var target = data[s];
-                if (target != 0 && colors[target] == ObjectColor.White)
+                if (target != 0 && records[target].Color == ObjectColor.White)
                 {
-                    colors[target] = ObjectColor.Grey;
+                    records[target].Color = ObjectColor.Grey;
                     if (greyCount == grey.Length)
                     {
                         Array.Resize(ref _grey, grey.Length * 2);

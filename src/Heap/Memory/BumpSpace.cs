@@ -75,7 +75,7 @@ internal sealed class BumpSpace(string name, SpanRegistry spans, long capacityBy
         var top = _chunks.Count > 0 ? _chunks[0].BaseOffset : 0;
         for (var i = 0; i < liveInOrder.Count; i++)
         {
-            var bytes = Align(objects.Size[liveInOrder[i]]);
+            var bytes = Align(objects.Records[liveInOrder[i]].Size);
             while (top + bytes > _chunks[chunk].BaseOffset + _chunks[chunk].SpanBytes)
             {
                 chunk++;
@@ -94,13 +94,13 @@ internal sealed class BumpSpace(string name, SpanRegistry spans, long capacityBy
     {
         _objects.Clear();
         _objects.AddRange(liveInOrder);
-        UsedBytes = liveInOrder.Sum(i => Align(objects.Size[i]));
+        UsedBytes = liveInOrder.Sum(i => Align(objects.Records[i].Size));
         var lastChunk = 0;
         _top = _chunks.Count > 0 ? _chunks[0].BaseOffset : 0;
         if (liveInOrder.Count > 0)
         {
             var last = liveInOrder.Count - 1;
-            _top = forwarding[last] + Align(objects.Size[liveInOrder[last]]);
+            _top = forwarding[last] + Align(objects.Records[liveInOrder[last]].Size);
             lastChunk = _chunks.FindIndex(c => forwarding[last] >= c.BaseOffset && forwarding[last] < c.BaseOffset + c.SpanBytes);
         }
 
@@ -119,18 +119,22 @@ internal sealed class BumpSpace(string name, SpanRegistry spans, long capacityBy
         _current = _chunks[lastChunk];
     }
 
-    /// <summary>Frees every object of the space a collection did not reach (not set in <paramref name="reached"/>, by object index; without it, not black); returns how many and their bytes. The space itself is left for the caller to reset or rebuild.</summary>
-    public (long Objects, long Bytes) FreeUnreached(ObjectTable objects, bool[]? reached = null, Action<int>? onFreed = null)
+    /// <summary>Frees every object of the space a collection did not reach (not set in <paramref name="reached"/>, by object index; without it, not black), clearing each one's flag in <paramref name="clearWhenFreed"/> if given; returns how many and their bytes. The space itself is left for the caller to reset or rebuild.</summary>
+    public (long Objects, long Bytes) FreeUnreached(ObjectTable objects, bool[]? reached = null, bool[]? clearWhenFreed = null)
     {
         long count = 0, bytes = 0;
-        foreach (var index in _objects)
+        var records = objects.Records;
+        foreach (var index in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_objects))
         {
-            if (reached is null ? objects.Color[index] != ObjectColor.Black : !reached[index])
+            if (reached is null ? records[index].Color != ObjectColor.Black : !reached[index])
             {
                 count++;
-                bytes += Align(objects.Size[index]);
+                bytes += Align(records[index].Size);
                 objects.Free(index);
-                onFreed?.Invoke(index);
+                if (clearWhenFreed is not null)
+                {
+                    clearWhenFreed[index] = false;
+                }
             }
         }
 

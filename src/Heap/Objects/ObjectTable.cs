@@ -3,8 +3,9 @@ using System.Numerics;
 namespace HeapNotebook.Heap.Objects;
 
 /// <summary>
-/// Every simulated object, stored as parallel arrays of primitive fields (structure of arrays),
-/// so ten million objects cost a few tens of bytes each and a mark loop walks plain arrays.
+/// Every simulated object, one 24-byte <see cref="ObjectRecord"/> of primitive fields in one flat
+/// array (no object per simulated object), so ten million objects cost a few tens of bytes each
+/// and allocating, marking or sweeping an object touches one cache line, not one per field.
 /// Index 0 is never used: a pointer slot holding 0 is null. Free indices are bits in a bitmap and
 /// are handed out lowest first, so allocation walks the arrays in order (the caches and the
 /// prefetcher like that far better than a LIFO list's scattered order). The version of an index is bumped when an
@@ -24,13 +25,7 @@ internal sealed class ObjectTable
     {
         HeapId = Interlocked.Increment(ref s_lastHeapId);
         Capacity = Math.Max(16, initialCapacity);
-        Version = new int[Capacity];
-        AddressUnits = new uint[Capacity];
-        Size = new int[Capacity];
-        SlotStart = new int[Capacity];
-        SlotCount = new int[Capacity];
-        Color = new ObjectColor[Capacity];
-        Age = new byte[Capacity];
+        Records = new ObjectRecord[Capacity];
         HighWater = 1;
         _freeBits = new ulong[(Capacity + 63) >> 6];
     }
@@ -45,41 +40,26 @@ internal sealed class ObjectTable
 
     public int LiveCount { get; private set; }
 
-    public int[] Version;
+    /// <summary>The objects' fields, by table index; entries at or past <see cref="HighWater"/> are uninitialised.</summary>
+    public ObjectRecord[] Records;
 
-    /// <summary>The object's address offset from the arena base, in 8-byte units (32 GiB of address space).</summary>
-    public uint[] AddressUnits;
-
-    /// <summary>Requested size in bytes.</summary>
-    public int[] Size;
-
-    /// <summary>First pointer slot in the <see cref="SlotStore"/>; a free index keeps the run it had, of <see cref="SlotCount"/> slots.</summary>
-    public int[] SlotStart;
-
-    public int[] SlotCount;
-
-    public ObjectColor[] Color;
-
-    /// <summary>Collections survived (saturating at 255).</summary>
-    public byte[] Age;
-
-    public bool IsLive(int index) => (uint)index < (uint)HighWater && (Version[index] & 1) != 0;
+    public bool IsLive(int index) => (uint)index < (uint)HighWater && (Records[index].Version & 1) != 0;
 
     /// <summary>A handle is live when its version is the index's current one and that version is odd; index 0's version stays 0, so null is never live.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool IsLive(ObjectHandle handle)
     {
         var index = handle.Index;
-        var versions = Version;
-        return (handle.Version & 1) != 0 && (uint)index < (uint)versions.Length && versions[index] == handle.Version && handle.HeapId == HeapId;
+        var records = Records;
+        return (handle.Version & 1) != 0 && (uint)index < (uint)records.Length && records[index].Version == handle.Version && handle.HeapId == HeapId;
     }
 
-    public ObjectHandle HandleOf(int index) => index == 0 ? ObjectHandle.Null : new ObjectHandle(index, Version[index]) { HeapId = HeapId };
+    public ObjectHandle HandleOf(int index) => index == 0 ? ObjectHandle.Null : new ObjectHandle(index, Records[index].Version) { HeapId = HeapId };
 
     /// <summary>A handle to whatever held <paramref name="index"/> at <paramref name="version"/> (used to name objects that are gone).</summary>
     public ObjectHandle HandleAt(int index, int version) => new(index, version) { HeapId = HeapId };
 
-    public long AddressOffset(int index) => (long)AddressUnits[index] << 3;
+    public long AddressOffset(int index) => (long)Records[index].AddressUnits << 3;
 
     /// <summary>
     /// Takes the lowest free index for a new object (or the next past the high-water mark); its
@@ -99,7 +79,14 @@ internal sealed class ObjectTable
             Grow();
         }
 
-        return HighWater++;
+        // Entries past the high-water mark are uninitialised memory (see Grow): give this one the
+        // fields that are read before Commit writes them: an even version and no slot run.
+        var index = HighWater++;
+        ref var record = ref Records[index];
+        record.Version = 0;
+        record.SlotStart = 0;
+        record.SlotCount = 0;
+        return index;
     }
 
     /// <summary>The index <see cref="Reserve"/> would take now, without taking it.</summary>
@@ -142,9 +129,10 @@ internal sealed class ObjectTable
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Survived(int index)
     {
-        if (Age[index] < byte.MaxValue)
+        ref var age = ref Records[index].Age;
+        if (age < byte.MaxValue)
         {
-            Age[index]++;
+            age++;
         }
     }
 
@@ -165,13 +153,14 @@ internal sealed class ObjectTable
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Commit(int index, int size, long addressOffset, int slotStart, int slotCount, ObjectColor color)
     {
-        Version[index]++;
-        Size[index] = size;
-        AddressUnits[index] = (uint)(addressOffset >> 3);
-        SlotStart[index] = slotStart;
-        SlotCount[index] = slotCount;
-        Color[index] = color;
-        Age[index] = 0;
+        ref var record = ref Records[index];
+        record.Version++;
+        record.Size = size;
+        record.AddressUnits = (uint)(addressOffset >> 3);
+        record.SlotStart = slotStart;
+        record.SlotCount = slotCount;
+        record.Color = color;
+        record.Age = 0;
         LiveCount++;
     }
 
@@ -179,23 +168,44 @@ internal sealed class ObjectTable
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Free(int index)
     {
-        Version[index]++;
+        Records[index].Version++;
         MarkFree(index);
         LiveCount--;
     }
 
     private void Grow()
     {
-        // Geometric growth, gentler once the table is large, so a big heap carries little slack.
-        var capacity = Capacity + Math.Max(1024, Capacity >= 1 << 20 ? Capacity / 4 : Capacity / 2);
-        Array.Resize(ref Version, capacity);
-        Array.Resize(ref AddressUnits, capacity);
-        Array.Resize(ref Size, capacity);
-        Array.Resize(ref SlotStart, capacity);
-        Array.Resize(ref SlotCount, capacity);
-        Array.Resize(ref Color, capacity);
-        Array.Resize(ref Age, capacity);
+        // Doubling, as List<T> does, so a table grown to n entries has copied fewer than n. The new
+        // array is not zeroed: only entries below the high-water mark are copied or ever read,
+        // and the pages of the tail stay untouched (out of the working set) until objects reach them.
+        var capacity = (int)Math.Min(Array.MaxLength, (long)Capacity * 2);
+        var grown = GC.AllocateUninitializedArray<ObjectRecord>(capacity);
+        Array.Copy(Records, grown, HighWater);
+        Records = grown;
         Array.Resize(ref _freeBits, (capacity + 63) >> 6);
         Capacity = capacity;
     }
+}
+
+/// <summary>One simulated object's fields (24 bytes).</summary>
+internal struct ObjectRecord
+{
+    /// <summary>Bumped when an object is placed here and again when it is freed: odd exactly while the index holds a live object.</summary>
+    public int Version;
+
+    /// <summary>The object's address offset from the arena base, in 8-byte units (32 GiB of address space).</summary>
+    public uint AddressUnits;
+
+    /// <summary>Requested size in bytes.</summary>
+    public int Size;
+
+    /// <summary>First pointer slot in the <see cref="SlotStore"/>; a free index keeps the run it had, of <see cref="SlotCount"/> slots.</summary>
+    public int SlotStart;
+
+    public int SlotCount;
+
+    public ObjectColor Color;
+
+    /// <summary>Collections survived (saturating at 255).</summary>
+    public byte Age;
 }

@@ -26,19 +26,24 @@ internal sealed class RootStack
     public int DepthOf(int index) => _stackObjectDepth.TryGetValue(index, out var depth) ? depth : -1;
 
     /// <summary>Every stack object, outermost frame first, in allocation order.</summary>
-    public IEnumerable<int> StackObjects => _frameObjects.Take(FrameCount).Where(l => l is not null).SelectMany(l => l!);
+    public IEnumerable<int> StackObjects => StackObjectCount == 0 ? [] : _frameObjects.Take(FrameCount).Where(l => l is not null).SelectMany(l => l!);
 
     public int StackObjectCount => _stackObjectDepth.Count;
 
     public void AddStackObject(int index)
     {
         var depth = FrameCount - 1;
+        while (_frameObjects.Count <= depth)
+        {
+            _frameObjects.Add(null);
+        }
+
         (_frameObjects[depth] ??= []).Add(index);
         _stackObjectDepth[index] = depth;
     }
 
     /// <summary>The stack objects of the innermost frame, which die with it (null when it has none).</summary>
-    public List<int>? CurrentFrameObjects => _frameObjects[FrameCount - 1];
+    public List<int>? CurrentFrameObjects => FrameCount - 1 < _frameObjects.Count ? _frameObjects[FrameCount - 1] : null;
 
     public int Top { get; private set; }
 
@@ -73,17 +78,7 @@ internal sealed class RootStack
             Array.Resize(ref _named, size);
         }
 
-        var locals = Locals;
-        for (var i = Top; i < Top + localCount; i++)
-        {
-            locals[i] = 0;
-        }
-
-        if (_frameObjects.Count == FrameCount)
-        {
-            _frameObjects.Add(null);
-        }
-
+        Locals.AsSpan(Top, localCount).Clear();
         _frameBase[FrameCount] = Top;
         _frameCount[FrameCount] = localCount;
         // Anonymous frames (the common, hot case) store no references, so no GC write barrier runs.
@@ -102,7 +97,7 @@ internal sealed class RootStack
     {
         FrameCount--;
         Top = _frameBase[FrameCount];
-        if (_frameObjects[FrameCount] is { Count: > 0 } objects)
+        if (StackObjectCount > 0 && FrameCount < _frameObjects.Count && _frameObjects[FrameCount] is { Count: > 0 } objects)
         {
             foreach (var index in objects)
             {

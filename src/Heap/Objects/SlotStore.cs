@@ -67,11 +67,13 @@ internal sealed class SlotStore
 
         if (Top + count > Data.Length)
         {
-            Array.Resize(ref Data, Math.Max(Top + count, Data.Length + (Data.Length >= 1 << 21 ? Data.Length / 4 : Data.Length / 2)));
+            Grow(count);
         }
 
+        // Past the top the pool is uninitialised (see Grow): a fresh run is cleared here.
         start = Top;
         Top += count;
+        Data.AsSpan(start, count).Clear();
         return start;
     }
 
@@ -97,5 +99,14 @@ internal sealed class SlotStore
         }
 
         runs.Push(start);
+    }
+
+    /// <summary>Doubles the pool (at least to fit <paramref name="count"/> more); the new tail is left uninitialised, so its pages stay untouched until runs reach them.</summary>
+    private void Grow(int count)
+    {
+        var capacity = (int)Math.Min(Array.MaxLength, Math.Max((long)Top + count, (long)Data.Length * 2));
+        var grown = GC.AllocateUninitializedArray<int>(capacity);
+        Array.Copy(Data, grown, Top);
+        Data = grown;
     }
 }

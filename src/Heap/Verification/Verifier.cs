@@ -42,13 +42,13 @@ internal static class Verifier
                     continue;
                 }
 
-                if (objects.Size[handle.Index] != expected.Size || objects.SlotCount[handle.Index] != expected.Slots.Length)
+                if (objects.Records[handle.Index].Size != expected.Size || objects.Records[handle.Index].SlotCount != expected.Slots.Length)
                 {
-                    problems.Add($"Object {handle} should be {expected.Size} B with {expected.Slots.Length} slots but the heap has {objects.Size[handle.Index]} B with {objects.SlotCount[handle.Index]} slots.");
+                    problems.Add($"Object {handle} should be {expected.Size} B with {expected.Slots.Length} slots but the heap has {objects.Records[handle.Index].Size} B with {objects.Records[handle.Index].SlotCount} slots.");
                     continue;
                 }
 
-                var start = objects.SlotStart[handle.Index];
+                var start = objects.Records[handle.Index].SlotStart;
                 for (var s = 0; s < expected.Slots.Length; s++)
                 {
                     var actual = objects.HandleOf(heap.Slots.Data[start + s]);
@@ -75,7 +75,7 @@ internal static class Verifier
                 }
                 else if (completeCollection && !reachable.ContainsKey(handle))
                 {
-                    problems.Add($"Object {handle} ({objects.Size[index]} B) survived a complete collection though nothing reaches it.");
+                    problems.Add($"Object {handle} ({objects.Records[index].Size} B) survived a complete collection though nothing reaches it.");
                 }
             }
         }
@@ -152,7 +152,7 @@ internal static class Verifier
                 }
 
                 previousStart = address;
-                previousEnd = address + BumpSpace.Align(objects.Size[index]);
+                previousEnd = address + BumpSpace.Align(objects.Records[index].Size);
                 if (++placements[index] == 2)
                 {
                     problems.Add($"Object {objects.HandleOf(index)} exists twice: it is placed more than once.");
@@ -181,13 +181,13 @@ internal static class Verifier
                 continue;
             }
 
-            var start = objects.SlotStart[index];
-            for (var s = 0; s < objects.SlotCount[index]; s++)
+            var start = objects.Records[index].SlotStart;
+            for (var s = 0; s < objects.Records[index].SlotCount; s++)
             {
                 var target = data[start + s];
                 if (target != 0 && !objects.IsLive(target))
                 {
-                    var lost = objects.HandleAt(target, objects.Version[target] - 1);
+                    var lost = objects.HandleAt(target, objects.Records[target].Version - 1);
                     var why = heap.Plan.ExplainLoss(lost);
                     problems.Add($"Slot {s} of object {objects.HandleOf(index)} dangles: it points to table entry #{target}, which holds no live object." +
                         (why is null ? string.Empty : $" The object there was {lost}, and it was lost: {why}"));

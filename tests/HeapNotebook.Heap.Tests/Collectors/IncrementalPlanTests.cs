@@ -166,9 +166,9 @@ public class IncrementalPlanTests
             {
                 continue;
             }
-            for (var slot = 0; slot < objects.SlotCount[index]; slot++)
+            for (var slot = 0; slot < objects.Records[index].SlotCount; slot++)
             {
-                var target = heap.Slots.Data[objects.SlotStart[index] + slot];
+                var target = heap.Slots.Data[objects.Records[index].SlotStart + slot];
                 if (target != 0 && !objects.IsLive(target))
                 {
                     return true;

@@ -34,9 +34,9 @@ internal static class HeapState
                 continue;
             }
 
-            var start = heap.Objects.SlotStart[handle.Index];
-            var count = heap.Objects.SlotCount[handle.Index];
-            sb.Append(CultureInfo.InvariantCulture, $"size={heap.Objects.Size[handle.Index]} slots=[");
+            var start = heap.Objects.Records[handle.Index].SlotStart;
+            var count = heap.Objects.Records[handle.Index].SlotCount;
+            sb.Append(CultureInfo.InvariantCulture, $"size={heap.Objects.Records[handle.Index].Size} slots=[");
             for (var s = 0; s < count; s++)
             {
                 sb.Append(heap.Objects.HandleOf(heap.Slots.Data[start + s])).Append(' ');

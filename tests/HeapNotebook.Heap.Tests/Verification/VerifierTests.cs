@@ -28,7 +28,7 @@ public sealed class VerifierTests
         return (heap, a, b, c, freed);
     }
 
-    private static int SlotPosition(SimulatedHeap heap, ObjectHandle h, int slot) => heap.Objects.SlotStart[h.Index] + slot;
+    private static int SlotPosition(SimulatedHeap heap, ObjectHandle h, int slot) => heap.Objects.Records[h.Index].SlotStart + slot;
 
     /// <summary>Frees an object's table entry and span slot, as a collector that wrongly judged it garbage would.</summary>
     private static void FreeBehindTheCollectorsBack(SimulatedHeap heap, ObjectHandle h)
@@ -113,7 +113,7 @@ public sealed class VerifierTests
     {
         var (heap, _, _, _, _) = Build();
         var garbage = heap.Alloc(24);
-        heap.Objects.Color[garbage.Index] = ObjectColor.Black; // as if the mark had wrongly reached it
+        heap.Objects.Records[garbage.Index].Color = ObjectColor.Black; // as if the mark had wrongly reached it
 
         var error = Assert.Throws<HeapVerificationException>(heap.Collect);
 

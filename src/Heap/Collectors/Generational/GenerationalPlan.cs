@@ -209,12 +209,12 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
         var allocatedBeforeSweep = heap.Counters.HeapAlloc;
         base.SweepAfterMark(cycle, nextTrigger, heapLiveAfterMark);
         _oldBytes -= allocatedBeforeSweep - heap.Counters.HeapAlloc;
-        var colors = heap.Objects.Color;
+        var records = heap.Objects.Records;
         foreach (var space in new[] { _nursery, _survivorFrom })
         {
             foreach (var index in space.Objects)
             {
-                colors[index] = ObjectColor.White;
+                records[index].Color = ObjectColor.White;
             }
         }
 
@@ -307,8 +307,8 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
 
             forwarded[index] = true;
             objects.Survived(index);
-            var age = objects.Age[index];
-            var size = objects.Size[index];
+            var age = objects.Records[index].Age;
+            var size = objects.Records[index].Size;
             var offset = -1L;
             if (promoteAll || age >= _threshold)
             {
@@ -330,7 +330,7 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
                 offset = _survivorTo.Allocate(size, index, mayExceedCapacity: true);
             }
 
-            objects.AddressUnits[index] = (uint)(offset >> 3);
+            objects.Records[index].AddressUnits = (uint)(offset >> 3);
             work.Evacuated++;
             work.CopiedBytes += BumpSpace.Align(size);
             evacuated.Add(index);
@@ -346,9 +346,9 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
             foreach (var index in OldObjectsOnCard(card))
             {
                 rememberedObjects.Add(index);
-                var start = objects.SlotStart[index];
-                work.PointersScanned += objects.SlotCount[index];
-                for (var s = start; s < start + objects.SlotCount[index]; s++)
+                var start = objects.Records[index].SlotStart;
+                work.PointersScanned += objects.Records[index].SlotCount;
+                for (var s = start; s < start + objects.Records[index].SlotCount; s++)
                 {
                     Forward(data[s]);
                 }
@@ -358,9 +358,9 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
         for (var scan = 0; scan < evacuated.Count; scan++)
         {
             var index = evacuated[scan];
-            var start = objects.SlotStart[index];
-            work.PointersScanned += objects.SlotCount[index];
-            for (var s = start; s < start + objects.SlotCount[index]; s++)
+            var start = objects.Records[index].SlotStart;
+            work.PointersScanned += objects.Records[index].SlotCount;
+            for (var s = start; s < start + objects.Records[index].SlotCount; s++)
             {
                 Forward(data[s]);
             }
@@ -368,7 +368,7 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
 
         foreach (var space in new[] { _nursery, _survivorFrom })
         {
-            var (freed, freedBytes) = space.FreeUnreached(objects, forwarded, index => _young[index] = false);
+            var (freed, freedBytes) = space.FreeUnreached(objects, forwarded, _young);
             work.Freed += freed;
             work.FreedBytes += freedBytes;
             space.Reset();
@@ -396,8 +396,8 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
                     continue;
                 }
 
-                var start = objects.SlotStart[index];
-                for (var s = start; s < start + objects.SlotCount[index]; s++)
+                var start = objects.Records[index].SlotStart;
+                for (var s = start; s < start + objects.Records[index].SlotCount; s++)
                 {
                     if (IsYoung(data[s]))
                     {

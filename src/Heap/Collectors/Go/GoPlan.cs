@@ -245,7 +245,7 @@ internal sealed class GoPlan : IncrementalMarkingPlan
     internal override bool IsUnsweptGarbage(int index)
     {
         var heap = Heap;
-        if (!Sweeper.LazySweepPending || base.Phase == GcPhase.Mark || heap.Objects.Color[index] != Objects.ObjectColor.White)
+        if (!Sweeper.LazySweepPending || base.Phase == GcPhase.Mark || heap.Objects.Records[index].Color != Objects.ObjectColor.White)
         {
             return false;
         }

@@ -152,7 +152,7 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
     private void LogWrite(ObjectHandle source, string? rootName, int slot, int oldTarget, int newTarget)
     {
         var objects = Heap.Objects;
-        var sourceColor = source.IsNull ? ObjectColor.Black : objects.Color[source.Index];
+        var sourceColor = source.IsNull ? ObjectColor.Black : objects.Records[source.Index].Color;
         _writeLog.Add(new WriteRecord(++_operation, source, rootName, slot, objects.HandleOf(oldTarget), objects.HandleOf(newTarget), sourceColor));
     }
 
@@ -331,9 +331,9 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         // rightly: a handle held outside the roots can bring an unreachable object back.
         var resurrected = Heap.Model!.ReachableFrom(Heap.Model.Presented);
         var problems = _unreachableAtStart
-            .Where(h => Heap.IsLive(h) && Heap.Objects.Color[h.Index] != ObjectColor.White && !resurrected.Contains(h))
+            .Where(h => Heap.IsLive(h) && Heap.Objects.Records[h.Index].Color != ObjectColor.White && !resurrected.Contains(h))
             .Take(5)
-            .Select(h => $"Object {h} was unreachable when the cycle began, yet marking left it {Heap.Objects.Color[h.Index].ToString().ToLowerInvariant()}: it would survive a complete collection.")
+            .Select(h => $"Object {h} was unreachable when the cycle began, yet marking left it {Heap.Objects.Records[h.Index].Color.ToString().ToLowerInvariant()}: it would survive a complete collection.")
             .ToList();
         _unreachableAtStart = null;
         if (problems.Count > 0)
@@ -387,16 +387,16 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         for (var index = 1; index < objects.HighWater; index++)
         {
             // Stack objects are stack memory: not barriered, rescanned at termination.
-            if (!objects.IsLive(index) || objects.Color[index] != ObjectColor.Black || Heap.Stack.IsStackObject(index))
+            if (!objects.IsLive(index) || objects.Records[index].Color != ObjectColor.Black || Heap.Stack.IsStackObject(index))
             {
                 continue;
             }
 
-            var start = objects.SlotStart[index];
-            for (var s = 0; s < objects.SlotCount[index]; s++)
+            var start = objects.Records[index].SlotStart;
+            for (var s = 0; s < objects.Records[index].SlotCount; s++)
             {
                 var target = data[start + s];
-                if (target != 0 && objects.Color[target] == ObjectColor.White)
+                if (target != 0 && objects.Records[target].Color == ObjectColor.White)
                 {
                     return $"The strong tri-colour invariant is broken: black object {objects.HandleOf(index)} points (slot {s}) to white object {objects.HandleOf(target)}, though the {Barrier.Name} barrier promises no black-to-white pointer.";
                 }
@@ -405,7 +405,7 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
 
         foreach (var (name, handle) in Heap.Roots.Entries)
         {
-            if (objects.Color[handle.Index] == ObjectColor.White)
+            if (objects.Records[handle.Index].Color == ObjectColor.White)
             {
                 return $"The strong tri-colour invariant is broken: root '{name}', scanned at the start of marking, points to white object {handle}.";
             }
@@ -422,7 +422,7 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         var queue = new Queue<int>();
         for (var index = 1; index < objects.HighWater; index++)
         {
-            if (objects.IsLive(index) && objects.Color[index] == ObjectColor.Grey)
+            if (objects.IsLive(index) && objects.Records[index].Color == ObjectColor.Grey)
             {
                 queue.Enqueue(index);
             }
@@ -431,11 +431,11 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         while (queue.Count > 0)
         {
             var current = queue.Dequeue();
-            var start = objects.SlotStart[current];
-            for (var s = 0; s < objects.SlotCount[current]; s++)
+            var start = objects.Records[current].SlotStart;
+            for (var s = 0; s < objects.Records[current].SlotCount; s++)
             {
                 var target = data[start + s];
-                if (target != 0 && objects.Color[target] == ObjectColor.White && protectedWhite.Add(target))
+                if (target != 0 && objects.Records[target].Color == ObjectColor.White && protectedWhite.Add(target))
                 {
                     queue.Enqueue(target);
                 }
@@ -443,19 +443,19 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         }
 
         string? Check(int target, string holder) =>
-            target != 0 && objects.Color[target] == ObjectColor.White && !protectedWhite.Contains(target)
+            target != 0 && objects.Records[target].Color == ObjectColor.White && !protectedWhite.Contains(target)
                 ? $"The weak tri-colour invariant is broken: {holder} points to white object {objects.HandleOf(target)}, and no grey object reaches it through white objects, though the {Barrier.Name} barrier promises it."
                 : null;
 
         for (var index = 1; index < objects.HighWater; index++)
         {
-            if (!objects.IsLive(index) || objects.Color[index] != ObjectColor.Black)
+            if (!objects.IsLive(index) || objects.Records[index].Color != ObjectColor.Black)
             {
                 continue;
             }
 
-            var start = objects.SlotStart[index];
-            for (var s = 0; s < objects.SlotCount[index]; s++)
+            var start = objects.Records[index].SlotStart;
+            for (var s = 0; s < objects.Records[index].SlotCount; s++)
             {
                 if (Check(data[start + s], $"black object {objects.HandleOf(index)} (slot {s})") is { } problem)
                 {

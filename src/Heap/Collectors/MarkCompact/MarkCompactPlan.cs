@@ -74,14 +74,14 @@ internal sealed class MarkCompactPlan : CollectorPlan
         long freed = 0, freedBytes = 0;
         foreach (var index in _space.Objects)
         {
-            if (objects.Color[index] == ObjectColor.Black)
+            if (objects.Records[index].Color == ObjectColor.Black)
             {
                 live.Add(index);
             }
             else
             {
                 freed++;
-                freedBytes += BumpSpace.Align(objects.Size[index]);
+                freedBytes += BumpSpace.Align(objects.Records[index].Size);
                 objects.Free(index);
             }
         }
@@ -92,7 +92,7 @@ internal sealed class MarkCompactPlan : CollectorPlan
         long pointersUpdated = _tracer.RootsScanned;
         foreach (var index in live)
         {
-            pointersUpdated += objects.SlotCount[index];
+            pointersUpdated += objects.Records[index].SlotCount;
         }
 
         // 5. Slide.
@@ -102,11 +102,11 @@ internal sealed class MarkCompactPlan : CollectorPlan
             var index = live[i];
             if (objects.AddressOffset(index) != forwarding[i])
             {
-                movedBytes += BumpSpace.Align(objects.Size[index]);
-                objects.AddressUnits[index] = (uint)(forwarding[i] >> 3);
+                movedBytes += BumpSpace.Align(objects.Records[index].Size);
+                objects.Records[index].AddressUnits = (uint)(forwarding[i] >> 3);
             }
 
-            objects.Color[index] = ObjectColor.White;
+            objects.Records[index].Color = ObjectColor.White;
             objects.Survived(index);
         }
 

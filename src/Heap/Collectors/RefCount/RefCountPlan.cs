@@ -333,8 +333,8 @@ internal sealed class RefCountPlan : CollectorPlan
     private IEnumerable<int> Children(int index)
     {
         var objects = Heap.Objects;
-        var start = objects.SlotStart[index];
-        var end = start + objects.SlotCount[index];
+        var start = objects.Records[index].SlotStart;
+        var end = start + objects.Records[index].SlotCount;
         for (var s = start; s < end; s++)
         {
             var target = Heap.Slots.Data[s];
@@ -359,7 +359,7 @@ internal sealed class RefCountPlan : CollectorPlan
     private void Increment(int target)
     {
         // Objects on the stack are not counted: they die with their frame.
-        if (target == 0 || Heap.Stack.IsStackObject(target))
+        if (target == 0 || (Heap.Stack.StackObjectCount > 0 && Heap.Stack.IsStackObject(target)))
         {
             return;
         }
@@ -372,7 +372,7 @@ internal sealed class RefCountPlan : CollectorPlan
 
     private void Decrement(int target)
     {
-        if (target == 0 || Heap.Stack.IsStackObject(target))
+        if (target == 0 || (Heap.Stack.StackObjectCount > 0 && Heap.Stack.IsStackObject(target)))
         {
             return;
         }
@@ -405,7 +405,9 @@ internal sealed class RefCountPlan : CollectorPlan
                 continue;
             }
 
-            foreach (var child in Children(index).ToArray())
+            // Decrement only queues objects, so the freed object's slots stay put while this reads them.
+            ref var record = ref Heap.Objects.Records[index];
+            foreach (var child in Heap.Slots.Data.AsSpan(record.SlotStart, record.SlotCount))
             {
                 Decrement(child);
             }

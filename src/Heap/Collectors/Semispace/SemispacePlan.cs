@@ -71,18 +71,18 @@ internal sealed class SemispacePlan : CollectorPlan
         long copiedObjects = 0, copiedBytes = 0, pointersScanned = 0;
         void Forward(int index)
         {
-            if (index == 0 || objects.Color[index] == ObjectColor.Black)
+            if (index == 0 || objects.Records[index].Color == ObjectColor.Black)
             {
                 return;
             }
 
-            objects.Color[index] = ObjectColor.Black;
+            objects.Records[index].Color = ObjectColor.Black;
             // During the copy to-space may outgrow its half (and the page limit): the copy must
             // finish for the heap to stay whole; the out-of-memory is reported after it.
-            var offset = _to.Allocate(objects.Size[index], index, mayExceedCapacity: true);
-            objects.AddressUnits[index] = (uint)(offset >> 3);
+            var offset = _to.Allocate(objects.Records[index].Size, index, mayExceedCapacity: true);
+            objects.Records[index].AddressUnits = (uint)(offset >> 3);
             copiedObjects++;
-            copiedBytes += BumpSpace.Align(objects.Size[index]);
+            copiedBytes += BumpSpace.Align(objects.Records[index].Size);
         }
 
         var (globals, stack) = Tracer.ForEachRoot(heap, Forward);
@@ -90,8 +90,8 @@ internal sealed class SemispacePlan : CollectorPlan
         for (var scan = 0; scan < _to.Objects.Count; scan++)
         {
             var current = _to.Objects[scan];
-            var start = objects.SlotStart[current];
-            var end = start + objects.SlotCount[current];
+            var start = objects.Records[current].SlotStart;
+            var end = start + objects.Records[current].SlotCount;
             pointersScanned += end - start;
             for (var s = start; s < end; s++)
             {
@@ -102,7 +102,7 @@ internal sealed class SemispacePlan : CollectorPlan
         var (freed, freedBytes) = _from.FreeUnreached(objects);
         foreach (var index in _to.Objects)
         {
-            objects.Color[index] = ObjectColor.White;
+            objects.Records[index].Color = ObjectColor.White;
             objects.Survived(index);
         }
 
