@@ -143,6 +143,60 @@ public sealed class SimulatedHeap
         }
 
         ValidateAllocation(size, slots);
+        if (initial.Length != 0)
+        {
+            CheckInitialValues(initial, slots);
+        }
+
+        var plan = Plan;
+        var counters = Counters;
+        if (counters.HeapLive >= _triggerBytes || (plan.ChecksRoomBeforeAllocation && plan.NeedsCollectionBefore(size)))
+        {
+            CollectHolding(initial, GcTrigger.HeapGoal);
+        }
+
+        if (Slots.Top + (long)slots > _maxSlots)
+        {
+            CheckSlotRoom(slots);
+        }
+
+        var sizeClass = SizeClasses.ClassOf(size);
+        var index = TryPlace(size, sizeClass, out var offset);
+        if (index < 0)
+        {
+            index = PlaceAfterCollecting(size, sizeClass, slots, initial, out offset);
+        }
+
+        var objects = Objects;
+        var slotStart = SlotRunFor(index, slots);
+        objects.Commit(index, size, offset, slotStart, slots, plan.AllocationColor);
+        var rounded = plan.PlacesInBumpSpaces ? plan.BumpAllocatedBytes(size)
+            : sizeClass == 0 ? (long)SizeClasses.PagesFor(size) * SizeClasses.PageSize : SizeClasses.ObjectSize(sizeClass);
+        counters.HeapAlloc += rounded;
+        counters.HeapLive += rounded;
+        counters.HeapScan += slots * 8L;
+        counters.TotalAlloc += rounded;
+        counters.Mallocs++;
+        var handle = new ObjectHandle(index, objects.Records[index].Version) { HeapId = objects.HeapId };
+        Model?.OnAlloc(handle, size, slots);
+        if (initial.Length != 0)
+        {
+            StoreInitialValues(handle, slotStart, initial);
+        }
+
+        Clock.Advance(Costs.Allocation + rounded * Costs.ZeroingPerByte + initial.Length * Costs.PointerWrite);
+        if (plan.WantsAllocationHook)
+        {
+            RunAllocationHooks(index, rounded);
+        }
+
+        AfterMutation();
+        return handle;
+    }
+
+    /// <summary>Refuses initial values that do not fit, are stale, or would let a stack object escape.</summary>
+    private void CheckInitialValues(ReadOnlySpan<ObjectHandle> initial, int slots)
+    {
         if (initial.Length > slots)
         {
             throw new InvalidAllocationException(string.Create(CultureInfo.InvariantCulture,
@@ -157,73 +211,49 @@ public sealed class SimulatedHeap
                 CheckNoEscape(value, -1, "a new heap object");
             }
         }
+    }
 
-        var counters = Counters;
-        if (counters.HeapLive >= _triggerBytes || (Plan.ChecksRoomBeforeAllocation && Plan.NeedsCollectionBefore(size)))
-        {
-            CollectHolding(initial, GcTrigger.HeapGoal);
-        }
-
+    /// <summary>No room was found: collect (holding the initial values) and try once more, or fail with a simulated out-of-memory.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int PlaceAfterCollecting(int size, int sizeClass, int slots, ReadOnlySpan<ObjectHandle> initial, out long offset)
+    {
+        CollectHolding(initial, GcTrigger.AllocationFailure);
         if (Slots.Top + (long)slots > _maxSlots)
         {
             CheckSlotRoom(slots);
         }
 
-        var sizeClass = SizeClasses.ClassOf(size);
-        var index = TryPlace(size, sizeClass, out var offset);
-        if (index < 0)
-        {
-            CollectHolding(initial, GcTrigger.AllocationFailure);
-            if (Slots.Top + (long)slots > _maxSlots)
-            {
-                CheckSlotRoom(slots);
-            }
+        var index = TryPlace(size, sizeClass, out offset);
+        return index >= 0 ? index : throw OutOfMemory(size);
+    }
 
-            index = TryPlace(size, sizeClass, out offset);
-            if (index < 0)
-            {
-                throw OutOfMemory(size);
-            }
-        }
-
-        var objects = Objects;
-        var slotStart = SlotRunFor(index, slots);
-        objects.Commit(index, size, offset, slotStart, slots, Plan.AllocationColor);
-        var rounded = Plan.PlacesInBumpSpaces ? Plan.BumpAllocatedBytes(size)
-            : sizeClass == 0 ? (long)SizeClasses.PagesFor(size) * SizeClasses.PageSize : SizeClasses.ObjectSize(sizeClass);
-        counters.HeapAlloc += rounded;
-        counters.HeapLive += rounded;
-        counters.HeapScan += slots * 8L;
-        counters.TotalAlloc += rounded;
-        counters.Mallocs++;
-        var handle = objects.HandleOf(index);
-        Model?.OnAlloc(handle, size, slots);
+    /// <summary>The initialising stores of a new object: through the write barrier, like any other store.</summary>
+    private void StoreInitialValues(ObjectHandle handle, int slotStart, ReadOnlySpan<ObjectHandle> initial)
+    {
+        var plan = Plan;
         var data = Slots.Data;
         for (var i = 0; i < initial.Length; i++)
         {
-            if (Plan.BarrierActive)
+            if (plan.BarrierActive)
             {
                 _recorder?.RecordWrite(handle, null, i, 0, initial[i].Index);
-                Plan.WriteBarrier(index, i, 0, initial[i].Index);
+                plan.WriteBarrier(handle.Index, i, 0, initial[i].Index);
             }
 
             data[slotStart + i] = initial[i].Index;
             Model?.OnWrite(handle, i, initial[i]);
         }
+    }
 
-        Clock.Advance(Costs.Allocation + rounded * Costs.ZeroingPerByte + initial.Length * Costs.PointerWrite);
-        if (Plan.WantsAllocationHook)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RunAllocationHooks(int index, long rounded)
+    {
+        if (Plan.IsMarking)
         {
-            if (Plan.IsMarking)
-            {
-                Plan.AfterAllocationDuringMark(rounded);
-            }
-
-            Plan.AfterAllocation(index, rounded);
+            Plan.AfterAllocationDuringMark(rounded);
         }
 
-        AfterMutation();
-        return handle;
+        Plan.AfterAllocation(index, rounded);
     }
 
     /// <summary>
