@@ -144,6 +144,19 @@ public sealed class CSharpScriptHost
         probe.Compile();
     }
 
+    /// <summary>A chain of throwaway submissions, apart from the user's, that exercises the compiler.</summary>
+    public Rehearsal StartRehearsal() => new(options, globals);
+
+    public sealed class Rehearsal(ScriptOptions options, ScriptGlobals globals)
+    {
+        private ScriptState<object?>? state;
+
+        /// <summary>Compiles, emits, loads and runs one more trivial submission.</summary>
+        public void Next() => state = state is null
+            ? CSharpScript.Create<object?>("1 + 1", options, typeof(ScriptGlobals)).RunAsync(globals).GetAwaiter().GetResult()
+            : state.ContinueWithAsync<object?>("1 + 1", options).GetAwaiter().GetResult();
+    }
+
     public ExecutionError? Execute(string code, CellOutputContext outputs, CancellationToken interrupt)
     {
         var written = ContinueWith(code);

@@ -41,11 +41,34 @@ public sealed class CellInterpreter : IKernelInterpreter, ICellSession
 
     public void BindVariable(string name, Type type, object? value) => ScriptHost.Bind(name, type, value);
 
+    /// <summary>Throwaway submissions compiled after the first: enough for the runtime to optimise the compiler's hot paths (it does after 30 calls).</summary>
+    public const int RehearsalSubmissions = 40;
+
+    /// <summary>
+    /// Loads Roslyn, then, while no cell is waiting, compiles and runs throwaway submissions on a
+    /// chain of their own, so the compiler is fully optimised before the user's cells need it
+    /// rather than being re-jitted under them. A cell that arrives waits for one rehearsal at most.
+    /// </summary>
     public void Warm()
     {
         lock (executionGate)
         {
             ScriptHost.Warm();
+        }
+        var rehearsal = ScriptHost.StartRehearsal();
+        for (var round = 0; round < RehearsalSubmissions; round++)
+        {
+            lock (runningGate)
+            {
+                if (activeCells.Count > 0)
+                {
+                    return;
+                }
+            }
+            lock (executionGate)
+            {
+                rehearsal.Next();
+            }
         }
     }
 
