@@ -95,7 +95,8 @@ internal sealed class SpanRegistry(PageHeap pages)
         _freeIds.Push(span.Id);
         InUseCount--;
         InUseBytes -= span.SpanBytes;
-        if (span.SizeClass >= 0 && !span.QueuedAsPartial && _released[span.SizeClass].Count < 256)
+        // Kept for reuse without limit (as Go keeps its mspan structures): at most as many as were ever in use at once.
+        if (span.SizeClass >= 0 && !span.QueuedAsPartial)
         {
             _released[span.SizeClass].Push(span);
         }

@@ -78,6 +78,10 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
     private long _oldGoal;
     private EvacuationWork _promotionAtStart = new();
 
+    // The work lists of a minor collection, kept so that each collection reuses their storage.
+    private readonly List<int> _evacuated = [];
+    private readonly List<int> _rememberedObjects = [];
+
     public GenerationalPlan(SimulatedHeap heap)
         : base(heap, heap.Options.Barrier ?? "hybrid")
     {
@@ -290,7 +294,8 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
         var objects = heap.Objects;
         var data = heap.Slots.Data;
         var work = new EvacuationWork();
-        var evacuated = new List<int>();
+        var evacuated = _evacuated;
+        evacuated.Clear();
         if (_forwarded.Length < objects.HighWater)
         {
             Array.Resize(ref _forwarded, Math.Max(objects.HighWater, _forwarded.Length * 2));
@@ -339,7 +344,8 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
         (work.GlobalRoots, work.StackRoots) = Tracer.ForEachRoot(heap, Forward);
 
         // Old objects on dirty cards are roots of a minor collection (in card order: deterministic).
-        var rememberedObjects = new List<int>();
+        var rememberedObjects = _rememberedObjects;
+        rememberedObjects.Clear();
         foreach (var card in _dirtyCards.Order())
         {
             work.CardsScanned++;
