@@ -78,7 +78,12 @@ internal sealed class RootStack
             Array.Resize(ref _named, size);
         }
 
-        Locals.AsSpan(Top, localCount).Clear();
+        var locals = Locals;
+        for (var i = Top; i < Top + localCount; i++)
+        {
+            locals[i] = 0;
+        }
+
         _frameBase[FrameCount] = Top;
         _frameCount[FrameCount] = localCount;
         // Anonymous frames (the common, hot case) store no references, so no GC write barrier runs.

@@ -43,18 +43,7 @@ internal sealed class SlotStore
             var data = Data;
             start = _freeHeads[count];
             _freeHeads[count] = data[start];
-            if (count <= 8)
-            {
-                for (var i = start; i < start + count; i++)
-                {
-                    data[i] = 0;
-                }
-            }
-            else
-            {
-                Array.Clear(data, start, count);
-            }
-
+            ClearRun(data, start, count);
             return start;
         }
 
@@ -73,8 +62,25 @@ internal sealed class SlotStore
         // Past the top the pool is uninitialised (see Grow): a fresh run is cleared here.
         start = Top;
         Top += count;
-        Data.AsSpan(start, count).Clear();
+        ClearRun(Data, start, count);
         return start;
+    }
+
+    /// <summary>Nulls a run: a loop for the usual few slots (no call), the library's clear for long runs.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void ClearRun(int[] data, int start, int count)
+    {
+        if (count <= 8)
+        {
+            for (var i = start; i < start + count; i++)
+            {
+                data[i] = 0;
+            }
+        }
+        else
+        {
+            Array.Clear(data, start, count);
+        }
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
