@@ -36,7 +36,7 @@ for sample in open(sys.argv[1]).read().split("\n\n"):
         if caller:
             name += " <- " + caller
     counts[name] += 1
-print(f"{total} samples of the whole process (start-up, warm-up and the native run included)")
+print(f"{total} samples of the whole process (start-up, warm-up and the native run included).\n")
 print("| share | method |\n| ---: | --- |")
 for name, count in counts.most_common(20):
     print(f"| {100 * count / total:.1f} % | {name.replace('|', '/')} |")
