@@ -4,8 +4,8 @@ Usage: /usr/bin/python3 scripts/try-in-notebook-server.py URL TOKEN NOTEBOOK_PAT
 
 Through the server's REST API and kernel websocket (the same calls the front end makes): checks the
 server lists the kernelspec, opens the notebook through the contents API, starts a session with the
-kernel, executes every code cell in order over the websocket, reports each cell's outputs beside
-the committed ones (mime types), and saves the executed notebook back through the contents API
+kernel, executes every code cell in order over the websocket, compares each cell's outputs with the
+committed ones, and saves the executed notebook back through the contents API
 beside the original (NAME.from-server.ipynb). Exits non-zero if a cell fails unexpectedly.
 """
 import json
@@ -30,6 +30,7 @@ async def run_cells(base, token, kernel_id, cells):
     url = base.replace("http", "ws", 1) + f"/api/kernels/{kernel_id}/channels?session_id={session}&token={token}"
     connection = await websocket.websocket_connect(url, max_message_size=256 << 20)
     results = []
+    displays = {}
     for index, cell in cells:
         msg_id = uuid.uuid4().hex
         await connection.write_message(json.dumps({
@@ -48,10 +49,20 @@ async def run_cells(base, token, kernel_id, cells):
                 status = message["content"]["status"]
             elif kind == "status" and message["content"]["execution_state"] == "idle":
                 idle = True
+            elif kind == "stream" and outputs and outputs[-1]["output_type"] == "stream" and outputs[-1]["name"] == message["content"]["name"]:
+                # Consecutive stream messages of one stream are one output, as the front end shows and saves them.
+                outputs[-1]["text"] += message["content"]["text"]
+            elif kind == "update_display_data":
+                # The front end redraws every output shown with this display id in place.
+                display_id = message["content"].get("transient", {}).get("display_id")
+                for shown in displays.get(display_id, []):
+                    shown["data"], shown["metadata"] = message["content"]["data"], message["content"].get("metadata", {})
             elif kind in ("stream", "display_data", "execute_result", "error"):
                 content = message["content"]
                 output = {"output_type": kind, **{k: v for k, v in content.items() if k != "transient"}}
                 outputs.append(output)
+                if display_id := content.get("transient", {}).get("display_id"):
+                    displays.setdefault(display_id, []).append(output)
         results.append((index, status, outputs))
     connection.close()
     return results
@@ -67,6 +78,16 @@ def mime_summary(outputs):
         else:
             parts.append("+".join(sorted(output.get("data", {}))))
     return ", ".join(parts) or "(none)"
+
+
+def comparable(output):
+    """An output as the notebook file keeps it, without what varies between runs of any kernel (execution counts, metadata)."""
+    data = output.get("data")
+    text = output.get("text")
+    join = lambda value: "".join(value) if isinstance(value, list) else value
+    return (output["output_type"], output.get("name"), join(text),
+            None if data is None else {mime: join(value) if isinstance(value, (list, str)) else value for mime, value in data.items()},
+            output.get("ename"))
 
 
 def main():
@@ -91,8 +112,9 @@ def main():
         expected_error = "raises-exception" in cell.get("metadata", {}).get("tags", [])
         ok = status == "ok" or (expected_error and status == "error")
         failed += not ok
-        same = mime_summary(outputs) == mime_summary(cell.get("outputs", []))
-        print(f"  cell {index:2}: {status:5} outputs: {mime_summary(outputs)}{'' if same else '   (committed: ' + mime_summary(cell.get('outputs', [])) + ')'}")
+        committed = cell.get("outputs", [])
+        same = [comparable(o) for o in outputs] == [comparable(o) for o in committed]
+        print(f"  cell {index:2}: {status:5} outputs: {mime_summary(outputs)}  {'same as committed' if same else 'DIFFER from committed: ' + mime_summary(committed)}")
         cell["outputs"] = outputs
     saved_path = path[:-len(".ipynb")] + ".from-server.ipynb"
     call(base, token, "PUT", f"/api/contents/{saved_path}", {"type": "notebook", "format": "json", "content": notebook})
