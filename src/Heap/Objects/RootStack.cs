@@ -61,21 +61,12 @@ internal sealed class RootStack
         ? new(_frameName[depth] ?? "frame", _frameBase[depth], _frameCount[depth], _localNames[depth])
         : new("frame", _frameBase[depth], _frameCount[depth], null);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Push(string? name, string[]? localNames, int localCount)
     {
-        if (Top + localCount > Locals.Length)
+        if (Top + localCount > Locals.Length || FrameCount == _frameBase.Length)
         {
-            Array.Resize(ref Locals, Math.Max(Top + localCount, Locals.Length * 2));
-        }
-
-        if (FrameCount == _frameBase.Length)
-        {
-            var size = _frameBase.Length * 2;
-            Array.Resize(ref _frameBase, size);
-            Array.Resize(ref _frameCount, size);
-            Array.Resize(ref _frameName, size);
-            Array.Resize(ref _localNames, size);
-            Array.Resize(ref _named, size);
+            Grow(localCount);
         }
 
         var locals = Locals;
@@ -94,15 +85,44 @@ internal sealed class RootStack
             _frameName[FrameCount] = name;
             _localNames[FrameCount] = localNames;
         }
+
         FrameCount++;
         Top += localCount;
     }
 
+    private void Grow(int localCount)
+    {
+        if (Top + localCount > Locals.Length)
+        {
+            Array.Resize(ref Locals, Math.Max(Top + localCount, Locals.Length * 2));
+        }
+
+        if (FrameCount == _frameBase.Length)
+        {
+            var size = _frameBase.Length * 2;
+            Array.Resize(ref _frameBase, size);
+            Array.Resize(ref _frameCount, size);
+            Array.Resize(ref _frameName, size);
+            Array.Resize(ref _localNames, size);
+            Array.Resize(ref _named, size);
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Pop()
     {
         FrameCount--;
         Top = _frameBase[FrameCount];
-        if (StackObjectCount > 0 && FrameCount < _frameObjects.Count && _frameObjects[FrameCount] is { Count: > 0 } objects)
+        if (StackObjectCount > 0)
+        {
+            ForgetFrameObjects();
+        }
+    }
+
+    /// <summary>The popped frame's stack objects are gone with it.</summary>
+    private void ForgetFrameObjects()
+    {
+        if (FrameCount < _frameObjects.Count && _frameObjects[FrameCount] is { Count: > 0 } objects)
         {
             foreach (var index in objects)
             {
