@@ -7,7 +7,7 @@ namespace HeapNotebook.Heap.Objects;
 /// array (no object per simulated object), so ten million objects cost a few tens of bytes each
 /// and allocating, marking or sweeping an object touches one cache line, not one per field.
 /// Index 0 is never used: a pointer slot holding 0 is null. Free indices are bits in a bitmap and
-/// are handed out lowest first, so allocation walks the arrays in order (the caches and the
+/// are handed out lowest first, so allocation walks the table in order (the caches and the
 /// prefetcher like that far better than a LIFO list's scattered order). The version of an index is bumped when an
 /// object is placed there and again when it is freed, so it is odd exactly while the index holds
 /// a live object, and a handle (which keeps the version it was given) goes stale at the free. A freed index keeps its run of pointer slots, so the next
