@@ -64,10 +64,6 @@ public static class KernelSpecInstaller
             ["display_name"] = KernelIdentity.DisplayName,
             ["language"] = KernelIdentity.LanguageName,
             ["interrupt_mode"] = "message",
-            // Every cell JITs a new submission, and the runtime waits for 100 ms without new JIT
-            // work before it optimises hot methods, so Roslyn's own code would stay unoptimised in a
-            // busy session; without the wait a trivial cell compiles about 1 ms sooner (bench/kernel).
-            ["env"] = new JsonObject { ["DOTNET_TC_CallCountingDelayMs"] = "0" },
             ["metadata"] = new JsonObject { ["debugger"] = false },
         };
         AtomicFile.WriteAllText(Path.Combine(directory, "kernel.json"), spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");

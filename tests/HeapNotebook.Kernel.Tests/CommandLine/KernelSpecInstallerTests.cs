@@ -18,7 +18,6 @@ public sealed class KernelSpecInstallerTests
             Assert.Equal("HeapNotebook (C#)", spec["display_name"]!.GetValue<string>());
             Assert.Equal("csharp", spec["language"]!.GetValue<string>());
             Assert.Equal("message", spec["interrupt_mode"]!.GetValue<string>());
-            Assert.Equal("0", spec["env"]!["DOTNET_TC_CallCountingDelayMs"]!.GetValue<string>());
             var argv = spec["argv"]!.AsArray().Select(part => part!.GetValue<string>()).ToArray();
             Assert.Equal(["kernel", "--connection-file", "{connection_file}"], argv[^3..]);
             Assert.DoesNotContain("run", argv);
