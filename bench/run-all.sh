@@ -85,7 +85,7 @@ print(f"The native program spends {native_ns:.1f} ns per node: a bump allocation
       "and writes the object's 24-byte record, the heap counters and the virtual clock. The operation table below gives the cost of "
       f"each ({o.get('alloc16With2SlotsNs')} ns for an allocation with two slots, {o.get('pushAndPopFrameNs')} ns for a frame, "
       f"{o.get('setLocalNs')} ns for a local, {o.get('readSlotsNs')} ns for a read of both slots, collections included where it allocates); "
-      "their sum per node is the simulator's figure. Marking and sweeping take about a tenth (Tracer::Drain, Sweeper::SweepSpan), and "
+      "timed one by one on a heap of their own, their sum per node comes to the same order as the simulator's figure. Marking and sweeping take about a tenth (Tracer::Drain, Sweeper::SweepSpan), and "
       "growing the object table as the heap grows a few per cent (ObjectTable::Grow: the copy and the page faults on fresh memory, "
       "which the native program pays for its own heap too). "
       "What remains is the price of simulating every operation with stale-handle checks, telemetry and virtual time, not one loop "
