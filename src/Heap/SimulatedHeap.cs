@@ -177,7 +177,7 @@ public sealed class SimulatedHeap
         counters.HeapScan += slots * 8L;
         counters.TotalAlloc += rounded;
         counters.Mallocs++;
-        var handle = new ObjectHandle(index, objects.Records[index].Version) { HeapId = objects.HeapId };
+        var handle = objects.HandleOf(index);
         Model?.OnAlloc(handle, size, slots);
         if (initial.Length != 0)
         {
@@ -363,16 +363,13 @@ public sealed class SimulatedHeap
     {
         CheckLive(source, "read from");
         var objects = Objects;
-        var records = objects.Records;
-        ref var record = ref records[source.Index];
+        ref var record = ref objects.Records[source.Index];
         var count = record.SlotCount;
         var copied = Math.Min(count, destination.Length);
         var slots = Slots.Data.AsSpan(record.SlotStart, copied);
-        var heapId = objects.HeapId;
         for (var i = 0; i < slots.Length; i++)
         {
-            var target = slots[i];
-            destination[i] = target == 0 ? ObjectHandle.Null : new ObjectHandle(target, records[target].Version) { HeapId = heapId };
+            destination[i] = objects.HandleOf(slots[i]);
         }
 
         if (_journal is not null)
@@ -940,12 +937,7 @@ public sealed class SimulatedHeap
         if (previousCount == slots)
         {
             var start = objects.Records[index].SlotStart;
-            var data = Slots.Data;
-            for (var i = start; i < start + slots; i++)
-            {
-                data[i] = 0;
-            }
-
+            SlotStore.ClearRun(Slots.Data, start, slots);
             return start;
         }
 

@@ -111,10 +111,7 @@ internal sealed class Sweeper(SimulatedHeap heap)
                 else
                 {
                     record.Color = ObjectColor.White;
-                    if (record.Age < byte.MaxValue)
-                    {
-                        record.Age++;
-                    }
+                    objects.Survived(index);
                 }
             }
 

@@ -68,7 +68,7 @@ internal sealed class SlotStore
 
     /// <summary>Nulls a run: a loop for the usual few slots (no call), the library's clear for long runs.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void ClearRun(int[] data, int start, int count)
+    internal static void ClearRun(int[] data, int start, int count)
     {
         if (count <= 8)
         {
