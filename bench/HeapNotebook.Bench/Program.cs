@@ -9,7 +9,7 @@ using HeapNotebook.Heap.Objects;
 using HeapNotebook.Heap.Workloads;
 
 // Benchmarks print figures; they assert nothing. Usage:
-//   binary-trees [--depth 16] [--collector marksweep] [--gogc 100|off] [--procs 4] [--trace 5] [--native false] [--min-heap-kib 4096] [--runs 1]
+//   binary-trees [--depth 16] [--collector marksweep] [--gogc 100|off] [--procs 4] [--trace 5] [--native false] [--min-heap-kib 4096] [--runs 1] [--floor false|true]
 //   mark [--objects 10000000] [--presize true|false]
 //   ops [--count 5000000] [--journal false|true] [--collector generational] [--min-heap-kib 4096]
 //   compare [--seed 7]
@@ -195,6 +195,30 @@ static void BinaryTreesBenchmark(Arguments arguments)
         nativeSeconds = Math.Min(nativeSeconds, timer.Elapsed.TotalSeconds);
     }
 
+    // --floor true: the same program over the least bookkeeping a simulator of this mutator interface
+    // needs, in three layouts (FloorBinaryTrees): how close to native any simulator of it could come here.
+    var runFloor = runNative && arguments.Text("floor", "false") == "true";
+    var floorSeconds = new SortedDictionary<string, double>(StringComparer.Ordinal);
+    var floorChecksumsMatch = true;
+    foreach (var variant in runFloor ? FloorBinaryTrees.Variants : [])
+    {
+        for (var warmup = 0; warmup < 3; warmup++)
+        {
+            FloorBinaryTrees.Run(variant, Math.Min(depth, 14));
+        }
+
+        var best = double.MaxValue;
+        for (var run = 0; run < runs; run++)
+        {
+            GC.Collect();
+            var timer = Stopwatch.StartNew();
+            floorChecksumsMatch &= FloorBinaryTrees.Run(variant, depth) == nativeChecksum;
+            best = Math.Min(best, timer.Elapsed.TotalSeconds);
+        }
+
+        floorSeconds[variant] = Math.Round(best, 4);
+    }
+
     var line = new Dictionary<string, object>
     {
         ["benchmark"] = "binary-trees",
@@ -223,6 +247,13 @@ static void BinaryTreesBenchmark(Arguments arguments)
     if (traceLines > 0)
     {
         line["gctrace"] = gctrace;
+    }
+
+    if (runFloor)
+    {
+        line["floorSeconds"] = floorSeconds;
+        line["floorRatios"] = floorSeconds.ToDictionary(f => f.Key, f => Math.Round(f.Value / nativeSeconds, 3));
+        line["floorChecksumsMatchNative"] = floorChecksumsMatch;
     }
 
     Console.WriteLine(JsonSerializer.Serialize(line, Json.Options));

@@ -1,0 +1,293 @@
+using System.Numerics;
+
+namespace HeapNotebook.Bench;
+
+/// <summary>
+/// The binary-trees program over the least bookkeeping a simulator of the heap's mutator
+/// interface needs, to bound from below what the simulator can reach and to show what each part
+/// of its bookkeeping costs. Every variant keeps the left child in a stack local while the right
+/// one is built (the root a collector would have to see) and reads every slot through the table;
+/// none checks sizes, keeps size classes, spans, counters or a clock, or marks anything. A
+/// checked tree is handed back index by index, which costs about what sweeping it would.
+/// <list type="bullet">
+/// <item><c>inline</c>: a 12-byte record per object holding its version and both slots; a freed
+/// index is reused at once (last freed, first reused), while its record is still in the cache.</item>
+/// <item><c>table</c>: the simulator's own record (24 bytes: version, address, size, slot start,
+/// slot count, colour, age) with the slots in a separate pool, reused at once.</item>
+/// <item><c>collected</c>: the table layout, reused as a tracing collector reuses memory: dropped
+/// trees wait as garbage until there is as much garbage as the heap's peak live data (GOGC=100),
+/// are then freed together, and free indices are taken lowest first from a bitmap; each local is
+/// a frame of its own and each handle's version is checked before use, as the simulator does.</item>
+/// </list>
+/// Not a simulator; a yardstick for one.
+/// </summary>
+internal sealed class FloorBinaryTrees
+{
+    public static readonly string[] Variants = ["inline", "table", "collected"];
+
+    private readonly bool _inline;
+    private readonly bool _collected;
+
+    // The inline layout.
+    private InlineRecord[] _inlineRecords = new InlineRecord[1024];
+
+    // The table layout.
+    private TableRecord[] _records = new TableRecord[1024];
+    private int[] _slots = new int[2048];
+
+    private int _highWater = 1;
+
+    // Reuse at once: a stack of free indices.
+    private int[] _free = new int[1024];
+    private int _freeCount;
+
+    // Reuse after collection: garbage waiting, and a bitmap of free indices taken lowest first.
+    private readonly List<int> _garbage = [];
+    private readonly long _garbageLimit;
+    private ulong[] _freeBits = new ulong[16];
+    private int _freeCursor;
+    private int _freeBitCount;
+
+    // The stack: one local per frame, and where each frame starts.
+    private int[] _locals = new int[64];
+    private int[] _frames = new int[64];
+    private int _top;
+    private int _frameCount;
+
+    private FloorBinaryTrees(string variant, int maxDepth)
+    {
+        _inline = variant == "inline";
+        _collected = variant == "collected";
+        _garbageLimit = 1L << (maxDepth + 2);
+    }
+
+    public static long Run(string variant, int maxDepth) =>
+        Variants.Contains(variant)
+            ? new FloorBinaryTrees(variant, maxDepth).Execute(Math.Max(6, maxDepth))
+            : throw new ArgumentException($"Unknown floor variant '{variant}'. Use one of: {string.Join(", ", Variants)}.");
+
+    private long Execute(int maxDepth)
+    {
+        const int minDepth = 4;
+        var stretch = Build(maxDepth + 1);
+        long checksum = Check(stretch);
+        Drop(stretch);
+        var longLived = Build(maxDepth);
+        for (var depth = minDepth; depth <= maxDepth; depth += 2)
+        {
+            var iterations = 1 << (maxDepth - depth + minDepth);
+            for (var i = 0; i < iterations; i++)
+            {
+                var tree = Build(depth);
+                checksum += Check(tree);
+                Drop(tree);
+            }
+        }
+
+        return checksum + Check(longLived);
+    }
+
+    private int Build(int depth)
+    {
+        if (depth <= 0)
+        {
+            return Allocate(0, 0);
+        }
+
+        PushFrame();
+        var left = Build(depth - 1);
+        _locals[_frames[_frameCount - 1]] = left;
+        var right = Build(depth - 1);
+        _top = _frames[--_frameCount];
+        if (_collected && (!IsLive(left) || !IsLive(right)))
+        {
+            throw new InvalidOperationException("A child was freed while its parent was being built.");
+        }
+
+        return Allocate(left, right);
+    }
+
+    private void PushFrame()
+    {
+        if (_frameCount == _frames.Length)
+        {
+            Array.Resize(ref _frames, _frames.Length * 2);
+            Array.Resize(ref _locals, _locals.Length * 2);
+        }
+
+        _frames[_frameCount++] = _top;
+        _locals[_top++] = 0;
+    }
+
+    private bool IsLive(int index) => (_records[index].Version & 1) != 0;
+
+    private int Allocate(int left, int right)
+    {
+        var index = TakeIndex();
+        if (_inline)
+        {
+            ref var record = ref _inlineRecords[index];
+            record.Version++;
+            record.Left = left;
+            record.Right = right;
+        }
+        else
+        {
+            ref var record = ref _records[index];
+            record.Version++;
+            record.Size = 16;
+            record.AddressUnits = (uint)index * 2;
+            record.Color = 0;
+            record.Age = 0;
+            var start = record.SlotStart;
+            _slots[start] = left;
+            _slots[start + 1] = right;
+        }
+
+        return index;
+    }
+
+    private int TakeIndex()
+    {
+        if (_collected && _freeBitCount > 0)
+        {
+            var word = _freeCursor >> 6;
+            var bits = _freeBits[word] & (~0UL << (_freeCursor & 63));
+            while (bits == 0)
+            {
+                bits = _freeBits[++word];
+            }
+
+            var index = (word << 6) + BitOperations.TrailingZeroCount(bits);
+            _freeBits[word] &= ~(1UL << (index & 63));
+            _freeBitCount--;
+            _freeCursor = index + 1;
+            return index;
+        }
+
+        if (!_collected && _freeCount > 0)
+        {
+            return _free[--_freeCount];
+        }
+
+        if (_highWater == (_inline ? _inlineRecords.Length : _records.Length))
+        {
+            var capacity = _highWater * 2;
+            Array.Resize(ref _inlineRecords, _inline ? capacity : 0);
+            Array.Resize(ref _records, _inline ? 0 : capacity);
+            Array.Resize(ref _slots, _inline ? 0 : capacity * 2);
+            Array.Resize(ref _freeBits, capacity / 64 + 1);
+        }
+
+        var next = _highWater++;
+        if (!_inline)
+        {
+            _records[next].SlotStart = next * 2;
+            _records[next].SlotCount = 2;
+        }
+
+        return next;
+    }
+
+    private int Check(int node)
+    {
+        int left, right;
+        if (_inline)
+        {
+            left = _inlineRecords[node].Left;
+            right = _inlineRecords[node].Right;
+        }
+        else
+        {
+            if (_collected && !IsLive(node))
+            {
+                throw new InvalidOperationException("A reachable node was freed.");
+            }
+
+            var start = _records[node].SlotStart;
+            left = _slots[start];
+            right = _slots[start + 1];
+        }
+
+        return left == 0 ? 1 : 1 + Check(left) + Check(right);
+    }
+
+    /// <summary>Hands a checked tree back: at once, or as garbage freed with the rest once there is enough.</summary>
+    private void Drop(int node)
+    {
+        Walk(node);
+        if (_collected && _garbage.Count >= _garbageLimit)
+        {
+            foreach (var index in _garbage)
+            {
+                _records[index].Version++;
+                _freeBits[index >> 6] |= 1UL << (index & 63);
+                _freeCursor = Math.Min(_freeCursor, index);
+            }
+
+            _freeBitCount += _garbage.Count;
+            _garbage.Clear();
+        }
+    }
+
+    private void Walk(int node)
+    {
+        int left, right;
+        if (_inline)
+        {
+            (left, right) = (_inlineRecords[node].Left, _inlineRecords[node].Right);
+        }
+        else
+        {
+            var start = _records[node].SlotStart;
+            (left, right) = (_slots[start], _slots[start + 1]);
+        }
+
+        if (left != 0)
+        {
+            Walk(left);
+            Walk(right);
+        }
+
+        if (_collected)
+        {
+            _garbage.Add(node);
+            return;
+        }
+
+        if (_inline)
+        {
+            _inlineRecords[node].Version++;
+        }
+        else
+        {
+            _records[node].Version++;
+        }
+
+        if (_freeCount == _free.Length)
+        {
+            Array.Resize(ref _free, _free.Length * 2);
+        }
+
+        _free[_freeCount++] = node;
+    }
+
+    private struct InlineRecord
+    {
+        public int Version;
+        public int Left;
+        public int Right;
+    }
+
+    /// <summary>The same fields, in the same order, as the simulator's ObjectRecord.</summary>
+    private struct TableRecord
+    {
+        public int Version;
+        public uint AddressUnits;
+        public int Size;
+        public int SlotStart;
+        public int SlotCount;
+        public byte Color;
+        public byte Age;
+    }
+}
