@@ -4,49 +4,51 @@ namespace HeapNotebook.Bench;
 
 /// <summary>
 /// The binary-trees program over the least bookkeeping a simulator of the heap's mutator
-/// interface needs, to bound from below what the simulator can reach and to show what each part
-/// of its bookkeeping costs. Every variant keeps the left child in a stack local while the right
-/// one is built (the root a collector would have to see) and reads every slot through the table;
-/// none checks sizes, keeps size classes, spans, counters or a clock, or marks anything. A
-/// checked tree is handed back index by index, which costs about what sweeping it would.
+/// interface needs, to bound from below what the simulator can reach and to show what each choice
+/// of layout and reuse costs. Every variant keeps the left child in a stack local of its own frame
+/// while the right one is built (the root a collector would have to see) and reads every slot
+/// through the table; none checks sizes, keeps size classes or spans, counters or a clock, or
+/// marks anything: a checked tree is handed back by walking it, about what marking and sweeping
+/// it would cost. A variant is a layout and a way of reusing freed indices:
 /// <list type="bullet">
-/// <item><c>inline</c>: a 12-byte record per object holding its version and both slots; a freed
-/// index is reused at once (last freed, first reused), while its record is still in the cache.</item>
-/// <item><c>table</c>: the simulator's own record (24 bytes: version, address, size, slot start,
-/// slot count, colour, age) with the slots in a separate pool, reused at once.</item>
-/// <item><c>collected</c>: the table layout, reused as a tracing collector reuses memory: dropped
-/// trees wait as garbage until there is as much garbage as the heap's peak live data (GOGC=100),
-/// are then freed together, and free indices are taken lowest first from a bitmap; each local is
-/// a frame of its own and each handle's version is checked before use, as the simulator does.</item>
+/// <item>layout <c>inline</c>: a 12-byte record per object holding its version and both slots;
+/// <c>table</c>: the simulator's own 24-byte record (version, address, size, slot start, slot
+/// count, colour, age) with the slots in a separate pool.</item>
+/// <item>reuse <c>at once</c> (no suffix): a freed index is reused first, while its record is
+/// still in the cache; <c>collected</c>: as a tracing collector at GOGC=100 reuses memory: dropped
+/// trees wait as garbage until there is as much garbage as peak live data, each is then freed one
+/// by one (its version bumped, its bit set), and free indices are taken lowest first from a
+/// bitmap; <c>bulk</c>: the same, but garbage is a bitmap freed a word at a time, as Go's sweep
+/// makes a span's mark bits its allocation bits, with no write per dead object.</item>
 /// </list>
-/// Not a simulator; a yardstick for one.
+/// The collected and bulk variants check every handle they use, as the simulator does. Not a
+/// simulator; a yardstick for one.
 /// </summary>
 internal sealed class FloorBinaryTrees
 {
-    public static readonly string[] Variants = ["inline", "table", "collected"];
+    public static readonly string[] Variants = ["inline", "table", "table-collected", "inline-collected", "inline-bulk"];
 
     private readonly bool _inline;
     private readonly bool _collected;
+    private readonly bool _bulk;
+    private readonly long _garbageLimit;
 
-    // The inline layout.
     private InlineRecord[] _inlineRecords = new InlineRecord[1024];
-
-    // The table layout.
     private TableRecord[] _records = new TableRecord[1024];
     private int[] _slots = new int[2048];
-
     private int _highWater = 1;
 
     // Reuse at once: a stack of free indices.
     private int[] _free = new int[1024];
     private int _freeCount;
 
-    // Reuse after collection: garbage waiting, and a bitmap of free indices taken lowest first.
+    // Reuse after collection: the garbage waiting (a list, or a bitmap for bulk), and free indices as a bitmap.
     private readonly List<int> _garbage = [];
-    private readonly long _garbageLimit;
+    private ulong[] _garbageBits = new ulong[16];
+    private long _garbageCount;
     private ulong[] _freeBits = new ulong[16];
     private int _freeCursor;
-    private int _freeBitCount;
+    private long _freeBitCount;
 
     // The stack: one local per frame, and where each frame starts.
     private int[] _locals = new int[64];
@@ -56,14 +58,15 @@ internal sealed class FloorBinaryTrees
 
     private FloorBinaryTrees(string variant, int maxDepth)
     {
-        _inline = variant == "inline";
-        _collected = variant == "collected";
+        _inline = variant.StartsWith("inline", StringComparison.Ordinal);
+        _bulk = variant.EndsWith("-bulk", StringComparison.Ordinal);
+        _collected = _bulk || variant.EndsWith("-collected", StringComparison.Ordinal);
         _garbageLimit = 1L << (maxDepth + 2);
     }
 
     public static long Run(string variant, int maxDepth) =>
         Variants.Contains(variant)
-            ? new FloorBinaryTrees(variant, maxDepth).Execute(Math.Max(6, maxDepth))
+            ? new FloorBinaryTrees(variant, Math.Max(6, maxDepth)).Execute(Math.Max(6, maxDepth))
             : throw new ArgumentException($"Unknown floor variant '{variant}'. Use one of: {string.Join(", ", Variants)}.");
 
     private long Execute(int maxDepth)
@@ -119,7 +122,10 @@ internal sealed class FloorBinaryTrees
         _locals[_top++] = 0;
     }
 
-    private bool IsLive(int index) => (_records[index].Version & 1) != 0;
+    /// <summary>Bulk frees bump no versions, so there an index is live while its free bit is clear; elsewhere while its version is odd.</summary>
+    private bool IsLive(int index) => _bulk
+        ? (_freeBits[index >> 6] & (1UL << (index & 63))) == 0
+        : ((_inline ? _inlineRecords[index].Version : _records[index].Version) & 1) != 0;
 
     private int Allocate(int left, int right)
     {
@@ -127,7 +133,7 @@ internal sealed class FloorBinaryTrees
         if (_inline)
         {
             ref var record = ref _inlineRecords[index];
-            record.Version++;
+            record.Version += _bulk ? 2 : 1;
             record.Left = left;
             record.Right = right;
         }
@@ -177,6 +183,7 @@ internal sealed class FloorBinaryTrees
             Array.Resize(ref _records, _inline ? 0 : capacity);
             Array.Resize(ref _slots, _inline ? 0 : capacity * 2);
             Array.Resize(ref _freeBits, capacity / 64 + 1);
+            Array.Resize(ref _garbageBits, capacity / 64 + 1);
         }
 
         var next = _highWater++;
@@ -186,90 +193,118 @@ internal sealed class FloorBinaryTrees
             _records[next].SlotCount = 2;
         }
 
+        if (_bulk)
+        {
+            _inlineRecords[next].Version = 1;
+        }
+
         return next;
     }
 
     private int Check(int node)
     {
-        int left, right;
+        if (_collected && !IsLive(node))
+        {
+            throw new InvalidOperationException("A reachable node was freed.");
+        }
+
+        var (left, right) = Children(node);
+        return left == 0 ? 1 : 1 + Check(left) + Check(right);
+    }
+
+    private (int Left, int Right) Children(int node)
+    {
         if (_inline)
         {
-            left = _inlineRecords[node].Left;
-            right = _inlineRecords[node].Right;
-        }
-        else
-        {
-            if (_collected && !IsLive(node))
-            {
-                throw new InvalidOperationException("A reachable node was freed.");
-            }
-
-            var start = _records[node].SlotStart;
-            left = _slots[start];
-            right = _slots[start + 1];
+            return (_inlineRecords[node].Left, _inlineRecords[node].Right);
         }
 
-        return left == 0 ? 1 : 1 + Check(left) + Check(right);
+        var start = _records[node].SlotStart;
+        return (_slots[start], _slots[start + 1]);
     }
 
     /// <summary>Hands a checked tree back: at once, or as garbage freed with the rest once there is enough.</summary>
     private void Drop(int node)
     {
         Walk(node);
-        if (_collected && _garbage.Count >= _garbageLimit)
+        if (!_collected || _garbageCount < _garbageLimit)
+        {
+            return;
+        }
+
+        if (_bulk)
+        {
+            for (var word = 0; word < _garbageBits.Length; word++)
+            {
+                if (_garbageBits[word] != 0)
+                {
+                    _freeBits[word] |= _garbageBits[word];
+                    _garbageBits[word] = 0;
+                    _freeCursor = Math.Min(_freeCursor, word << 6);
+                }
+            }
+        }
+        else
         {
             foreach (var index in _garbage)
             {
-                _records[index].Version++;
+                if (_inline)
+                {
+                    _inlineRecords[index].Version++;
+                }
+                else
+                {
+                    _records[index].Version++;
+                }
+
                 _freeBits[index >> 6] |= 1UL << (index & 63);
                 _freeCursor = Math.Min(_freeCursor, index);
             }
 
-            _freeBitCount += _garbage.Count;
             _garbage.Clear();
         }
+
+        _freeBitCount += _garbageCount;
+        _garbageCount = 0;
     }
 
     private void Walk(int node)
     {
-        int left, right;
-        if (_inline)
-        {
-            (left, right) = (_inlineRecords[node].Left, _inlineRecords[node].Right);
-        }
-        else
-        {
-            var start = _records[node].SlotStart;
-            (left, right) = (_slots[start], _slots[start + 1]);
-        }
-
+        var (left, right) = Children(node);
         if (left != 0)
         {
             Walk(left);
             Walk(right);
         }
 
-        if (_collected)
+        if (_bulk)
+        {
+            _garbageBits[node >> 6] |= 1UL << (node & 63);
+            _garbageCount++;
+        }
+        else if (_collected)
         {
             _garbage.Add(node);
-            return;
-        }
-
-        if (_inline)
-        {
-            _inlineRecords[node].Version++;
+            _garbageCount++;
         }
         else
         {
-            _records[node].Version++;
-        }
+            if (_inline)
+            {
+                _inlineRecords[node].Version++;
+            }
+            else
+            {
+                _records[node].Version++;
+            }
 
-        if (_freeCount == _free.Length)
-        {
-            Array.Resize(ref _free, _free.Length * 2);
-        }
+            if (_freeCount == _free.Length)
+            {
+                Array.Resize(ref _free, _free.Length * 2);
+            }
 
-        _free[_freeCount++] = node;
+            _free[_freeCount++] = node;
+        }
     }
 
     private struct InlineRecord
