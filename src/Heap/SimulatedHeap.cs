@@ -47,8 +47,8 @@ public sealed class SimulatedHeap
         _maxObjects = Options.MaxObjects;
         _maxSlots = Math.Min(Array.MaxLength, Options.MaxHeapBytes / 16);
         Random = new DeterministicRandom(Options.Seed);
-        Objects = new ObjectTable(Options.InitialObjectCapacity);
-        Slots = new SlotStore(Options.InitialObjectCapacity * 2);
+        Slots = new SlotStore(Options.InitialObjectCapacity);
+        Objects = new ObjectTable(Options.InitialObjectCapacity, Slots);
         Pages = new PageHeap(Options.EffectiveHeapLimitBytes);
         Spans = new SpanRegistry(Pages);
         SmallObjects = new SizeClassSpace(Spans);
@@ -155,7 +155,7 @@ public sealed class SimulatedHeap
             CollectHolding(initial, GcTrigger.HeapGoal);
         }
 
-        if (Slots.Top + (long)slots > _maxSlots)
+        if (slots > ObjectRecord.InlineSlots && Slots.Top + (long)slots > _maxSlots)
         {
             CheckSlotRoom(slots);
         }
@@ -168,8 +168,7 @@ public sealed class SimulatedHeap
         }
 
         var objects = Objects;
-        var slotStart = SlotRunFor(index, slots);
-        objects.Commit(index, size, offset, slotStart, slots, plan.AllocationColor);
+        objects.Commit(index, size, offset, slots, plan.AllocationColor);
         var rounded = plan.PlacesInBumpSpaces ? plan.BumpAllocatedBytes(size)
             : sizeClass == 0 ? (long)SizeClasses.PagesFor(size) * SizeClasses.PageSize : SizeClasses.ObjectSize(sizeClass);
         counters.HeapAlloc += rounded;
@@ -181,7 +180,7 @@ public sealed class SimulatedHeap
         Model?.OnAlloc(handle, size, slots);
         if (initial.Length != 0)
         {
-            StoreInitialValues(handle, slotStart, initial);
+            StoreInitialValues(handle, initial);
         }
 
         Clock.Advance(Costs.Allocation + rounded * Costs.ZeroingPerByte + initial.Length * Costs.PointerWrite);
@@ -218,7 +217,7 @@ public sealed class SimulatedHeap
     private int PlaceAfterCollecting(int size, int sizeClass, int slots, ReadOnlySpan<ObjectHandle> initial, out long offset)
     {
         CollectHolding(initial, GcTrigger.AllocationFailure);
-        if (Slots.Top + (long)slots > _maxSlots)
+        if (slots > ObjectRecord.InlineSlots && Slots.Top + (long)slots > _maxSlots)
         {
             CheckSlotRoom(slots);
         }
@@ -228,10 +227,10 @@ public sealed class SimulatedHeap
     }
 
     /// <summary>The initialising stores of a new object: through the write barrier, like any other store.</summary>
-    private void StoreInitialValues(ObjectHandle handle, int slotStart, ReadOnlySpan<ObjectHandle> initial)
+    private void StoreInitialValues(ObjectHandle handle, ReadOnlySpan<ObjectHandle> initial)
     {
         var plan = Plan;
-        var data = Slots.Data;
+        var slots = Objects.SlotsOf(handle.Index);
         for (var i = 0; i < initial.Length; i++)
         {
             if (plan.BarrierActive)
@@ -240,7 +239,7 @@ public sealed class SimulatedHeap
                 plan.WriteBarrier(handle.Index, i, 0, initial[i].Index);
             }
 
-            data[slotStart + i] = initial[i].Index;
+            slots[i] = initial[i].Index;
             Model?.OnWrite(handle, i, initial[i]);
         }
     }
@@ -266,7 +265,7 @@ public sealed class SimulatedHeap
     {
         _journal?.AllocOnStack(size, slots);
         ValidateAllocation(size, slots);
-        if (Slots.Top + (long)slots > _maxSlots)
+        if (slots > ObjectRecord.InlineSlots && Slots.Top + (long)slots > _maxSlots)
         {
             CheckSlotRoom(slots);
         }
@@ -277,8 +276,7 @@ public sealed class SimulatedHeap
         }
 
         var index = Objects.Reserve();
-        var slotStart = SlotRunFor(index, slots);
-        Objects.Commit(index, size, 0, slotStart, slots, ObjectColor.Black);
+        Objects.Commit(index, size, 0, slots, ObjectColor.Black);
         Stack.AddStackObject(index);
         Counters.StackAllocs++;
         Counters.StackBytes += BumpSpace.Align(size);
@@ -355,7 +353,7 @@ public sealed class SimulatedHeap
         }
 
         Clock.Advance(Costs.PointerRead);
-        return Objects.HandleOf(Slots.Data[Objects.Records[source.Index].SlotStart + slot]);
+        return Objects.HandleOf(Objects.SlotsOf(source.Index)[slot]);
     }
 
     /// <summary>Copies the object's pointer slots into <paramref name="destination"/> (as many as fit); returns how many the object has.</summary>
@@ -366,7 +364,7 @@ public sealed class SimulatedHeap
         ref var record = ref objects.Records[source.Index];
         var count = record.SlotCount;
         var copied = Math.Min(count, destination.Length);
-        var slots = Slots.Data.AsSpan(record.SlotStart, copied);
+        var slots = ObjectRecord.SlotsOf(ref record, Slots.Data)[..copied];
         for (var i = 0; i < slots.Length; i++)
         {
             destination[i] = objects.HandleOf(slots[i]);
@@ -395,7 +393,7 @@ public sealed class SimulatedHeap
             CheckLive(target, "store");
         }
 
-        var position = Objects.Records[source.Index].SlotStart + slot;
+        ref var cell = ref Objects.SlotsOf(source.Index)[slot];
         var sourceDepth = Stack.StackObjectCount == 0 ? -1 : Stack.DepthOf(source.Index);
         if (!target.IsNull && Stack.StackObjectCount > 0)
         {
@@ -407,16 +405,16 @@ public sealed class SimulatedHeap
             // A stack object's slots are stack memory: no barrier; counted like locals.
             if (Plan.CountsRoots)
             {
-                Plan.OnRootChange(Slots.Data[position], target.Index);
+                Plan.OnRootChange(cell, target.Index);
             }
         }
         else if (Plan.BarrierActive)
         {
-            _recorder?.RecordWrite(source, null, slot, Slots.Data[position], target.Index);
-            Plan.WriteBarrier(source.Index, slot, Slots.Data[position], target.Index);
+            _recorder?.RecordWrite(source, null, slot, cell, target.Index);
+            Plan.WriteBarrier(source.Index, slot, cell, target.Index);
         }
 
-        Slots.Data[position] = target.Index;
+        cell = target.Index;
         Clock.Advance(Costs.PointerWrite);
         Model?.OnWrite(source, slot, target);
         AfterMutation();
@@ -501,10 +499,9 @@ public sealed class SimulatedHeap
         {
             if (Plan.CountsRoots)
             {
-                var start = Objects.Records[index].SlotStart;
-                for (var s = start; s < start + Objects.Records[index].SlotCount; s++)
+                foreach (var target in Objects.SlotsOf(index))
                 {
-                    Plan.OnRootChange(Slots.Data[s], 0);
+                    Plan.OnRootChange(target, 0);
                 }
             }
 
@@ -928,23 +925,6 @@ public sealed class SimulatedHeap
         }
     }
 
-    /// <summary>A cleared run of <paramref name="slots"/> pointer slots for a new object at a reserved index: the run the index had when it can be reused, else a new one.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int SlotRunFor(int index, int slots)
-    {
-        var objects = Objects;
-        var previousCount = objects.Records[index].SlotCount;
-        if (previousCount == slots)
-        {
-            var start = objects.Records[index].SlotStart;
-            SlotStore.ClearRun(Slots.Data, start, slots);
-            return start;
-        }
-
-        Slots.Free(objects.Records[index].SlotStart, previousCount);
-        return Slots.Allocate(slots);
-    }
-
     internal void SetGlobalRoot(string name, ObjectHandle value)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -1017,13 +997,12 @@ public sealed class SimulatedHeap
     /// <summary>
     /// Refuses an object whose pointer slots would take the slot pool past the guard on the host's
     /// memory, unless it reuses a run: one freed of the same length, or the run the table index it
-    /// will take kept (see <see cref="SlotRunFor"/>). Called just before the index is reserved.
+    /// will take kept (see <see cref="ObjectTable.Commit"/>). Called just before the index is reserved.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void CheckSlotRoom(int slots)
     {
-        var next = Objects.PeekReserve();
-        if (Slots.HasFreeRun(slots) || (next < Objects.HighWater && Objects.Records[next].SlotCount == slots))
+        if (Objects.NeedsNoNewRun(Objects.PeekReserve(), slots))
         {
             return;
         }

@@ -83,14 +83,13 @@ internal sealed class Tracer(SimulatedHeap heap)
         var stackSlots = 0;
         foreach (var index in stack.StackObjects)
         {
-            var start = heap.Objects.Records[index].SlotStart;
-            var count = heap.Objects.Records[index].SlotCount;
-            for (var s = start; s < start + count; s++)
+            var slots = heap.Objects.SlotsOf(index);
+            foreach (var target in slots)
             {
-                visit(heap.Slots.Data[s]);
+                visit(target);
             }
 
-            stackSlots += count;
+            stackSlots += slots.Length;
         }
 
         return (heap.Roots.Count + pooled, stack.Top + stackSlots);
@@ -107,10 +106,9 @@ internal sealed class Tracer(SimulatedHeap heap)
 
         foreach (var index in stack.StackObjects)
         {
-            var start = heap.Objects.Records[index].SlotStart;
-            for (var s = start; s < start + heap.Objects.Records[index].SlotCount; s++)
+            foreach (var target in heap.Objects.SlotsOf(index))
             {
-                Shade(heap.Slots.Data[s]);
+                Shade(target);
             }
         }
 
@@ -150,12 +148,10 @@ internal sealed class Tracer(SimulatedHeap heap)
             current.Color = ObjectColor.Black;
             marked++;
             bytes += Memory.SizeClasses.RoundedSize(current.Size);
-            var start = current.SlotStart;
-            var end = start + current.SlotCount;
-            scanned += end - start;
-            for (var s = start; s < end; s++)
+            var slots = ObjectRecord.SlotsOf(ref current, data);
+            scanned += slots.Length;
+            foreach (var target in slots)
             {
-                var target = data[s];
                 if (target != 0 && records[target].Color == ObjectColor.White)
                 {
                     records[target].Color = ObjectColor.Grey;

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace HeapNotebook.Heap.Objects;
 
@@ -10,8 +12,11 @@ namespace HeapNotebook.Heap.Objects;
 /// are handed out lowest first, so allocation walks the table in order (the caches and the
 /// prefetcher like that far better than a LIFO list's scattered order). The version of an index is bumped when an
 /// object is placed there and again when it is freed, so it is odd exactly while the index holds
-/// a live object, and a handle (which keeps the version it was given) goes stale at the free. A freed index keeps its run of pointer slots, so the next
-/// object with as many slots reuses it without touching the slot store's free lists.
+/// a live object, and a handle (which keeps the version it was given) goes stale at the free.
+/// An object with at most <see cref="ObjectRecord.InlineSlots"/> pointer slots keeps them in its
+/// record, so allocating, reading or scanning it touches nothing else; a larger one has a run in
+/// the <see cref="SlotStore"/>, which a freed index keeps, so the next object with as many slots
+/// reuses it without touching the slot store's free lists.
 /// </summary>
 internal sealed class ObjectTable
 {
@@ -21,8 +26,9 @@ internal sealed class ObjectTable
 
     private static int s_lastHeapId;
 
-    public ObjectTable(int initialCapacity)
+    public ObjectTable(int initialCapacity, SlotStore slots)
     {
+        Slots = slots;
         HeapId = Interlocked.Increment(ref s_lastHeapId);
         Capacity = Math.Max(16, initialCapacity);
         Records = new ObjectRecord[Capacity];
@@ -31,6 +37,9 @@ internal sealed class ObjectTable
     }
 
     public int Capacity { get; private set; }
+
+    /// <summary>The runs of objects with more pointer slots than fit in a record.</summary>
+    public SlotStore Slots { get; }
 
     /// <summary>Identifies this table's heap in the handles it gives out.</summary>
     public int HeapId { get; }
@@ -46,7 +55,7 @@ internal sealed class ObjectTable
     public bool IsLive(int index) => (uint)index < (uint)HighWater && (Records[index].Version & 1) != 0;
 
     /// <summary>A handle is live when its version is the index's current one and that version is odd; index 0's version stays 0, so null is never live.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsLive(ObjectHandle handle)
     {
         var index = handle.Index;
@@ -66,7 +75,7 @@ internal sealed class ObjectTable
     /// fields are set by <see cref="Commit"/>. Taking it at once matters: placing the object may
     /// sweep a span, which frees indices into the same bitmap.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Reserve()
     {
         if (_freeCount > 0)
@@ -84,8 +93,7 @@ internal sealed class ObjectTable
         var index = HighWater++;
         ref var record = ref Records[index];
         record.Version = 0;
-        record.SlotStart = 0;
-        record.SlotCount = 0;
+        record.SlotMode = 0;
         return index;
     }
 
@@ -126,7 +134,7 @@ internal sealed class ObjectTable
     }
 
     /// <summary>Counts one more collection the object survived (saturating at 255).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Survived(int index)
     {
         ref var age = ref Records[index].Age;
@@ -139,7 +147,7 @@ internal sealed class ObjectTable
     /// <summary>Gives back an index whose object could not be placed.</summary>
     public void Unreserve(int index) => MarkFree(index);
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void MarkFree(int index)
     {
         _freeBits[index >> 6] |= 1UL << (index & 63);
@@ -150,22 +158,74 @@ internal sealed class ObjectTable
         }
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public void Commit(int index, int size, long addressOffset, int slotStart, int slotCount, ObjectColor color)
+    /// <summary>Places a new object's fields at a reserved index, with <paramref name="slotCount"/> null pointer slots.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Commit(int index, int size, long addressOffset, int slotCount, ObjectColor color)
     {
         ref var record = ref Records[index];
+        if (slotCount <= ObjectRecord.InlineSlots && record.SlotMode != ObjectRecord.Pooled)
+        {
+            record.SlotA = 0;
+            record.SlotB = 0;
+            record.SlotMode = (byte)slotCount;
+        }
+        else
+        {
+            AssignPooledSlots(ref record, slotCount);
+        }
+
         record.Version++;
         record.Size = size;
         record.AddressUnits = (uint)(addressOffset >> 3);
-        record.SlotStart = slotStart;
-        record.SlotCount = slotCount;
         record.Color = color;
         record.Age = 0;
         LiveCount++;
     }
 
+    /// <summary>Slots for an index that had a run, or an object too large for inline slots: the run kept when it is as long, else another.</summary>
+    private void AssignPooledSlots(ref ObjectRecord record, int slotCount)
+    {
+        if (record.SlotMode == ObjectRecord.Pooled)
+        {
+            if (record.SlotB == slotCount)
+            {
+                SlotStore.ClearRun(Slots.Data, record.SlotA, slotCount);
+                return;
+            }
+
+            Slots.Free(record.SlotA, record.SlotB);
+        }
+
+        if (slotCount <= ObjectRecord.InlineSlots)
+        {
+            record.SlotA = 0;
+            record.SlotB = 0;
+            record.SlotMode = (byte)slotCount;
+            return;
+        }
+
+        record.SlotA = Slots.Allocate(slotCount);
+        record.SlotB = slotCount;
+        record.SlotMode = ObjectRecord.Pooled;
+    }
+
+    /// <summary>
+    /// The object's pointer slots (table indices, 0 = null), to read or write in place: in its
+    /// record, or its run in the slot store. Valid until the next object is placed (the table may grow).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Span<int> SlotsOf(int index) => ObjectRecord.SlotsOf(ref Records[index], Slots.Data);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int SlotCountOf(int index) => Records[index].SlotCount;
+
+    /// <summary>True when placing an object with <paramref name="slotCount"/> slots at <paramref name="index"/> takes nothing new from the slot store.</summary>
+    public bool NeedsNoNewRun(int index, int slotCount) =>
+        slotCount <= ObjectRecord.InlineSlots || Slots.HasFreeRun(slotCount) ||
+        (index < HighWater && Records[index].SlotMode == ObjectRecord.Pooled && Records[index].SlotB == slotCount);
+
     /// <summary>Frees a (white) object's index: the version turns even, and the index is free again.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Free(int index)
     {
         Records[index].Version++;
@@ -188,8 +248,15 @@ internal sealed class ObjectTable
 }
 
 /// <summary>One simulated object's fields (24 bytes).</summary>
+[StructLayout(LayoutKind.Sequential)]
 internal struct ObjectRecord
 {
+    /// <summary>Pointer slots an object keeps in its record; more go to a run in the <see cref="SlotStore"/>.</summary>
+    public const int InlineSlots = 2;
+
+    /// <summary><see cref="SlotMode"/> of an object whose slots are a run in the slot store.</summary>
+    public const byte Pooled = byte.MaxValue;
+
     /// <summary>Bumped when an object is placed here and again when it is freed: odd exactly while the index holds a live object.</summary>
     public int Version;
 
@@ -199,13 +266,25 @@ internal struct ObjectRecord
     /// <summary>Requested size in bytes.</summary>
     public int Size;
 
-    /// <summary>First pointer slot in the <see cref="SlotStore"/>; a free index keeps the run it had, of <see cref="SlotCount"/> slots.</summary>
-    public int SlotStart;
+    /// <summary>Slot 0 held inline; for a pooled object, the first slot of its run (which a free index keeps).</summary>
+    public int SlotA;
 
-    public int SlotCount;
+    /// <summary>Slot 1 held inline (it must follow <see cref="SlotA"/>); for a pooled object, the length of its run.</summary>
+    public int SlotB;
 
     public ObjectColor Color;
 
     /// <summary>Collections survived (saturating at 255).</summary>
     public byte Age;
+
+    /// <summary>How many slots are held inline (0 to <see cref="InlineSlots"/>), or <see cref="Pooled"/>.</summary>
+    public byte SlotMode;
+
+    public readonly int SlotCount => SlotMode == Pooled ? SlotB : SlotMode;
+
+    /// <summary>The record's pointer slots: its inline fields, or its run in <paramref name="pool"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Span<int> SlotsOf(ref ObjectRecord record, int[] pool) => record.SlotMode == Pooled
+        ? pool.AsSpan(record.SlotA, record.SlotB)
+        : MemoryMarshal.CreateSpan(ref record.SlotA, record.SlotMode);
 }

@@ -1,8 +1,9 @@
 namespace HeapNotebook.Heap.Objects;
 
 /// <summary>
-/// Every pointer slot of every object in one pooled int array: an object's slots are a
-/// contiguous run, each holding a target's table index (0 = null). Freed runs are kept on free
+/// The pointer slots of objects with more than <see cref="ObjectRecord.InlineSlots"/> of them (the
+/// rest keep theirs in their record), in one pooled int array: an object's slots are a contiguous
+/// run, each holding a target's table index (0 = null). Freed runs are kept on free
 /// lists by length and reused first, so a steady program does not grow the pool.
 /// </summary>
 internal sealed class SlotStore

@@ -48,10 +48,10 @@ internal static class Verifier
                     continue;
                 }
 
-                var start = objects.Records[handle.Index].SlotStart;
+                var slots = objects.SlotsOf(handle.Index);
                 for (var s = 0; s < expected.Slots.Length; s++)
                 {
-                    var actual = objects.HandleOf(heap.Slots.Data[start + s]);
+                    var actual = objects.HandleOf(slots[s]);
                     // The same entry at a later version is the lost object itself, reported on its own line.
                     var lostInPlace = actual.Index == expected.Slots[s].Index && !heap.IsLive(expected.Slots[s]);
                     if (actual != expected.Slots[s] && !lostInPlace)
@@ -172,7 +172,6 @@ internal static class Verifier
     private static void CheckPointers(SimulatedHeap heap, List<string> problems)
     {
         var objects = heap.Objects;
-        var data = heap.Slots.Data;
         for (var index = 1; index < objects.HighWater && problems.Count < MaxProblems; index++)
         {
             // Garbage awaiting a lazy sweep may point at garbage already swept; nothing can reach either.
@@ -181,10 +180,10 @@ internal static class Verifier
                 continue;
             }
 
-            var start = objects.Records[index].SlotStart;
-            for (var s = 0; s < objects.Records[index].SlotCount; s++)
+            var slots = objects.SlotsOf(index);
+            for (var s = 0; s < slots.Length; s++)
             {
-                var target = data[start + s];
+                var target = slots[s];
                 if (target != 0 && !objects.IsLive(target))
                 {
                     var lost = objects.HandleAt(target, objects.Records[target].Version - 1);

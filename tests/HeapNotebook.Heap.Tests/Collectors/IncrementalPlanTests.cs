@@ -168,7 +168,7 @@ public class IncrementalPlanTests
             }
             for (var slot = 0; slot < objects.Records[index].SlotCount; slot++)
             {
-                var target = heap.Slots.Data[objects.Records[index].SlotStart + slot];
+                var target = objects.SlotsOf(index)[slot];
                 if (target != 0 && !objects.IsLive(target))
                 {
                     return true;

@@ -34,12 +34,10 @@ internal static class HeapState
                 continue;
             }
 
-            var start = heap.Objects.Records[handle.Index].SlotStart;
-            var count = heap.Objects.Records[handle.Index].SlotCount;
             sb.Append(CultureInfo.InvariantCulture, $"size={heap.Objects.Records[handle.Index].Size} slots=[");
-            for (var s = 0; s < count; s++)
+            foreach (var target in heap.Objects.SlotsOf(handle.Index))
             {
-                sb.Append(heap.Objects.HandleOf(heap.Slots.Data[start + s])).Append(' ');
+                sb.Append(heap.Objects.HandleOf(target)).Append(' ');
             }
 
             sb.Append(CultureInfo.InvariantCulture, $"] at={heap.Objects.AddressOffset(handle.Index)}\n");

@@ -28,7 +28,7 @@ public sealed class VerifierTests
         return (heap, a, b, c, freed);
     }
 
-    private static int SlotPosition(SimulatedHeap heap, ObjectHandle h, int slot) => heap.Objects.Records[h.Index].SlotStart + slot;
+    private static ref int SlotOf(SimulatedHeap heap, ObjectHandle h, int slot) => ref heap.Objects.SlotsOf(h.Index)[slot];
 
     /// <summary>Frees an object's table entry and span slot, as a collector that wrongly judged it garbage would.</summary>
     private static void FreeBehindTheCollectorsBack(SimulatedHeap heap, ObjectHandle h)
@@ -85,7 +85,7 @@ public sealed class VerifierTests
     {
         var (heap, a, b, _, freed) = Build();
 
-        heap.Slots.Data[SlotPosition(heap, a, 1)] = freed.Index;
+        SlotOf(heap, a, 1) = freed.Index;
         var report = heap.Verify();
 
         Assert.False(report.Passed);
@@ -99,7 +99,7 @@ public sealed class VerifierTests
     {
         var (heap, a, b, c, _) = Build();
 
-        heap.Slots.Data[SlotPosition(heap, a, 0)] = c.Index; // the heap now says a → c, the program said a → b
+        SlotOf(heap, a, 0) = c.Index; // the heap now says a → c, the program said a → b
         var error = Assert.Throws<HeapVerificationException>(heap.Collect);
 
         Assert.False(error.Report.Passed);
@@ -180,7 +180,7 @@ public sealed class VerifierTests
         var (heap, _, _, _, _) = Build();
         var index = heap.Objects.Reserve();
         var offset = heap.SmallObjects.Allocate(SizeClasses.ClassOf(16), index);
-        heap.Objects.Commit(index, 16, offset, 0, 0, ObjectColor.White);
+        heap.Objects.Commit(index, 16, offset, 0, ObjectColor.White);
 
         var report = heap.Verify();
 

@@ -292,7 +292,6 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
     {
         var heap = Heap;
         var objects = heap.Objects;
-        var data = heap.Slots.Data;
         var work = new EvacuationWork();
         var evacuated = _evacuated;
         evacuated.Clear();
@@ -352,11 +351,11 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
             foreach (var index in OldObjectsOnCard(card))
             {
                 rememberedObjects.Add(index);
-                var start = objects.Records[index].SlotStart;
-                work.PointersScanned += objects.Records[index].SlotCount;
-                for (var s = start; s < start + objects.Records[index].SlotCount; s++)
+                var slots = objects.SlotsOf(index);
+                work.PointersScanned += slots.Length;
+                foreach (var target in slots)
                 {
-                    Forward(data[s]);
+                    Forward(target);
                 }
             }
         }
@@ -364,11 +363,11 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
         for (var scan = 0; scan < evacuated.Count; scan++)
         {
             var index = evacuated[scan];
-            var start = objects.Records[index].SlotStart;
-            work.PointersScanned += objects.Records[index].SlotCount;
-            for (var s = start; s < start + objects.Records[index].SlotCount; s++)
+            var slots = objects.SlotsOf(index);
+            work.PointersScanned += slots.Length;
+            foreach (var target in slots)
             {
-                Forward(data[s]);
+                Forward(target);
             }
         }
 
@@ -402,10 +401,9 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
                     continue;
                 }
 
-                var start = objects.Records[index].SlotStart;
-                for (var s = start; s < start + objects.Records[index].SlotCount; s++)
+                foreach (var target in objects.SlotsOf(index))
                 {
-                    if (IsYoung(data[s]))
+                    if (IsYoung(target))
                     {
                         _dirtyCards.Add(CardOf(index));
                         break;

@@ -383,7 +383,6 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
     private string? FindStrongViolation()
     {
         var objects = Heap.Objects;
-        var data = Heap.Slots.Data;
         for (var index = 1; index < objects.HighWater; index++)
         {
             // Stack objects are stack memory: not barriered, rescanned at termination.
@@ -392,10 +391,10 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
                 continue;
             }
 
-            var start = objects.Records[index].SlotStart;
-            for (var s = 0; s < objects.Records[index].SlotCount; s++)
+            var slots = objects.SlotsOf(index);
+            for (var s = 0; s < slots.Length; s++)
             {
-                var target = data[start + s];
+                var target = slots[s];
                 if (target != 0 && objects.Records[target].Color == ObjectColor.White)
                 {
                     return $"The strong tri-colour invariant is broken: black object {objects.HandleOf(index)} points (slot {s}) to white object {objects.HandleOf(target)}, though the {Barrier.Name} barrier promises no black-to-white pointer.";
@@ -417,7 +416,6 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
     private string? FindWeakViolation()
     {
         var objects = Heap.Objects;
-        var data = Heap.Slots.Data;
         var protectedWhite = new HashSet<int>();
         var queue = new Queue<int>();
         for (var index = 1; index < objects.HighWater; index++)
@@ -431,10 +429,10 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         while (queue.Count > 0)
         {
             var current = queue.Dequeue();
-            var start = objects.Records[current].SlotStart;
-            for (var s = 0; s < objects.Records[current].SlotCount; s++)
+            var slots = objects.SlotsOf(current);
+            for (var s = 0; s < slots.Length; s++)
             {
-                var target = data[start + s];
+                var target = slots[s];
                 if (target != 0 && objects.Records[target].Color == ObjectColor.White && protectedWhite.Add(target))
                 {
                     queue.Enqueue(target);
@@ -454,10 +452,10 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
                 continue;
             }
 
-            var start = objects.Records[index].SlotStart;
-            for (var s = 0; s < objects.Records[index].SlotCount; s++)
+            var slots = objects.SlotsOf(index);
+            for (var s = 0; s < slots.Length; s++)
             {
-                if (Check(data[start + s], $"black object {objects.HandleOf(index)} (slot {s})") is { } problem)
+                if (Check(slots[s], $"black object {objects.HandleOf(index)} (slot {s})") is { } problem)
                 {
                     return problem;
                 }

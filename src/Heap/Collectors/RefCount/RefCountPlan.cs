@@ -333,11 +333,9 @@ internal sealed class RefCountPlan : CollectorPlan
     private IEnumerable<int> Children(int index)
     {
         var objects = Heap.Objects;
-        var start = objects.Records[index].SlotStart;
-        var end = start + objects.Records[index].SlotCount;
-        for (var s = start; s < end; s++)
+        for (var s = 0; s < objects.SlotCountOf(index); s++)
         {
-            var target = Heap.Slots.Data[s];
+            var target = objects.SlotsOf(index)[s];
             if (target != 0)
             {
                 yield return target;
@@ -406,8 +404,7 @@ internal sealed class RefCountPlan : CollectorPlan
             }
 
             // Decrement only queues objects, so the freed object's slots stay put while this reads them.
-            ref var record = ref Heap.Objects.Records[index];
-            foreach (var child in Heap.Slots.Data.AsSpan(record.SlotStart, record.SlotCount))
+            foreach (var child in Heap.Objects.SlotsOf(index))
             {
                 Decrement(child);
             }

@@ -86,16 +86,13 @@ internal sealed class SemispacePlan : CollectorPlan
         }
 
         var (globals, stack) = Tracer.ForEachRoot(heap, Forward);
-        var data = heap.Slots.Data;
         for (var scan = 0; scan < _to.Objects.Count; scan++)
         {
-            var current = _to.Objects[scan];
-            var start = objects.Records[current].SlotStart;
-            var end = start + objects.Records[current].SlotCount;
-            pointersScanned += end - start;
-            for (var s = start; s < end; s++)
+            var slots = objects.SlotsOf(_to.Objects[scan]);
+            pointersScanned += slots.Length;
+            foreach (var target in slots)
             {
-                Forward(data[s]);
+                Forward(target);
             }
         }
 
