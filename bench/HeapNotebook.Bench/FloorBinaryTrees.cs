@@ -12,8 +12,9 @@ namespace HeapNotebook.Bench;
 /// it would cost. A variant is a layout and a way of reusing freed indices:
 /// <list type="bullet">
 /// <item>layout <c>inline</c>: a 12-byte record per object holding its version and both slots;
-/// <c>table</c>: the simulator's own 24-byte record (version, address, size, slot start, slot
-/// count, colour, age) with the slots in a separate pool.</item>
+/// <c>record</c>: the simulator's own 24-byte record (version, address, size, two slots, colour,
+/// age, slot mode), both slots inline; <c>table</c>: the same record with the slots in a separate
+/// pool, as the simulator kept every object's slots until it held up to two inline.</item>
 /// <item>reuse <c>at once</c> (no suffix): a freed index is reused first, while its record is
 /// still in the cache; <c>collected</c>: as a tracing collector at GOGC=100 reuses memory: dropped
 /// trees wait as garbage until there is as much garbage as peak live data, each is then freed one
@@ -26,9 +27,10 @@ namespace HeapNotebook.Bench;
 /// </summary>
 internal sealed class FloorBinaryTrees
 {
-    public static readonly string[] Variants = ["inline", "table", "table-collected", "inline-collected", "inline-bulk"];
+    public static readonly string[] Variants = ["inline", "table", "table-collected", "record-collected", "inline-collected", "inline-bulk"];
 
     private readonly bool _inline;
+    private readonly bool _slotsInRecord;
     private readonly bool _collected;
     private readonly bool _bulk;
     private readonly long _garbageLimit;
@@ -59,6 +61,7 @@ internal sealed class FloorBinaryTrees
     private FloorBinaryTrees(string variant, int maxDepth)
     {
         _inline = variant.StartsWith("inline", StringComparison.Ordinal);
+        _slotsInRecord = variant.StartsWith("record", StringComparison.Ordinal);
         _bulk = variant.EndsWith("-bulk", StringComparison.Ordinal);
         _collected = _bulk || variant.EndsWith("-collected", StringComparison.Ordinal);
         _garbageLimit = 1L << (maxDepth + 2);
@@ -145,9 +148,15 @@ internal sealed class FloorBinaryTrees
             record.AddressUnits = (uint)index * 2;
             record.Color = 0;
             record.Age = 0;
-            var start = record.SlotStart;
-            _slots[start] = left;
-            _slots[start + 1] = right;
+            if (_slotsInRecord)
+            {
+                (record.SlotA, record.SlotB) = (left, right);
+            }
+            else
+            {
+                _slots[record.SlotA] = left;
+                _slots[record.SlotA + 1] = right;
+            }
         }
 
         return index;
@@ -187,10 +196,10 @@ internal sealed class FloorBinaryTrees
         }
 
         var next = _highWater++;
-        if (!_inline)
+        if (!_inline && !_slotsInRecord)
         {
-            _records[next].SlotStart = next * 2;
-            _records[next].SlotCount = 2;
+            _records[next].SlotA = next * 2;
+            _records[next].SlotB = 2;
         }
 
         if (_bulk)
@@ -219,8 +228,8 @@ internal sealed class FloorBinaryTrees
             return (_inlineRecords[node].Left, _inlineRecords[node].Right);
         }
 
-        var start = _records[node].SlotStart;
-        return (_slots[start], _slots[start + 1]);
+        ref var record = ref _records[node];
+        return _slotsInRecord ? (record.SlotA, record.SlotB) : (_slots[record.SlotA], _slots[record.SlotA + 1]);
     }
 
     /// <summary>Hands a checked tree back: at once, or as garbage freed with the rest once there is enough.</summary>
@@ -314,15 +323,16 @@ internal sealed class FloorBinaryTrees
         public int Right;
     }
 
-    /// <summary>The same fields, in the same order, as the simulator's ObjectRecord.</summary>
+    /// <summary>The same fields, in the same order, as the simulator's ObjectRecord: two slots, or a run's start and length.</summary>
     private struct TableRecord
     {
         public int Version;
         public uint AddressUnits;
         public int Size;
-        public int SlotStart;
-        public int SlotCount;
+        public int SlotA;
+        public int SlotB;
         public byte Color;
         public byte Age;
+        public byte SlotMode;
     }
 }
