@@ -453,14 +453,19 @@ public sealed class SimulatedHeap
         Model?.OnPushFrame(localCount);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckFrameSize(int localCount)
     {
-        if (localCount < 0 || (long)Stack.Top + localCount > MaxStackLocals)
+        if ((uint)localCount > (uint)(MaxStackLocals - Stack.Top))
         {
-            throw new InvalidRootOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"A frame cannot have {localCount} locals: the stack holds at most {MaxStackLocals:N0} locals in all and has {Stack.Top:N0} already. Use 0 or more, and fewer."));
+            ThrowBadFrameSize(localCount);
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowBadFrameSize(int localCount) =>
+        throw new InvalidRootOperationException(string.Create(CultureInfo.InvariantCulture,
+            $"A frame cannot have {localCount} locals: the stack holds at most {MaxStackLocals:N0} locals in all and has {Stack.Top:N0} already. Use 0 or more, and fewer."));
 
     public void PopFrame()
     {

@@ -28,7 +28,8 @@ internal sealed class RootStack
     /// <summary>Every stack object, outermost frame first, in allocation order.</summary>
     public IEnumerable<int> StackObjects => StackObjectCount == 0 ? [] : _frameObjects.Take(FrameCount).Where(l => l is not null).SelectMany(l => l!);
 
-    public int StackObjectCount => _stackObjectDepth.Count;
+    /// <summary>Stack objects alive; a field, not the dictionary's count, because every local and frame operation asks.</summary>
+    public int StackObjectCount { get; private set; }
 
     public void AddStackObject(int index)
     {
@@ -40,6 +41,7 @@ internal sealed class RootStack
 
         (_frameObjects[depth] ??= []).Add(index);
         _stackObjectDepth[index] = depth;
+        StackObjectCount = _stackObjectDepth.Count;
     }
 
     /// <summary>The stack objects of the innermost frame, which die with it (null when it has none).</summary>
@@ -129,6 +131,7 @@ internal sealed class RootStack
                 _stackObjectDepth.Remove(index);
             }
 
+            StackObjectCount = _stackObjectDepth.Count;
             objects.Clear();
         }
     }
