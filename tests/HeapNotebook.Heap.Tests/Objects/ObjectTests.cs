@@ -24,6 +24,47 @@ public sealed class ObjectTests
     }
 
     [Fact]
+    public void A_reused_table_entry_switches_between_inline_and_pooled_slots_and_starts_them_null()
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = "marksweep", Seed = 1 });
+        var target = heap.Alloc(8);
+        heap.Roots["target"] = target;
+
+        // Each object is dropped and collected, so the next allocation takes its table entry again.
+        ObjectHandle AllocFilledThenFree(int slots)
+        {
+            var h = heap.Alloc(8 * slots, slots);
+            for (var s = 0; s < slots; s++)
+            {
+                Assert.Equal(ObjectHandle.Null, heap.Read(h, s));
+                heap.Write(h, s, target);
+            }
+
+            heap.Collect();
+            Assert.False(heap.IsLive(h));
+            return h;
+        }
+
+        var pooled = AllocFilledThenFree(3);
+        var inline = AllocFilledThenFree(2);
+        var pooledAgain = heap.Alloc(24, 3);
+        var inlineAgain = heap.Alloc(16, 2);
+
+        Assert.Equal(pooled.Index, inline.Index);
+        Assert.Equal(pooled.Index, pooledAgain.Index);
+        Assert.Equal(3, heap.SlotCountOf(pooledAgain));
+        Assert.Equal(2, heap.SlotCountOf(inlineAgain));
+        Assert.All(Enumerable.Range(0, 3), s => Assert.Equal(ObjectHandle.Null, heap.Read(pooledAgain, s)));
+        Assert.All(Enumerable.Range(0, 2), s => Assert.Equal(ObjectHandle.Null, heap.Read(inlineAgain, s)));
+
+        heap.Write(pooledAgain, 2, target);
+        heap.Write(inlineAgain, 1, pooledAgain);
+        Assert.Equal(target, heap.Read(pooledAgain, 2));
+        Assert.Equal(pooledAgain, heap.Read(inlineAgain, 1));
+        Assert.Equal(ObjectHandle.Null, heap.Read(inlineAgain, 0));
+    }
+
+    [Fact]
     public void Write_then_Read_returns_the_stored_handle_and_null_clears_it()
     {
         var heap = new SimulatedHeap();
