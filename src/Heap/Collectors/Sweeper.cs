@@ -84,7 +84,8 @@ internal sealed class Sweeper(SimulatedHeap heap)
         var records = objects.Records;
         var bits = span.AllocBits;
         var spanObjects = span.Objects;
-        long freedHere = 0;
+        var freedHere = 0;
+        var lowestFreed = int.MaxValue;
         long examined = 0;
         for (var word = 0; word < bits.Length; word++)
         {
@@ -106,12 +107,13 @@ internal sealed class Sweeper(SimulatedHeap heap)
                 if (record.Color == ObjectColor.White)
                 {
                     dead |= 1UL << bit;
-                    objects.Free(index);
+                    objects.FreeSwept(ref record, index);
+                    lowestFreed = Math.Min(lowestFreed, index);
                 }
                 else
                 {
                     record.Color = ObjectColor.White;
-                    objects.Survived(index);
+                    record.Survive();
                 }
             }
 
@@ -122,10 +124,11 @@ internal sealed class Sweeper(SimulatedHeap heap)
             }
         }
 
+        objects.SettleSweptFrees(freedHere, lowestFreed);
         SlotsExamined += examined;
         ObjectsFreed += freedHere;
-        BytesFreed += freedHere * span.ElementSize;
-        heap.Counters.HeapAlloc -= freedHere * span.ElementSize;
+        BytesFreed += (long)freedHere * span.ElementSize;
+        heap.Counters.HeapAlloc -= (long)freedHere * span.ElementSize;
         heap.Counters.Frees += freedHere;
         SpansSwept++;
         if (span.SizeClass == 0)

@@ -135,14 +135,7 @@ internal sealed class ObjectTable
 
     /// <summary>Counts one more collection the object survived (saturating at 255).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Survived(int index)
-    {
-        ref var age = ref Records[index].Age;
-        if (age < byte.MaxValue)
-        {
-            age++;
-        }
-    }
+    public void Survived(int index) => Records[index].Survive();
 
     /// <summary>Gives back an index whose object could not be placed.</summary>
     public void Unreserve(int index) => MarkFree(index);
@@ -233,12 +226,38 @@ internal sealed class ObjectTable
         LiveCount--;
     }
 
+    /// <summary>
+    /// <see cref="Free"/> for a sweep, which frees many objects in a row: the caller has the record
+    /// at hand and settles the counts once, with <see cref="SettleSweptFrees"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void FreeSwept(ref ObjectRecord record, int index)
+    {
+        record.Version++;
+        _freeBits[index >> 6] |= 1UL << (index & 63);
+    }
+
+    /// <summary>Counts <paramref name="count"/> objects freed by <see cref="FreeSwept"/>, the lowest at <paramref name="lowestIndex"/>.</summary>
+    public void SettleSweptFrees(int count, int lowestIndex)
+    {
+        _freeCount += count;
+        LiveCount -= count;
+        if (count > 0 && lowestIndex < _freeCursor)
+        {
+            _freeCursor = lowestIndex;
+        }
+    }
+
     private void Grow()
     {
-        // Doubling, as List<T> does, so a table grown to n entries has copied fewer than n. The new
-        // array is not zeroed: only entries below the high-water mark are copied or ever read,
-        // and the pages of the tail stay untouched (out of the working set) until objects reach them.
-        var capacity = (int)Math.Min(Array.MaxLength, (long)Capacity * 2);
+        // The new array is not zeroed: only entries below the high-water mark are copied or ever
+        // read, and the pages of the tail stay untouched (out of the working set) until objects
+        // reach them. So growing fourfold while the table is small costs address space, not
+        // memory, and copies and faults in a third of the entries doubling would (binary-trees 16:
+        // 0.643-0.678 -> 0.613-0.616 s, peak process memory 99.5 -> 91.9 MB); past 4 Mi entries
+        // (96 MiB) it doubles, so an address-space reservation never runs far ahead of use.
+        var factor = Capacity < 1 << 22 ? 4 : 2;
+        var capacity = (int)Math.Min(Array.MaxLength, (long)Capacity * factor);
         var grown = GC.AllocateUninitializedArray<ObjectRecord>(capacity);
         Array.Copy(Records, grown, HighWater);
         Records = grown;
@@ -279,6 +298,16 @@ internal struct ObjectRecord
 
     /// <summary>How many slots are held inline (0 to <see cref="InlineSlots"/>), or <see cref="Pooled"/>.</summary>
     public byte SlotMode;
+
+    /// <summary>Counts one more collection survived (saturating at 255).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Survive()
+    {
+        if (Age < byte.MaxValue)
+        {
+            Age++;
+        }
+    }
 
     public readonly int SlotCount => SlotMode == Pooled ? SlotB : SlotMode;
 
