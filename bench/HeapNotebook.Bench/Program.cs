@@ -196,23 +196,26 @@ static void BinaryTreesBenchmark(Arguments arguments)
     }
 
     // --floor true: the same program over the least bookkeeping a simulator of this mutator interface
-    // needs, in three layouts (FloorBinaryTrees): how close to native any simulator of it could come here.
+    // needs, in six layouts (FloorBinaryTrees): how close to native any simulator of it could come here.
     var runFloor = runNative && arguments.Text("floor", "false") == "true";
     var floorSeconds = new SortedDictionary<string, double>(StringComparer.Ordinal);
     var floorChecksumsMatch = true;
-    foreach (var variant in runFloor ? FloorBinaryTrees.Variants : [])
+    // And SpanIndexedProbe: a mark-sweep heap in Go's object model with the simulator's bookkeeping.
+    var yardsticks = FloorBinaryTrees.Variants.Select(v => (Name: v, Run: (Func<int, long>)(d => FloorBinaryTrees.Run(v, d))))
+        .Append((Name: SpanIndexedProbe.Name, Run: SpanIndexedProbe.Run));
+    foreach (var (variant, run) in runFloor ? yardsticks : [])
     {
         for (var warmup = 0; warmup < 3; warmup++)
         {
-            FloorBinaryTrees.Run(variant, Math.Min(depth, 14));
+            run(Math.Min(depth, 14));
         }
 
         var best = double.MaxValue;
-        for (var run = 0; run < runs; run++)
+        for (var repetition = 0; repetition < runs; repetition++)
         {
             GC.Collect();
             var timer = Stopwatch.StartNew();
-            floorChecksumsMatch &= FloorBinaryTrees.Run(variant, depth) == nativeChecksum;
+            floorChecksumsMatch &= run(depth) == nativeChecksum;
             best = Math.Min(best, timer.Elapsed.TotalSeconds);
         }
 
