@@ -118,7 +118,16 @@ public sealed class SimulatedHeap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void AfterMutation()
     {
-        if (Model is not null && Plan.IsMarking && Plan.CheckInvariant() is { } problem)
+        if (Model is not null)
+        {
+            CheckInvariantWhileMarking();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CheckInvariantWhileMarking()
+    {
+        if (Plan.IsMarking && Plan.CheckInvariant() is { } problem)
         {
             throw new HeapVerificationException(new VerificationReport(true, Objects.LiveCount, 0, [problem]));
         }
@@ -198,8 +207,7 @@ public sealed class SimulatedHeap
     {
         if (initial.Length > slots)
         {
-            throw new InvalidAllocationException(string.Create(CultureInfo.InvariantCulture,
-                $"Cannot fill {initial.Length} slots of an object with {slots} pointer slots: give at most {slots} initial values."));
+            ThrowTooManyInitialValues(initial.Length, slots);
         }
 
         foreach (var value in initial)
@@ -211,6 +219,11 @@ public sealed class SimulatedHeap
             }
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowTooManyInitialValues(int given, int slots) =>
+        throw new InvalidAllocationException(string.Create(CultureInfo.InvariantCulture,
+            $"Cannot fill {given} slots of an object with {slots} pointer slots: give at most {slots} initial values."));
 
     /// <summary>No room was found: collect (holding the initial values) and try once more, or fail with a simulated out-of-memory.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -176,6 +176,7 @@ internal sealed class ObjectTable
     }
 
     /// <summary>Slots for an index that had a run, or an object too large for inline slots: the run kept when it is as long, else another.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void AssignPooledSlots(ref ObjectRecord record, int slotCount)
     {
         if (record.SlotMode == ObjectRecord.Pooled)
