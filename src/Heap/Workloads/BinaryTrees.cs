@@ -102,8 +102,15 @@ public sealed class BinaryTrees(int maxDepth) : Workload
 
     private static int Check(SimulatedHeap heap, ObjectHandle node)
     {
-        Span<ObjectHandle> children = stackalloc ObjectHandle[2];
+        var children = new Children();
         heap.ReadSlots(node, children);
         return children[0].IsNull ? 1 : 1 + Check(heap, children[0]) + Check(heap, children[1]);
+    }
+
+    /// <summary>A node's two children, read into a local (a stackalloc'd span would cost a stack-guard check per node).</summary>
+    [System.Runtime.CompilerServices.InlineArray(2)]
+    private struct Children
+    {
+        private ObjectHandle _first;
     }
 }
