@@ -847,6 +847,9 @@ public sealed class SimulatedHeap
         AfterMutation();
     }
 
+    /// <summary>No allocation takes the trigger's path until <see cref="EndCycle"/> sets the next trigger.</summary>
+    internal void HoldTriggerUntilCycleEnds() => _triggerBytes = long.MaxValue;
+
     internal void EndCycle(CycleInProgress cycle, CycleOutcome outcome)
     {
         var counters = Counters;

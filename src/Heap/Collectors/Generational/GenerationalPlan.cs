@@ -178,6 +178,9 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
         }
     }
 
+    /// <summary>A full nursery calls for a minor collection while a major mark runs, too.</summary>
+    protected override bool TriggersWhileMarking => true;
+
     /// <summary>The nursery is full, or the old generation reached its goal: a minor collection, or the start of a major cycle (whose first pause empties the nursery anyway).</summary>
     internal override void OnTrigger()
     {

@@ -90,6 +90,9 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         FinishMark(blocking: true);
     }
 
+    /// <summary>True for a plan whose <see cref="OnTrigger"/> acts while a mark runs (a generational nursery fills); the others' does nothing then.</summary>
+    protected virtual bool TriggersWhileMarking => false;
+
     internal override void OnTrigger()
     {
         if (_phase != GcPhase.Mark)
@@ -178,6 +181,13 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         BarrierActive = true;
         AllocationColor = ObjectColor.Black;
         _phase = GcPhase.Mark;
+        if (!TriggersWhileMarking)
+        {
+            // Reaching the trigger again starts nothing until this cycle ends, which sets the next
+            // one; without this every allocation of the mark phase would take the trigger's path.
+            heap.HoldTriggerUntilCycleEnds();
+        }
+
         _markStartNs = heap.Clock.Nanoseconds;
         _markStartPs = heap.Clock.Picoseconds;
         _heapScanAtMarkStart = heap.Counters.HeapScan;
