@@ -614,7 +614,7 @@ public sealed class SimulatedHeap
     // ---- questions about objects ---------------------------------------------------------
 
     /// <summary>True while the object exists for the program: allocated, not freed, and not garbage awaiting a lazy sweep.</summary>
-    public bool IsLive(ObjectHandle handle) => Objects.IsLive(handle) && !(Plan.SweepsLazily && Plan.IsUnsweptGarbage(handle.Index));
+    public bool IsLive(ObjectHandle handle) => Objects.IsLive(handle) && !(Plan.LazySweepPending && Plan.IsUnsweptGarbage(handle.Index));
 
     public int SizeOf(ObjectHandle handle) => Objects.Records[Checked(handle)].Size;
 
@@ -752,7 +752,7 @@ public sealed class SimulatedHeap
         }
 
         ObjectInfo Describe(int index, int spanId) => new(objects.HandleOf(index), spanId, ArenaBase + objects.AddressOffset(index), objects.Records[index].Size,
-            objects.Records[index].Color, objects.Records[index].Age, Plan.SweepsLazily && Plan.IsUnsweptGarbage(index));
+            objects.Records[index].Color, objects.Records[index].Age, Plan.LazySweepPending && Plan.IsUnsweptGarbage(index));
     }
 
     /// <summary>Internal and external fragmentation now, with a histogram of free page runs by length in pages.</summary>
@@ -1146,7 +1146,7 @@ public sealed class SimulatedHeap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckLive(ObjectHandle handle, string action)
     {
-        if (!Objects.IsLive(handle) || (Plan.SweepsLazily && Plan.IsUnsweptGarbage(handle.Index)))
+        if (!Objects.IsLive(handle) || (Plan.LazySweepPending && Plan.IsUnsweptGarbage(handle.Index)))
         {
             ThrowNotLive(handle, action);
         }

@@ -110,8 +110,11 @@ public abstract class CollectorPlan
         }
     }
 
-    /// <summary>Set by plans whose sweep runs after marking, a span at a time (Go's lazy sweep).</summary>
-    internal bool SweepsLazily { get; private protected set; }
+    /// <summary>The sweeper of a plan whose sweep runs after marking, a span at a time (Go's lazy sweep); null for the others.</summary>
+    private protected Sweeper? LazySweeper { get; set; }
+
+    /// <summary>True while a lazy sweep has spans left to sweep: only then can an object be <see cref="IsUnsweptGarbage"/>.</summary>
+    internal bool LazySweepPending => LazySweeper is { LazySweepPending: true };
 
     /// <summary>
     /// True for an object marking found unreachable whose span is not swept yet: it is dead, and a

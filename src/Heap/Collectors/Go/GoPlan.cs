@@ -64,7 +64,7 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         _idleProcs = Math.Max(0, procs - 1 - _backgroundProcs);
         _fractionalShare = Math.Max(0, _backgroundProcs - (procs - 1));
         WantsAllocationHook = true;
-        SweepsLazily = true;
+        LazySweeper = Sweeper;
         heap.SmallObjects.SweepBeforeUse = SweepForAllocation;
     }
 
