@@ -208,8 +208,6 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
         return _promotionAtStart.WorkPicoseconds(Heap);
     }
 
-    protected override void OnMarkStarted() => WantsAllocationHook = true;
-
     protected override void SweepAfterMark(CycleInProgress cycle, long nextTrigger, long heapLiveAfterMark)
     {
         var heap = Heap;
@@ -226,7 +224,6 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
         }
 
         _oldGoal = GoalFor(_oldBytes, Tracer.StackScanBytes, Tracer.GlobalsScanBytes);
-        WantsAllocationHook = false;
     }
 
     protected override CycleOutcome FinalOutcome(CycleOutcome marking)

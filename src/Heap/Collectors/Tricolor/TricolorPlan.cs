@@ -29,7 +29,6 @@ internal sealed class TricolorPlan : IncrementalMarkingPlan
     public TricolorPlan(SimulatedHeap heap)
         : base(heap, heap.Options.Barrier ?? "hybrid")
     {
-        WantsAllocationHook = true;
     }
 
     public override string Name => "tricolor";
