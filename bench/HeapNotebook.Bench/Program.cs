@@ -151,19 +151,27 @@ static void BinaryTreesBenchmark(Arguments arguments)
     GC.Collect();
 
     // --runs N: the best of N timed runs of each side (a fresh heap each time; the runs are identical in
-    // everything but wall time), which takes out most of what a shared machine adds.
+    // everything but wall time), which takes out most of what a shared machine adds. The sides
+    // alternate, simulator then native, so a slow spell of the machine falls on both, not on one.
     var runs = Math.Max(1, arguments.Int("runs", 1));
+    var runNative = arguments.Text("native", "true") == "true";
+    WorkloadResult result = null!;
     SimulatedHeap? heap = null;
-    WorkloadResult? result = null;
     var simulatorSeconds = double.MaxValue;
     // CPU time of the same runs: steadier than wall time on a shared machine (time stolen by
     // neighbours is not counted), so comparing two builds by it needs fewer runs.
     var simulatorCpuSeconds = double.MaxValue;
     var runtimeCollections = 0;
     var managedBytes = 0L;
+    var nativeChecksum = 0L;
+    var nativeSeconds = double.MaxValue;
+    long peakObjects = 0;
+    HeapNotebook.Heap.Telemetry.MemStats stats = null!;
+    long peakMemory = 0;
+    double virtualSeconds = 0;
+    string[] gctrace = [];
     for (var run = 0; run < runs; run++)
     {
-        heap = null;
         GC.Collect();
         heap = new SimulatedHeap(options);
         var collectionsBefore = GC.CollectionCount(0);
@@ -175,29 +183,35 @@ static void BinaryTreesBenchmark(Arguments arguments)
         simulatorCpuSeconds = Math.Min(simulatorCpuSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds);
         runtimeCollections = GC.CollectionCount(0) - collectionsBefore;
         managedBytes = GC.GetTotalAllocatedBytes(precise: true) - bytesBefore;
-    }
+        peakObjects = heap.Cycles.Count == 0 ? heap.ObjectCount : heap.Cycles.Max(c => c.ObjectsMarked + c.ObjectsFreed);
+        stats = heap.Stats;
+        virtualSeconds = heap.Clock.Seconds;
+        gctrace = heap.GcTraceLines().Take(traceLines).ToArray();
+        if (run == 0)
+        {
+            // The simulator's peak, before a native run grows the runtime's own heap.
+            using var self = Process.GetCurrentProcess();
+            peakMemory = self.PeakWorkingSet64;
+        }
 
-    using var process = Process.GetCurrentProcess();
-    process.Refresh();
-    var peakMemory = process.PeakWorkingSet64;
-    var peakObjects = heap!.Cycles.Count == 0 ? heap.ObjectCount : heap.Cycles.Max(c => c.ObjectsMarked + c.ObjectsFreed);
-    var stats = heap.Stats;
-    var virtualSeconds = heap.Clock.Seconds;
-    var gctrace = heap.GcTraceLines().Take(traceLines).ToArray();
+        if (!runNative)
+        {
+            continue;
+        }
 
-    // The native program runs in a runtime heap without the simulator's arrays in it.
-    heap = null;
-    GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-    var runNative = arguments.Text("native", "true") == "true";
-    var nativeChecksum = result!.Checksum;
-    var nativeSeconds = double.MaxValue;
-    for (var run = 0; runNative && run < runs; run++)
-    {
-        GC.Collect();
-        var timer = Stopwatch.StartNew();
+        // The native program runs in a runtime heap without the simulator's arrays in it.
+        heap = null;
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        timer.Restart();
         nativeChecksum = NativeBinaryTrees.Run(depth);
         nativeSeconds = Math.Min(nativeSeconds, timer.Elapsed.TotalSeconds);
+    }
+
+    heap = null;
+    if (!runNative)
+    {
+        nativeChecksum = result.Checksum;
     }
 
     // --floor true: the same program over the least bookkeeping a simulator of this mutator interface
