@@ -67,6 +67,40 @@ public class IncrementalPlanTests
     }
 
     [Fact]
+    public void Allocating_past_the_trigger_during_a_tricolor_mark_starts_nothing_and_the_trigger_is_back_when_the_cycle_ends()
+    {
+        // No marking work on allocation, so the mark lasts until it is stepped to its end.
+        var heap = new SimulatedHeap(new HeapOptions { Collector = "tricolor", Verify = true, IncrementalWork = 0, MinimumHeapBytes = 64 << 10 });
+        heap.Roots["keep"] = heap.Alloc(16, 1);
+        var allocations = 0;
+        while (heap.Phase != GcPhase.Mark)
+        {
+            heap.Alloc(16);
+            Assert.True(++allocations < 100_000, "the first cycle never started");
+        }
+
+        var goal = heap.HeapGoalBytes;
+        for (var i = 0; i < 4 * goal / 16; i++)
+        {
+            heap.Alloc(16);
+        }
+
+        Assert.Equal(GcPhase.Mark, heap.Phase);
+        Assert.Empty(heap.Cycles);
+
+        heap.StepToNextPhase();
+        Assert.Single(heap.Cycles);
+        Assert.NotEqual(GcPhase.Mark, heap.Phase);
+
+        allocations = 0;
+        while (heap.Phase != GcPhase.Mark)
+        {
+            heap.Alloc(16);
+            Assert.True(++allocations < 100_000, "the trigger was not set again when the first cycle ended");
+        }
+    }
+
+    [Fact]
     public void Stepping_a_stop_the_world_collector_is_a_clear_error_that_changes_nothing()
     {
         var heap = new SimulatedHeap(new HeapOptions { Collector = "marksweep" });
