@@ -170,17 +170,20 @@ static void BinaryTreesBenchmark(Arguments arguments)
     long peakMemory = 0;
     double virtualSeconds = 0;
     string[] gctrace = [];
+    using var self = Process.GetCurrentProcess();
     for (var run = 0; run < runs; run++)
     {
         GC.Collect();
         heap = new SimulatedHeap(options);
         var collectionsBefore = GC.CollectionCount(0);
         var bytesBefore = GC.GetTotalAllocatedBytes(precise: true);
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        self.Refresh();
+        var cpuBefore = self.TotalProcessorTime;
         var timer = Stopwatch.StartNew();
         result = heap.Run(new BinaryTrees(depth));
         simulatorSeconds = Math.Min(simulatorSeconds, timer.Elapsed.TotalSeconds);
-        simulatorCpuSeconds = Math.Min(simulatorCpuSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds);
+        self.Refresh();
+        simulatorCpuSeconds = Math.Min(simulatorCpuSeconds, (self.TotalProcessorTime - cpuBefore).TotalSeconds);
         runtimeCollections = GC.CollectionCount(0) - collectionsBefore;
         managedBytes = GC.GetTotalAllocatedBytes(precise: true) - bytesBefore;
         peakObjects = heap.Cycles.Count == 0 ? heap.ObjectCount : heap.Cycles.Max(c => c.ObjectsMarked + c.ObjectsFreed);
@@ -190,7 +193,6 @@ static void BinaryTreesBenchmark(Arguments arguments)
         if (run == 0)
         {
             // The simulator's peak, before a native run grows the runtime's own heap.
-            using var self = Process.GetCurrentProcess();
             peakMemory = self.PeakWorkingSet64;
         }
 
@@ -208,7 +210,6 @@ static void BinaryTreesBenchmark(Arguments arguments)
         nativeSeconds = Math.Min(nativeSeconds, timer.Elapsed.TotalSeconds);
     }
 
-    heap = null;
     if (!runNative)
     {
         nativeChecksum = result.Checksum;
