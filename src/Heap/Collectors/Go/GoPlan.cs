@@ -63,6 +63,7 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         _backgroundProcs = GoPacer.BackgroundUtilization * procs;
         _idleProcs = Math.Max(0, procs - 1 - _backgroundProcs);
         _fractionalShare = Math.Max(0, _backgroundProcs - (procs - 1));
+        WantsAllocationHook = true;
         AllocationHookOutsideMarking = true;
         LazySweeper = Sweeper;
         heap.SmallObjects.SweepBeforeUse = SweepForAllocation;

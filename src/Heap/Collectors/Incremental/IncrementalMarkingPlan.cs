@@ -69,13 +69,7 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
     protected bool BarrierOutsideMarking { get; init; }
 
     /// <summary>Set by plans with work to do after allocations between cycles too (go's proportional sweep); the others' hook runs only while marking.</summary>
-    protected bool AllocationHookOutsideMarking
-    {
-        get => _allocationHookOutsideMarking;
-        init => WantsAllocationHook = _allocationHookOutsideMarking = value;
-    }
-
-    private readonly bool _allocationHookOutsideMarking;
+    protected bool AllocationHookOutsideMarking { get; init; }
 
     /// <summary>What the cycle records say the plan's cycles collect.</summary>
     protected virtual GcKind CycleKind => GcKind.Full;
