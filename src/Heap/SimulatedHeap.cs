@@ -51,7 +51,7 @@ public sealed class SimulatedHeap
         Objects = new ObjectTable(Options.InitialObjectCapacity, Slots);
         Pages = new PageHeap(Options.EffectiveHeapLimitBytes);
         Spans = new SpanRegistry(Pages);
-        SmallObjects = new SizeClassSpace(Spans);
+        SmallObjects = new SizeClassSpace(Spans, Objects);
         LargeObjects = new LargeObjectSpace(Spans);
         Stack = new RootStack();
         Roots = new RootSet(this);
@@ -164,12 +164,12 @@ public sealed class SimulatedHeap
             CollectHolding(initial, GcTrigger.HeapGoal);
         }
 
+        var sizeClass = SizeClasses.ClassOf(size);
         if (slots > ObjectRecord.InlineSlots && Slots.Top + (long)slots > _maxSlots)
         {
-            CheckSlotRoom(slots);
+            CheckSlotRoom(slots, PlacesBySlot(sizeClass));
         }
 
-        var sizeClass = SizeClasses.ClassOf(size);
         var index = TryPlace(size, sizeClass, out var offset);
         if (index < 0)
         {
@@ -232,7 +232,7 @@ public sealed class SimulatedHeap
         CollectHolding(initial, GcTrigger.AllocationFailure);
         if (slots > ObjectRecord.InlineSlots && Slots.Top + (long)slots > _maxSlots)
         {
-            CheckSlotRoom(slots);
+            CheckSlotRoom(slots, PlacesBySlot(sizeClass));
         }
 
         var index = TryPlace(size, sizeClass, out offset);
@@ -746,7 +746,7 @@ public sealed class SimulatedHeap
             {
                 if (span.IsAllocated(slot))
                 {
-                    yield return Describe(span.Objects[slot], span.Id);
+                    yield return Describe(span.ObjectAt(slot), span.Id);
                 }
             }
         }
@@ -922,7 +922,15 @@ public sealed class SimulatedHeap
         var offset = Objects.AddressOffset(index);
         var span = Spans.SpanOfOffset(offset)!;
         span.FreeSlot(span.SlotOf(offset));
-        Objects.Free(index);
+        if (span.IndexBase >= 0)
+        {
+            Objects.FreeBlockIndex(index);
+        }
+        else
+        {
+            Objects.Free(index);
+        }
+
         Counters.HeapAlloc -= span.ElementSize;
         Counters.HeapLive -= span.ElementSize;
         Counters.HeapScan -= Objects.Records[index].SlotCount * 8L;
@@ -1018,12 +1026,14 @@ public sealed class SimulatedHeap
     /// <summary>
     /// Refuses an object whose pointer slots would take the slot pool past the guard on the host's
     /// memory, unless it reuses a run: one freed of the same length, or the run the table index it
-    /// will take kept (see <see cref="ObjectTable.Commit"/>). Called just before the index is reserved.
+    /// will take kept (see <see cref="ObjectTable.Commit"/>). Called before the object is placed, so
+    /// a refusal changes nothing; an object that takes its index from a span slot
+    /// (<paramref name="bySlot"/>) learns that index only when placed, so it counts on freed runs alone.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void CheckSlotRoom(int slots)
+    private void CheckSlotRoom(int slots, bool bySlot = false)
     {
-        if (Objects.NeedsNoNewRun(Objects.PeekReserve(), slots))
+        if (Objects.NeedsNoNewRun(bySlot ? -1 : Objects.PeekReserve(), slots))
         {
             return;
         }
@@ -1035,6 +1045,10 @@ public sealed class SimulatedHeap
             (long)slots * 8, stats.HeapSys, Options.EffectiveHeapLimitBytes, stats.HeapAlloc);
     }
 
+    /// <summary>True when an object of the class takes its table index from the span slot it is placed in.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool PlacesBySlot(int sizeClass) => sizeClass != 0 && !Plan.PlacesInBumpSpaces && SmallObjects.IndexesBySlot;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int TryPlace(int size, int sizeClass, out long offset)
     {
@@ -1042,6 +1056,11 @@ public sealed class SimulatedHeap
         if (Objects.LiveCount >= _maxObjects)
         {
             return -1;
+        }
+
+        if (PlacesBySlot(sizeClass))
+        {
+            return SmallObjects.AllocateIndexed(sizeClass, out offset);
         }
 
         var index = Objects.Reserve();

@@ -84,6 +84,7 @@ internal sealed class Sweeper(SimulatedHeap heap)
         var records = objects.Records;
         var bits = span.AllocBits;
         var spanObjects = span.Objects;
+        var indexBase = span.IndexBase;
         var freedHere = 0;
         var lowestFreed = int.MaxValue;
         long examined = 0;
@@ -102,13 +103,21 @@ internal sealed class Sweeper(SimulatedHeap heap)
                 var bit = BitOperations.TrailingZeroCount(remaining);
                 remaining &= remaining - 1;
                 examined++;
-                var index = spanObjects[(word << 6) + bit];
+                var index = indexBase >= 0 ? indexBase + (word << 6) + bit : spanObjects[(word << 6) + bit];
                 ref var record = ref records[index];
                 if (record.Color == ObjectColor.White)
                 {
                     dead |= 1UL << bit;
-                    objects.FreeSwept(ref record, index);
-                    lowestFreed = Math.Min(lowestFreed, index);
+                    if (indexBase >= 0)
+                    {
+                        // The index is the slot, which the span frees below.
+                        record.Version++;
+                    }
+                    else
+                    {
+                        objects.FreeSwept(ref record, index);
+                        lowestFreed = Math.Min(lowestFreed, index);
+                    }
                 }
                 else
                 {
@@ -124,7 +133,15 @@ internal sealed class Sweeper(SimulatedHeap heap)
             }
         }
 
-        objects.SettleSweptFrees(freedHere, lowestFreed);
+        if (indexBase >= 0)
+        {
+            objects.SettleSweptBlockFrees(freedHere);
+        }
+        else
+        {
+            objects.SettleSweptFrees(freedHere, lowestFreed);
+        }
+
         SlotsExamined += examined;
         ObjectsFreed += freedHere;
         BytesFreed += (long)freedHere * span.ElementSize;

@@ -4,9 +4,11 @@ namespace HeapNotebook.Heap.Memory;
 /// Go-style segregated-fit space: each of the 67 size classes allocates from its current span
 /// (Go's mcache), takes the next span with free slots when that one fills (mcentral's partial
 /// list), and asks the page heap for a fresh span when none has room. A sweep frees slots in
-/// place; a span left empty returns its pages to the page heap.
+/// place; a span left empty returns its pages to the page heap. Unless the plan moves objects in
+/// from elsewhere (<see cref="IndexesBySlot"/>), every span owns one table index per slot, so an
+/// object's index is where it is placed (see <see cref="Span"/>).
 /// </summary>
-internal sealed class SizeClassSpace(SpanRegistry spans)
+internal sealed class SizeClassSpace(SpanRegistry spans, Objects.ObjectTable objects)
 {
     private readonly Span?[] _current = new Span?[SizeClasses.Count];
     private readonly Stack<Span>[] _partial = CreatePartialLists();
@@ -15,6 +17,26 @@ internal sealed class SizeClassSpace(SpanRegistry spans)
 
     /// <summary>Sweeps a span that still holds last cycle's marks before it is allocated from (set by lazily sweeping plans).</summary>
     public Action<Span>? SweepBeforeUse { get; set; }
+
+    /// <summary>
+    /// True (the default) when objects are placed here only when they are allocated, so each span
+    /// owns the table indices of its slots and <see cref="AllocateIndexed"/> gives an object its
+    /// index. A plan that moves objects in with the index they already have (promotion) turns it
+    /// off before the first allocation, and places them with <see cref="Allocate"/>.
+    /// </summary>
+    public bool IndexesBySlot
+    {
+        get;
+        set
+        {
+            if (Spans.IdLimit != 0)
+            {
+                throw new InvalidOperationException("How spans find their objects is chosen before the first span is made.");
+            }
+
+            field = value;
+        }
+    } = true;
 
     private static Stack<Span>[] CreatePartialLists()
     {
@@ -27,24 +49,47 @@ internal sealed class SizeClassSpace(SpanRegistry spans)
         return lists;
     }
 
-    /// <summary>Places an object of the class; returns its address offset, or -1 when no span can be had.</summary>
+    /// <summary>Places the object at <paramref name="objectIndex"/> in a slot of its class (spans that map slots to indices only); returns its address offset, or -1 when no span can be had.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public long Allocate(int sizeClass, int objectIndex)
+    {
+        System.Diagnostics.Debug.Assert(!IndexesBySlot, "A span that indexes objects by slot cannot take an object with an index of its own.");
+        var span = Place(sizeClass, objectIndex, out var slot);
+        return span is null ? -1 : span.OffsetOf(slot);
+    }
+
+    /// <summary>Places a new object of the class (spans that index objects by slot only); returns the table index of its slot, or -1 when no span can be had.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public int AllocateIndexed(int sizeClass, out long offset)
+    {
+        var span = Place(sizeClass, 0, out var slot);
+        if (span is null)
+        {
+            offset = -1;
+            return -1;
+        }
+
+        offset = span.OffsetOf(slot);
+        return span.IndexBase + slot;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private Span? Place(int sizeClass, int objectIndex, out int slot)
     {
         var span = _current[sizeClass];
         if (span is not null && !span.IsFull && span.SweptGeneration == Spans.SweepGeneration)
         {
-            var slot = span.TryAllocateSlot(objectIndex);
+            slot = span.TryAllocateSlot(objectIndex);
             if (slot >= 0)
             {
-                return span.OffsetOf(slot);
+                return span;
             }
         }
 
-        return AllocateFromNextSpan(sizeClass, objectIndex);
+        return PlaceInNextSpan(sizeClass, objectIndex, out slot);
     }
 
-    private long AllocateFromNextSpan(int sizeClass, int objectIndex)
+    private Span? PlaceInNextSpan(int sizeClass, int objectIndex, out int slot)
     {
         var current = _current[sizeClass];
         if (current is not null && current.SweptGeneration != Spans.SweepGeneration)
@@ -52,18 +97,21 @@ internal sealed class SizeClassSpace(SpanRegistry spans)
             SweepBeforeUse!(current);
             if (!current.Released && !current.IsFull)
             {
-                return current.OffsetOf(current.TryAllocateSlot(objectIndex));
+                slot = current.TryAllocateSlot(objectIndex);
+                return current;
             }
         }
 
         var span = NextSpanWithRoom(sizeClass);
         if (span is null)
         {
-            return -1;
+            slot = -1;
+            return null;
         }
 
         _current[sizeClass] = span;
-        return span.OffsetOf(span.TryAllocateSlot(objectIndex));
+        slot = span.TryAllocateSlot(objectIndex);
+        return span;
     }
 
     private Span? NextSpanWithRoom(int sizeClass)
@@ -87,7 +135,7 @@ internal sealed class SizeClassSpace(SpanRegistry spans)
 
         var pages = SizeClasses.PagesPerSpan(sizeClass);
         var size = SizeClasses.ObjectSize(sizeClass);
-        return Spans.Create(pages, sizeClass, size, pages * SizeClasses.PageSize / size);
+        return Spans.Create(pages, sizeClass, size, pages * SizeClasses.PageSize / size, indexBlocks: IndexesBySlot ? objects : null);
     }
 
     /// <summary>After a sweep freed slots of a span: make it available again, or give its pages back if it is empty.</summary>

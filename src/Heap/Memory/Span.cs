@@ -4,16 +4,23 @@ namespace HeapNotebook.Heap.Memory;
 
 /// <summary>
 /// A run of pages holding objects of one size class (or one large object, class 0). Which slots
-/// hold objects is an allocation bitmap, as in Go's mspan.allocBits; <see cref="Objects"/> maps
-/// each slot back to the object table so a sweep can walk a span without touching the rest of
-/// the heap.
+/// hold objects is an allocation bitmap, as in Go's mspan.allocBits. Each slot's object is found
+/// in one of two ways. A span of a space where objects never move in or out owns a block of the
+/// object table, one index per slot (<see cref="IndexBase"/>), as Go finds an object's mark bit from
+/// its slot: the slot is the index, so allocating takes one bitmap bit and nothing else, and a
+/// sweep reads the records of its span in order. A span that receives objects from elsewhere (the
+/// old generation, which promoted objects enter with the index they were born with, and the large
+/// objects) maps each slot to its object's index in <see cref="Objects"/>.
 /// </summary>
 internal sealed class Span
 {
-    public Span(int id, int startPage, int pages, int sizeClass, int elementSize, int capacity)
+    /// <summary>A span whose slots are the table indices <paramref name="indexBase"/> onward, or (with -1) one that maps each slot to an index.</summary>
+    public Span(int id, int startPage, int pages, int sizeClass, int elementSize, int capacity, int indexBase = -1)
     {
         AllocBits = new ulong[(capacity + 63) >> 6];
-        Objects = new int[capacity];
+        IndexBase = indexBase;
+        Objects = indexBase >= 0 ? [] : new int[capacity];
+        Capacity = capacity;
         Reuse(id, startPage, pages, sizeClass, elementSize, capacity);
     }
 
@@ -22,6 +29,11 @@ internal sealed class Span
     {
         if (capacity != Capacity)
         {
+            if (IndexBase >= 0)
+            {
+                throw new InvalidOperationException($"A span that owns {Capacity} table indices cannot be reused for {capacity} slots.");
+            }
+
             AllocBits = new ulong[(capacity + 63) >> 6];
             Objects = new int[capacity];
         }
@@ -60,8 +72,14 @@ internal sealed class Span
 
     public ulong[] AllocBits { get; private set; }
 
-    /// <summary>The object in each slot; meaningful only where the allocation bit is set.</summary>
+    /// <summary>The table index of slot 0 when the span owns one index per slot, else -1.</summary>
+    public int IndexBase { get; }
+
+    /// <summary>For a span without <see cref="IndexBase"/>: the object in each slot, meaningful only where the allocation bit is set.</summary>
     public int[] Objects { get; private set; }
+
+    /// <summary>The table index of the object in an allocated slot.</summary>
+    public int ObjectAt(int slot) => IndexBase >= 0 ? IndexBase + slot : Objects[slot];
 
     /// <summary>True while the span sits in its class's list of spans with free slots.</summary>
     public bool QueuedAsPartial { get; set; }
@@ -89,7 +107,7 @@ internal sealed class Span
     private ulong _cache;
     private int _cacheWord;
 
-    /// <summary>Takes the lowest free slot (Go's nextFreeIndex), or returns -1 when the span is full.</summary>
+    /// <summary>Takes the lowest free slot (Go's nextFreeIndex) for the object at <paramref name="objectIndex"/> (ignored when the slot is its index), or returns -1 when the span is full.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int TryAllocateSlot(int objectIndex)
     {
@@ -102,7 +120,11 @@ internal sealed class Span
         _cache &= _cache - 1;
         var slot = (_cacheWord << 6) + bit;
         AllocBits[_cacheWord] |= 1UL << bit;
-        Objects[slot] = objectIndex;
+        if (IndexBase < 0)
+        {
+            Objects[slot] = objectIndex;
+        }
+
         AllocatedCount++;
         return slot;
     }

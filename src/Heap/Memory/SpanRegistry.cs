@@ -36,8 +36,12 @@ internal sealed class SpanRegistry(PageHeap pages)
 
     public Span? ById(int id) => _spans[id];
 
-    /// <summary>A new span over fresh pages, or null when the page heap may not grow that far.</summary>
-    public Span? Create(int pages, int sizeClass, int elementSize, int capacity, bool ignoreLimit = false)
+    /// <summary>
+    /// A new span over fresh pages, or null when the page heap may not grow that far. With
+    /// <paramref name="indexBlocks"/>, a span built new takes a block of that table, one index per
+    /// slot (a released span of the class is reused with the block it has).
+    /// </summary>
+    public Span? Create(int pages, int sizeClass, int elementSize, int capacity, bool ignoreLimit = false, Objects.ObjectTable? indexBlocks = null)
     {
         var start = Pages.Allocate(pages, ignoreLimit);
         if (start < 0)
@@ -54,7 +58,7 @@ internal sealed class SpanRegistry(PageHeap pages)
         }
         else
         {
-            span = new Span(id, start, pages, sizeClass, elementSize, capacity);
+            span = new Span(id, start, pages, sizeClass, elementSize, capacity, indexBlocks?.ReserveBlock(capacity) ?? -1);
         }
 
         span.SweptGeneration = SweepGeneration;

@@ -8,9 +8,13 @@ namespace HeapNotebook.Heap.Objects;
 /// Every simulated object, one 24-byte <see cref="ObjectRecord"/> of primitive fields in one flat
 /// array (no object per simulated object), so ten million objects cost a few tens of bytes each
 /// and allocating, marking or sweeping an object touches one cache line, not one per field.
-/// Index 0 is never used: a pointer slot holding 0 is null. Free indices are bits in a bitmap and
-/// are handed out lowest first, so allocation walks the table in order (the caches and the
-/// prefetcher like that far better than a LIFO list's scattered order). The version of an index is bumped when an
+/// Index 0 is never used: a pointer slot holding 0 is null. Most objects get their index from the
+/// span slot they are placed in: each span of the size-class space owns a block of indices, one per
+/// slot (<see cref="ReserveBlock"/>), so placing an object and finding its record are one step, and
+/// a sweep reads its span's records in order. The other objects (stack objects, large objects,
+/// objects of moving plans, which change address but not index) take single indices, free ones
+/// kept as bits in a bitmap and handed out lowest first, so allocation walks the table in order
+/// (the caches and the prefetcher like that far better than a LIFO list's scattered order). The version of an index is bumped when an
 /// object is placed there and again when it is freed, so it is odd exactly while the index holds
 /// a live object, and a handle (which keeps the version it was given) goes stale at the free.
 /// An object with at most <see cref="ObjectRecord.InlineSlots"/> pointer slots keeps them in its
@@ -95,6 +99,34 @@ internal sealed class ObjectTable
         record.Version = 0;
         record.SlotMode = 0;
         return index;
+    }
+
+    /// <summary>
+    /// Takes <paramref name="count"/> consecutive indices past the high-water mark for a span that
+    /// owns one per slot; they never enter the free bitmap: the span's allocation bitmap says which
+    /// are in use. Returns the first.
+    /// </summary>
+    public int ReserveBlock(int count)
+    {
+        while (HighWater + (long)count > Capacity)
+        {
+            if (Capacity == Array.MaxLength)
+            {
+                throw new InvalidOperationException($"The object table cannot hold {count} more indices.");
+            }
+
+            Grow();
+        }
+
+        var first = HighWater;
+        foreach (ref var record in Records.AsSpan(first, count))
+        {
+            record.Version = 0;
+            record.SlotMode = 0;
+        }
+
+        HighWater += count;
+        return first;
     }
 
     /// <summary>The index <see cref="Reserve"/> would take now, without taking it.</summary>
@@ -213,10 +245,10 @@ internal sealed class ObjectTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int SlotCountOf(int index) => Records[index].SlotCount;
 
-    /// <summary>True when placing an object with <paramref name="slotCount"/> slots at <paramref name="index"/> takes nothing new from the slot store.</summary>
+    /// <summary>True when placing an object with <paramref name="slotCount"/> slots at <paramref name="index"/> (-1: not known yet) takes nothing new from the slot store.</summary>
     public bool NeedsNoNewRun(int index, int slotCount) =>
         slotCount <= ObjectRecord.InlineSlots || Slots.HasFreeRun(slotCount) ||
-        (index < HighWater && Records[index].SlotMode == ObjectRecord.Pooled && Records[index].SlotB == slotCount);
+        ((uint)index < (uint)HighWater && Records[index].SlotMode == ObjectRecord.Pooled && Records[index].SlotB == slotCount);
 
     /// <summary>Frees a (white) object's index: the version turns even, and the index is free again.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -224,6 +256,13 @@ internal sealed class ObjectTable
     {
         Records[index].Version++;
         MarkFree(index);
+        LiveCount--;
+    }
+
+    /// <summary>Frees an object whose index belongs to its span's block (<see cref="ReserveBlock"/>): the caller frees the span slot, which is what frees the index.</summary>
+    public void FreeBlockIndex(int index)
+    {
+        Records[index].Version++;
         LiveCount--;
     }
 
@@ -237,6 +276,9 @@ internal sealed class ObjectTable
         record.Version++;
         _freeBits[index >> 6] |= 1UL << (index & 63);
     }
+
+    /// <summary>Counts <paramref name="count"/> objects of a span that owns its indices, freed by a sweep that turned their versions even (the span's bitmap frees the indices).</summary>
+    public void SettleSweptBlockFrees(int count) => LiveCount -= count;
 
     /// <summary>Counts <paramref name="count"/> objects freed by <see cref="FreeSwept"/>, the lowest at <paramref name="lowestIndex"/>.</summary>
     public void SettleSweptFrees(int count, int lowestIndex)

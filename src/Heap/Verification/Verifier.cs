@@ -104,7 +104,7 @@ internal static class Verifier
                     var slot = (word << 6) + BitOperations.TrailingZeroCount(bits);
                     bits &= bits - 1;
                     counted++;
-                    var index = span.Objects[slot];
+                    var index = span.ObjectAt(slot);
                     if (!objects.IsLive(index))
                     {
                         problems.Add($"Span {id} slot {slot} is marked allocated but holds no live object.");

@@ -174,6 +174,52 @@ public sealed class SpaceTests
         Assert.Equal(heap.AddressOf(c) + 16, heap.AddressOf(e));
     }
 
+    [Theory]
+    [InlineData("marksweep")]
+    [InlineData("tricolor")]
+    [InlineData("go")]
+    [InlineData("refcount")]
+    public void A_size_class_objects_table_index_is_its_span_slot_and_a_span_reused_after_release_keeps_its_indices(string collector)
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = collector, Verify = true });
+        var first = heap.Alloc(16);
+        var second = heap.Alloc(16);
+        var other = heap.Alloc(100);
+        var span = heap.Spans.SpanOfOffset(heap.AddressOf(first) - SimulatedHeap.ArenaBase)!;
+
+        Assert.Equal(span.IndexBase, first.Index);
+        Assert.Equal(span.IndexBase + 1, second.Index);
+        Assert.Equal(span.IndexBase + span.Capacity, other.Index); // the next span's block follows
+        heap.Collect();
+        heap.Collect(); // the go plan sweeps lazily: the span is released once its sweep has run
+        Assert.Equal(0, heap.ObjectCount);
+        Assert.True(span.Released);
+
+        var again = heap.Alloc(16);
+
+        Assert.Equal(first.Index, again.Index);
+        Assert.Equal(first.Version + 2, again.Version);
+        Assert.False(heap.IsLive(first));
+        Assert.False(heap.IsLive(second));
+        Assert.True(heap.IsLive(again));
+    }
+
+    [Fact]
+    public void The_old_generation_maps_its_slots_to_the_indices_promoted_objects_were_born_with()
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = "generational", TenuringThreshold = 0, Verify = true });
+        var young = heap.Alloc(16);
+        heap.Roots["young"] = young;
+
+        heap.CollectMinor();
+
+        Assert.True(heap.IsLive(young));
+        Assert.Equal("size-class (old)", heap.SpaceOf(young));
+        var span = heap.Spans.SpanOfOffset(heap.AddressOf(young) - SimulatedHeap.ArenaBase)!;
+        Assert.Equal(-1, span.IndexBase);
+        Assert.Equal(young.Index, span.ObjectAt(span.SlotOf(heap.AddressOf(young) - SimulatedHeap.ArenaBase)));
+    }
+
     [Fact]
     public void HeapSys_is_obtained_in_4_MiB_steps()
     {

@@ -30,10 +30,10 @@ public sealed class ObjectTests
         var target = heap.Alloc(8);
         heap.Roots["target"] = target;
 
-        // Each object is dropped and collected, so the next allocation takes its table entry again.
+        // Each object is dropped and collected, so the next allocation of its size class takes its span slot, and so its table entry, again.
         ObjectHandle AllocFilledThenFree(int slots)
         {
-            var h = heap.Alloc(8 * slots, slots);
+            var h = heap.Alloc(24, slots);
             for (var s = 0; s < slots; s++)
             {
                 Assert.Equal(ObjectHandle.Null, heap.Read(h, s));
@@ -48,7 +48,7 @@ public sealed class ObjectTests
         var pooled = AllocFilledThenFree(3);
         var inline = AllocFilledThenFree(2);
         var pooledAgain = heap.Alloc(24, 3);
-        var inlineAgain = heap.Alloc(16, 2);
+        var inlineAgain = heap.Alloc(24, 2);
 
         Assert.Equal(pooled.Index, inline.Index);
         Assert.Equal(pooled.Index, pooledAgain.Index);
@@ -133,10 +133,10 @@ public sealed class ObjectTests
     public void A_stale_handle_stays_stale_when_its_table_entry_is_reused()
     {
         var heap = new SimulatedHeap();
-        var old = heap.Alloc(16);
+        var old = heap.Alloc(24);
         heap.Collect();
 
-        var reused = heap.Alloc(24);
+        var reused = heap.Alloc(20); // the same size class, so the same span slot and table entry
 
         Assert.Equal(old.Index, reused.Index);
         Assert.Equal(old.Version + 2, reused.Version); // odd while live: bumped at the free and at the reuse
@@ -144,7 +144,7 @@ public sealed class ObjectTests
         Assert.True(heap.IsLive(reused));
         var error = Assert.Throws<StaleHandleException>(() => heap.SizeOf(old));
         Assert.Contains("freed by the collector", error.Message);
-        Assert.Equal(24, heap.SizeOf(reused));
+        Assert.Equal(20, heap.SizeOf(reused));
     }
 
     [Fact]

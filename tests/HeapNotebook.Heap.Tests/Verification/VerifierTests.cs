@@ -124,14 +124,17 @@ public sealed class VerifierTests
     [Fact]
     public void An_object_in_two_span_slots_is_reported_as_existing_twice()
     {
-        var (heap, _, b, _, _) = Build();
-        var span = heap.Spans.SpanOfOffset(heap.Objects.AddressOffset(b.Index))!;
+        // A size-class slot is its object's table index, so only spans that map slots to indices
+        // (large objects, the old generation) can claim an object twice.
+        var heap = new SimulatedHeap(new HeapOptions { Verify = true });
+        var big = heap.Alloc(40 << 10);
+        heap.Roots["big"] = big;
 
-        var second = span.TryAllocateSlot(b.Index);
+        var second = heap.LargeObjects.Allocate(40 << 10, big.Index)!;
         var report = heap.Verify();
 
-        Assert.Contains($"Object {b} exists twice: it occupies more than one span slot.", report.Problems);
-        Assert.Contains($"Object {b} claims address 0x{heap.AddressOf(b):x} but sits in span {span.Id} at 0x{SimulatedHeap.ArenaBase + span.OffsetOf(second):x}.", report.Problems);
+        Assert.Contains($"Object {big} exists twice: it occupies more than one span slot.", report.Problems);
+        Assert.Contains($"Object {big} claims address 0x{heap.AddressOf(big):x} but sits in span {second.Id} at 0x{SimulatedHeap.ArenaBase + second.BaseOffset:x}.", report.Problems);
     }
 
     [Fact]
@@ -178,8 +181,7 @@ public sealed class VerifierTests
     public void An_object_the_program_never_allocated_is_reported()
     {
         var (heap, _, _, _, _) = Build();
-        var index = heap.Objects.Reserve();
-        var offset = heap.SmallObjects.Allocate(SizeClasses.ClassOf(16), index);
+        var index = heap.SmallObjects.AllocateIndexed(SizeClasses.ClassOf(16), out var offset);
         heap.Objects.Commit(index, 16, offset, 0, ObjectColor.White);
 
         var report = heap.Verify();

@@ -75,7 +75,7 @@ public sealed class ObjectGraphSvgTests
         var graph = ObjectGraphSvg.Walk(heap, names, 300);
 
         Assert.Equal(["other", "root", "z"], graph.Roots.Select(root => root.Name));
-        Assert.Equal(["#5v1 1 0", "a 1 1", "e 1 2", "b 2 0", "c 2 1", "d 3 0"], graph.Nodes.Select(node => $"{node.Label} {node.Layer} {node.Row}"));
+        Assert.Equal(["#257v1 1 0", "a 1 1", "e 1 2", "b 2 0", "c 2 1", "d 3 0"], graph.Nodes.Select(node => $"{node.Label} {node.Layer} {node.Row}"));
         Assert.Equal(5, graph.Edges.Count);
         Assert.DoesNotContain(graph.Nodes, node => node.Label == "garbage");
     }

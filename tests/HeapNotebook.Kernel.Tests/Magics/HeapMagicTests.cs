@@ -236,7 +236,7 @@ public sealed class HeapMagicTests
     {
         Ok("#!heap new --collector marksweep");
         var alloc = Ok("#!heap alloc a --size 64 --fields 2 --root\n#!heap alloc b");
-        Assert.Equal("heap1: a = #1v1, 64 B, 2 pointer slots, at 0xc000000000, a root\nheap1: b = #2v1, 16 B, 0 pointer slots, at 0xc000002000\n", alloc);
+        Assert.Equal("heap1: a = #1v1, 64 B, 2 pointer slots, at 0xc000000000, a root\nheap1: b = #129v1, 16 B, 0 pointer slots, at 0xc000002000\n", alloc);
 
         Assert.Equal("heap1: a.1 -> b\n", Ok("#!heap link a.1 b"));
         Assert.StartsWith("heap1: 0 objects freed, 2 left\ngc 1 @", Ok("#!heap gc"));
@@ -244,7 +244,7 @@ public sealed class HeapMagicTests
         Assert.StartsWith("heap1: 1 object freed, 1 left; freed names: b\ngc 2 @", Ok("#!heap gc"));
 
         var error = Fails("#!heap link a.0 b");
-        Assert.Equal("(1,17): error HN0007: object 'b' (#2v1) of heap1 was freed by the collector: nothing reached it. Allocate it again with '#!heap alloc b'", error.Value);
+        Assert.Equal("(1,17): error HN0007: object 'b' (#129v1) of heap1 was freed by the collector: nothing reached it. Allocate it again with '#!heap alloc b'", error.Value);
         Assert.Contains("heap1: b = ", Ok("#!heap alloc b"));
     }
 

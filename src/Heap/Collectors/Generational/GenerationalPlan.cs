@@ -98,6 +98,9 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
         }
 
         _threshold = options.TenuringThreshold;
+
+        // Promoted objects keep the index they were born with in the nursery, so old spans map slots to indices.
+        heap.SmallObjects.IndexesBySlot = false;
         _cardMarking = !options.DisableCardMarking;
         _nursery = new BumpSpace("nursery", heap.Spans, options.NurseryBytes);
         _survivorFrom = new BumpSpace("survivor (from)", heap.Spans, options.NurseryBytes / 2);
@@ -430,7 +433,7 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
         {
             if (span.IsAllocated(slot))
             {
-                yield return span.Objects[slot];
+                yield return span.ObjectAt(slot);
             }
         }
     }
