@@ -127,7 +127,12 @@ internal sealed class SizeClassSpace(SpanRegistry spans, Objects.ObjectTable obj
             }
 
             candidate.QueuedAsPartial = false;
-            if (!candidate.Released && !candidate.IsFull)
+            if (candidate.Released)
+            {
+                // Emptied while it waited here: its structure (and its block of table indices) is reused.
+                Spans.Recycle(candidate);
+            }
+            else if (!candidate.IsFull)
             {
                 return candidate;
             }

@@ -204,6 +204,39 @@ public sealed class SpaceTests
         Assert.True(heap.IsLive(again));
     }
 
+    [Theory]
+    [InlineData("marksweep")]
+    [InlineData("go")]
+    [InlineData("refcount")]
+    public void Spans_emptied_and_built_again_reuse_their_blocks_so_the_object_table_stops_growing(string collector)
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = collector });
+        heap.PushFrame("main", "list");
+        void Round()
+        {
+            // A list of 3,000 nodes, then dropped: reference counting frees it node by node (spans
+            // empty while they wait on their class's partial list), the tracing plans at a collection.
+            for (var i = 0; i < 3000; i++)
+            {
+                heap.SetLocal(0, heap.Alloc(16, 1, [heap.GetLocal(0)]));
+            }
+
+            heap.SetLocal(0, ObjectHandle.Null);
+            heap.Collect();
+            heap.Collect();
+        }
+
+        Round();
+        var tableAfterOneRound = heap.Objects.HighWater;
+        for (var round = 0; round < 50; round++)
+        {
+            Round();
+        }
+
+        Assert.Equal(0, heap.ObjectCount);
+        Assert.Equal(tableAfterOneRound, heap.Objects.HighWater);
+    }
+
     [Fact]
     public void The_old_generation_maps_its_slots_to_the_indices_promoted_objects_were_born_with()
     {
