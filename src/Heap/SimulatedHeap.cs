@@ -193,7 +193,7 @@ public sealed class SimulatedHeap
         }
 
         Clock.Advance(Costs.Allocation + rounded * Costs.ZeroingPerByte + initial.Length * Costs.PointerWrite);
-        if (plan.WantsAllocationHook)
+        if (counters.HeapLive >= plan.AllocationHookAt)
         {
             RunAllocationHooks(index, rounded);
         }

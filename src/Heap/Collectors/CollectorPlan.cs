@@ -98,8 +98,15 @@ public abstract class CollectorPlan
     /// <summary>True while an incremental mark is running (barriers on, new objects black).</summary>
     internal bool IsMarking => Phase == GcPhase.Mark;
 
-    /// <summary>Set by plans that want <see cref="AfterAllocation"/> called on every allocation.</summary>
-    internal bool WantsAllocationHook { get; private protected set; }
+    /// <summary>
+    /// The live heap from which an allocation calls <see cref="AfterAllocation"/>: 0 for every
+    /// allocation, <see cref="NoAllocationHook"/> for none, or a threshold for a plan with work due
+    /// at a heap size (go's proportional sweep), so the allocations between pay one comparison.
+    /// </summary>
+    internal long AllocationHookAt { get; private protected set; } = NoAllocationHook;
+
+    /// <summary><see cref="AllocationHookAt"/> of a plan that wants no allocation hook.</summary>
+    internal const long NoAllocationHook = long.MaxValue;
 
     /// <summary>A pool handed out an object it held: a deletion from a root, through the barrier.</summary>
     internal virtual void OnPoolTake(int index)
@@ -130,7 +137,7 @@ public abstract class CollectorPlan
     {
     }
 
-    /// <summary>Called after every allocation while <see cref="WantsAllocationHook"/> is set, with the new object's index and its bytes.</summary>
+    /// <summary>Called after an allocation that brings the live heap to <see cref="AllocationHookAt"/>, with the new object's index and its bytes.</summary>
     internal virtual void AfterAllocation(int index, long bytes)
     {
     }

@@ -53,6 +53,9 @@ internal sealed class ObjectTable
 
     public int LiveCount { get; private set; }
 
+    /// <summary>Stamped on each object placed (<see cref="ObjectRecord.Epoch"/>); a plan advances it to tell the objects born since an event from the rest.</summary>
+    public byte Epoch { get; set; }
+
     /// <summary>The objects' fields, by table index; entries at or past <see cref="HighWater"/> are uninitialised.</summary>
     public ObjectRecord[] Records;
 
@@ -204,6 +207,7 @@ internal sealed class ObjectTable
         record.AddressUnits = (uint)(addressOffset >> 3);
         record.Color = color;
         record.Age = 0;
+        record.Epoch = Epoch;
         LiveCount++;
     }
 
@@ -341,6 +345,15 @@ internal struct ObjectRecord
 
     /// <summary>How many slots are held inline (0 to <see cref="InlineSlots"/>), or <see cref="Pooled"/>.</summary>
     public byte SlotMode;
+
+    /// <summary>
+    /// The table's <see cref="ObjectTable.Epoch"/> when the object was placed; each sweep the object
+    /// survives sets it to one before the table's. So it equals the table's epoch only for objects
+    /// placed since the epoch last moved, however often a byte's count wraps, as long as every
+    /// object is swept once between two moves (go moves it at each mark termination). It fills the
+    /// record's last byte.
+    /// </summary>
+    public byte Epoch;
 
     /// <summary>Counts one more collection survived (saturating at 255).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

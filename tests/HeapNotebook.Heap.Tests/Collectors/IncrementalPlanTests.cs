@@ -172,6 +172,33 @@ public class IncrementalPlanTests
         Assert.True(report.Passed, report.ToString());
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(255)] // with the cycle that marks it garbage, the 256th since its birth: a one-byte count of cycles has wrapped
+    public void Go_garbage_awaiting_the_lazy_sweep_is_dead_however_many_cycles_it_survived_before(int cyclesSurvived)
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = "go" });
+        var old = heap.Alloc(16);
+        heap.Roots["old"] = old;
+        for (var i = 0; i < cyclesSurvived; i++)
+        {
+            heap.Collect();
+        }
+
+        Assert.Equal(cyclesSurvived, heap.Stats.NumGC);
+        heap.Roots.Remove("old");
+        var young = heap.Alloc(16, 1);
+        heap.Roots["young"] = young;
+        while (heap.Phase != GcPhase.Sweep || heap.Stats.NumGC == cyclesSurvived)
+        {
+            heap.Alloc(4096); // run until the next cycle has marked and its sweep is pending
+        }
+
+        Assert.False(heap.IsLive(old));
+        Assert.True(heap.IsLive(young));
+        Assert.Contains("freed by the collector", Assert.Throws<StaleHandleException>(() => heap.Write(young, 0, old)).Message);
+    }
+
     [Fact]
     public void Go_garbage_awaiting_the_lazy_sweep_may_point_at_garbage_already_swept_and_the_heap_still_verifies()
     {

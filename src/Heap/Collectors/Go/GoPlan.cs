@@ -63,8 +63,6 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         _backgroundProcs = GoPacer.BackgroundUtilization * procs;
         _idleProcs = Math.Max(0, procs - 1 - _backgroundProcs);
         _fractionalShare = Math.Max(0, _backgroundProcs - (procs - 1));
-        WantsAllocationHook = true;
-        AllocationHookOutsideMarking = true;
         LazySweeper = Sweeper;
         heap.SmallObjects.SweepBeforeUse = SweepForAllocation;
     }
@@ -120,6 +118,12 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         else if (Sweeper.LazySweepPending && Heap.Counters.HeapLive >= _nextSweepAt)
         {
             ProportionalSweep();
+        }
+
+        if (base.Phase != GcPhase.Mark)
+        {
+            // Between cycles only the proportional sweep needs the hook, when the next page falls due.
+            AllocationHookAt = Sweeper.LazySweepPending ? _nextSweepAt : NoAllocationHook;
         }
     }
 
@@ -227,6 +231,10 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         var distance = Math.Max(SizeClasses.PageSize, nextTrigger == HeapGoal.NoGoal ? long.MaxValue / 4 : nextTrigger - _sweepHeapLiveBasis - GoPacer.SweepMinHeapDistanceBytes);
         _sweepPagesPerByte = (double)pagesInUse / distance;
         _nextSweepAt = heapLiveAfterMark;
+        AllocationHookAt = _nextSweepAt;
+
+        // Objects placed from now on are told apart from the marked heap by their epoch (IsUnsweptGarbage).
+        Heap.Objects.Epoch++;
     }
 
     private void ProportionalSweep()
@@ -246,8 +254,15 @@ internal sealed class GoPlan : IncrementalMarkingPlan
     internal override bool IsUnsweptGarbage(int index)
     {
         var heap = Heap;
-        if (!Sweeper.LazySweepPending || base.Phase == GcPhase.Mark || heap.Objects.Records[index].Color != Objects.ObjectColor.White)
+        ref var record = ref heap.Objects.Records[index];
+        if (!Sweeper.LazySweepPending || base.Phase == GcPhase.Mark || record.Color != Objects.ObjectColor.White)
         {
+            return false;
+        }
+
+        if (record.Epoch == heap.Objects.Epoch)
+        {
+            // Born since the mark ended, so in a swept span: live (the usual case, answered without finding the span).
             return false;
         }
 

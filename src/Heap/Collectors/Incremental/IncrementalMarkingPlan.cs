@@ -68,9 +68,6 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
     /// <summary>Set by plans whose barrier has work outside marking too (card marking): the barrier then stays on between cycles.</summary>
     protected bool BarrierOutsideMarking { get; init; }
 
-    /// <summary>Set by plans with work to do after allocations between cycles too (go's proportional sweep); the others' hook runs only while marking.</summary>
-    protected bool AllocationHookOutsideMarking { get; init; }
-
     /// <summary>What the cycle records say the plan's cycles collect.</summary>
     protected virtual GcKind CycleKind => GcKind.Full;
 
@@ -182,7 +179,7 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         var procs = heap.Options.Procs;
         _cycle.StopTheWorldPhase(GcPhase.SweepTermination, heap.Costs.SweepTermination + startWorkPs / procs, heap.Costs.SweepTermination * procs + startWorkPs);
         BarrierActive = true;
-        WantsAllocationHook = true;
+        AllocationHookAt = 0;
         AllocationColor = ObjectColor.Black;
         _phase = GcPhase.Mark;
         if (!TriggersWhileMarking)
@@ -296,7 +293,7 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
 
         cycle.StopTheWorldPhase(GcPhase.MarkTermination, heap.Costs.MarkTermination + rescanPs / procs, (heap.Costs.MarkTermination * procs) + rescanPs);
         BarrierActive = BarrierOutsideMarking;
-        WantsAllocationHook = AllocationHookOutsideMarking;
+        AllocationHookAt = NoAllocationHook; // until a plan's sweep sets its own threshold (SweepAfterMark)
         AllocationColor = ObjectColor.White;
         _phase = null;
         CheckGarbageAtStartIsWhite();

@@ -63,7 +63,7 @@ internal sealed class RefCountPlan : CollectorPlan
         };
         BarrierActive = true;
         CountsRoots = true;
-        WantsAllocationHook = true;
+        AllocationHookAt = 0;
     }
 
     public override string Name => "refcount";
