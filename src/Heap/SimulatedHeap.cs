@@ -189,7 +189,20 @@ public sealed class SimulatedHeap
         Model?.OnAlloc(handle, size, slots);
         if (initial.Length != 0)
         {
-            StoreInitialValues(handle, initial);
+            if (Model is not null || slots > ObjectRecord.InlineSlots || (plan.BarrierActive && plan.BarrierSeesInitialStores(index)))
+            {
+                StoreInitialValues(handle, initial);
+            }
+            else
+            {
+                // No barrier with work to do and no model to tell: the values go straight into the record's inline slots.
+                ref var record = ref objects.Records[index];
+                record.SlotA = initial[0].Index;
+                if (initial.Length > 1)
+                {
+                    record.SlotB = initial[1].Index;
+                }
+            }
         }
 
         Clock.Advance(Costs.Allocation + rounded * Costs.ZeroingPerByte + initial.Length * Costs.PointerWrite);
@@ -203,6 +216,7 @@ public sealed class SimulatedHeap
     }
 
     /// <summary>Refuses initial values that do not fit, are stale, or would let a stack object escape.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckInitialValues(ReadOnlySpan<ObjectHandle> initial, int slots)
     {
         if (initial.Length > slots)

@@ -137,6 +137,13 @@ public abstract class CollectorPlan
     {
     }
 
+    /// <summary>
+    /// Asked while <see cref="BarrierActive"/>: whether the barrier has anything to do for the
+    /// initialising stores of the object just placed at <paramref name="index"/>. A plan whose barrier
+    /// would do nothing for them (card marking, for a young object) says no, and they go straight in.
+    /// </summary>
+    internal virtual bool BarrierSeesInitialStores(int index) => true;
+
     /// <summary>Called after an allocation that brings the live heap to <see cref="AllocationHookAt"/>, with the new object's index and its bytes.</summary>
     internal virtual void AfterAllocation(int index, long bytes)
     {

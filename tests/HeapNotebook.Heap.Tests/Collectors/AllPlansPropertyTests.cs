@@ -50,4 +50,37 @@ public class AllPlansPropertyTests
 
         Assert.True(operations >= 30_000, $"only {operations} operations ran");
     }
+
+    /// <summary>
+    /// Without the verifier the heap takes shortcuts (an allocation's initial values go straight
+    /// into its record when no barrier has work to do): the same program must leave the same heap,
+    /// object for object and slot for slot, and the same clock and statistics.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void Random_programs_leave_the_same_heap_with_the_verifier_on_and_off(string collector, string? cycleCollector)
+    {
+        Gen.Int[0, 1 << 20].Array[600].Select(Gen.ULong)
+            .Sample((program, seed) =>
+            {
+                string Run(bool verify)
+                {
+                    var heap = new SimulatedHeap(new HeapOptions
+                    {
+                        Collector = collector,
+                        CycleCollector = cycleCollector,
+                        Verify = verify,
+                        MinimumHeapBytes = 2048,
+                        NurseryBytes = 64 << 10,
+                        TenuringThreshold = (int)(seed % 3),
+                        Seed = seed,
+                    });
+                    new RandomMutator(heap, stepsMarking: heap.Plan.Constraints.Incremental).Run(program);
+                    var objects = heap.DescribeObjects().Select(info => info.Handle).ToArray();
+                    return HeapState.Describe(heap, objects);
+                }
+
+                Assert.Equal(Run(verify: true), Run(verify: false));
+            }, iter: 40, threads: 1);
+    }
 }

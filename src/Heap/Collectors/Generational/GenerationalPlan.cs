@@ -164,6 +164,9 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
         return offset;
     }
 
+    /// <summary>Outside a major mark the barrier only marks cards of old objects, and a young object's initialising stores need none.</summary>
+    internal override bool BarrierSeesInitialStores(int index) => MarkInProgress || !_young[index];
+
     /// <summary>Card marking on every store; during a major mark the tri-colour barrier as well.</summary>
     internal override void WriteBarrier(int source, int slot, int oldTarget, int newTarget)
     {
