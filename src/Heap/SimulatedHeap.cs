@@ -628,7 +628,7 @@ public sealed class SimulatedHeap
     // ---- questions about objects ---------------------------------------------------------
 
     /// <summary>True while the object exists for the program: allocated, not freed, and not garbage awaiting a lazy sweep.</summary>
-    public bool IsLive(ObjectHandle handle) => Objects.IsLive(handle) && !(Plan.LazySweepPending && Plan.IsUnsweptGarbage(handle.Index));
+    public bool IsLive(ObjectHandle handle) => Objects.IsLive(handle) && !Plan.IsUnsweptGarbage(handle.Index);
 
     public int SizeOf(ObjectHandle handle) => Objects.Records[Checked(handle)].Size;
 
@@ -766,7 +766,7 @@ public sealed class SimulatedHeap
         }
 
         ObjectInfo Describe(int index, int spanId) => new(objects.HandleOf(index), spanId, ArenaBase + objects.AddressOffset(index), objects.Records[index].Size,
-            objects.Records[index].Color, objects.Records[index].Age, Plan.LazySweepPending && Plan.IsUnsweptGarbage(index));
+            objects.Records[index].Color, objects.Records[index].Age, Plan.IsUnsweptGarbage(index));
     }
 
     /// <summary>Internal and external fragmentation now, with a histogram of free page runs by length in pages.</summary>
@@ -1179,7 +1179,7 @@ public sealed class SimulatedHeap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckLive(ObjectHandle handle, string action)
     {
-        if (!Objects.IsLive(handle) || (Plan.LazySweepPending && Plan.IsUnsweptGarbage(handle.Index)))
+        if (!Objects.IsLive(handle) || Plan.IsUnsweptGarbage(handle.Index))
         {
             ThrowNotLive(handle, action);
         }

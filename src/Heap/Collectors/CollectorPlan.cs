@@ -117,7 +117,11 @@ public abstract class CollectorPlan
         }
     }
 
-    /// <summary>The sweeper of a plan whose sweep runs after marking, a span at a time (Go's lazy sweep); null for the others.</summary>
+    /// <summary>
+    /// The sweeper of a plan whose sweep runs after marking, a span at a time (Go's lazy sweep); null
+    /// for the others. Such a plan advances the object table's epoch when its sweep begins, so the
+    /// objects placed since then (which sit in swept spans) are known live without a question.
+    /// </summary>
     private protected Sweeper? LazySweeper { get; set; }
 
     /// <summary>True while a lazy sweep has spans left to sweep: only then can an object be <see cref="IsUnsweptGarbage"/>.</summary>
@@ -125,9 +129,16 @@ public abstract class CollectorPlan
 
     /// <summary>
     /// True for an object marking found unreachable whose span is not swept yet: it is dead, and a
-    /// handle to it (kept outside the roots) must not bring it back.
+    /// handle to it (kept outside the roots) must not bring it back. Asked of every handle the
+    /// program uses, so the usual answers come first: no sweep pending, or an object placed since
+    /// the sweep began (see <see cref="ObjectRecord.Epoch"/>).
     /// </summary>
-    internal virtual bool IsUnsweptGarbage(int index) => false;
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal bool IsUnsweptGarbage(int index) =>
+        LazySweepPending && Heap.Objects.Records[index].Epoch != Heap.Objects.Epoch && AwaitsSweep(index);
+
+    /// <summary>For <see cref="IsUnsweptGarbage"/>, while a lazy sweep is pending, of an object placed before it began: is it garbage in a span not swept yet?</summary>
+    private protected virtual bool AwaitsSweep(int index) => false;
 
     /// <summary>Set by plans that count references from stack locals (reference counting).</summary>
     internal bool CountsRoots { get; private protected set; }

@@ -175,7 +175,7 @@ internal static class Verifier
         for (var index = 1; index < objects.HighWater && problems.Count < MaxProblems; index++)
         {
             // Garbage awaiting a lazy sweep may point at garbage already swept; nothing can reach either.
-            if (!objects.IsLive(index) || (heap.Plan.LazySweepPending && heap.Plan.IsUnsweptGarbage(index)))
+            if (!objects.IsLive(index) || heap.Plan.IsUnsweptGarbage(index))
             {
                 continue;
             }

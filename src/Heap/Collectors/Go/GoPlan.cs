@@ -233,7 +233,7 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         _nextSweepAt = heapLiveAfterMark;
         AllocationHookAt = _nextSweepAt;
 
-        // Objects placed from now on are told apart from the marked heap by their epoch (IsUnsweptGarbage).
+        // Objects placed from now on are told apart from the marked heap by their epoch (see LazySweeper).
         Heap.Objects.Epoch++;
     }
 
@@ -251,18 +251,11 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         _nextSweepAt = _sweepHeapLiveBasis + (long)Math.Ceiling((Sweeper.PagesSwept + 1) / _sweepPagesPerByte);
     }
 
-    internal override bool IsUnsweptGarbage(int index)
+    private protected override bool AwaitsSweep(int index)
     {
         var heap = Heap;
-        ref var record = ref heap.Objects.Records[index];
-        if (!Sweeper.LazySweepPending || base.Phase == GcPhase.Mark || record.Color != Objects.ObjectColor.White)
+        if (base.Phase == GcPhase.Mark || heap.Objects.Records[index].Color != Objects.ObjectColor.White)
         {
-            return false;
-        }
-
-        if (record.Epoch == heap.Objects.Epoch)
-        {
-            // Born since the mark ended, so in a swept span: live (the usual case, answered without finding the span).
             return false;
         }
 
