@@ -151,6 +151,7 @@ internal sealed class ObjectTable
         return (word << 6) + BitOperations.TrailingZeroCount(current);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int TakeLowestFree()
     {
         var bits = _freeBits;
