@@ -189,5 +189,6 @@ internal sealed class Span
 
     public int SlotOf(long offset) => (int)((offset - BaseOffset) / ElementSize);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public long OffsetOf(int slot) => BaseOffset + (long)slot * ElementSize;
 }

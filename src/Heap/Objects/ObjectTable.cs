@@ -122,11 +122,7 @@ internal sealed class ObjectTable
         }
 
         var first = HighWater;
-        foreach (ref var record in Records.AsSpan(first, count))
-        {
-            record.Version = 0;
-            record.SlotMode = 0;
-        }
+        Records.AsSpan(first, count).Clear(); // an even version and no slot run, as Reserve gives a fresh entry
 
         HighWater += count;
         return first;
