@@ -142,12 +142,21 @@ internal sealed class Tracer(SimulatedHeap heap)
         var greyCount = _greyCount;
         long marked = 0, scanned = 0, bytes = 0;
 
+        // Runs of objects of one size are the rule (a tree, a list): their rounded size is looked up once.
+        var lastSize = 0;
+        var lastRounded = 0L;
         while (greyCount > 0 && marked < objectBudget)
         {
             ref var current = ref records[grey[--greyCount]];
             current.Color = ObjectColor.Black;
             marked++;
-            bytes += Memory.SizeClasses.RoundedSize(current.Size);
+            if (current.Size != lastSize)
+            {
+                lastSize = current.Size;
+                lastRounded = Memory.SizeClasses.RoundedSize(lastSize);
+            }
+
+            bytes += lastRounded;
             var slots = ObjectRecord.SlotsOf(ref current, data);
             scanned += slots.Length;
             foreach (var target in slots)
