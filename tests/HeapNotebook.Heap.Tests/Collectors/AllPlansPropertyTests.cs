@@ -23,6 +23,18 @@ public class AllPlansPropertyTests
         { "generational", null },
     };
 
+    /// <summary>A heap so small that a random program collects every few dozen operations.</summary>
+    private static SimulatedHeap TinyHeap(string collector, string? cycleCollector, ulong seed, bool verify) => new(new HeapOptions
+    {
+        Collector = collector,
+        CycleCollector = cycleCollector,
+        Verify = verify,
+        MinimumHeapBytes = 2048,
+        NurseryBytes = 64 << 10,
+        TenuringThreshold = (int)(seed % 3),
+        Seed = seed,
+    });
+
     [Theory]
     [MemberData(nameof(Plans))]
     public void Random_programs_keep_every_reachable_object_under_every_plan(string collector, string? cycleCollector)
@@ -31,16 +43,7 @@ public class AllPlansPropertyTests
         Gen.Int[0, 1 << 20].Array[1200].Select(Gen.ULong)
             .Sample((program, seed) =>
             {
-                var heap = new SimulatedHeap(new HeapOptions
-                {
-                    Collector = collector,
-                    CycleCollector = cycleCollector,
-                    Verify = true,
-                    MinimumHeapBytes = 2048,
-                    NurseryBytes = 64 << 10,
-                    TenuringThreshold = (int)(seed % 3),
-                    Seed = seed,
-                });
+                var heap = TinyHeap(collector, cycleCollector, seed, verify: true);
                 var mutator = new RandomMutator(heap, stepsMarking: heap.Plan.Constraints.Incremental);
                 mutator.Run(program);
                 heap.Collect();
@@ -65,16 +68,7 @@ public class AllPlansPropertyTests
             {
                 string Run(bool verify)
                 {
-                    var heap = new SimulatedHeap(new HeapOptions
-                    {
-                        Collector = collector,
-                        CycleCollector = cycleCollector,
-                        Verify = verify,
-                        MinimumHeapBytes = 2048,
-                        NurseryBytes = 64 << 10,
-                        TenuringThreshold = (int)(seed % 3),
-                        Seed = seed,
-                    });
+                    var heap = TinyHeap(collector, cycleCollector, seed, verify);
                     new RandomMutator(heap, stepsMarking: heap.Plan.Constraints.Incremental).Run(program);
                     var objects = heap.DescribeObjects().Select(info => info.Handle).ToArray();
                     return HeapState.Describe(heap, objects);
