@@ -85,7 +85,7 @@ internal sealed class Sweeper(SimulatedHeap heap)
         var bits = span.AllocBits;
         var spanObjects = span.Objects;
         var indexBase = span.IndexBase;
-        var before = (byte)(objects.Epoch - 1);
+        var survivorEpoch = (byte)(objects.Epoch - 1);
         var freedHere = 0;
         var lowestFreed = int.MaxValue;
         long examined = 0;
@@ -124,7 +124,7 @@ internal sealed class Sweeper(SimulatedHeap heap)
                 {
                     record.Color = ObjectColor.White;
                     record.Survive();
-                    record.Epoch = before; // see ObjectRecord.Epoch
+                    record.Epoch = survivorEpoch; // see ObjectRecord.Epoch
                 }
             }
 

@@ -101,6 +101,7 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
 
         // Promoted objects keep the index they were born with in the nursery, so old spans map slots to indices.
         heap.SmallObjects.IndexesBySlot = false;
+
         _cardMarking = !options.DisableCardMarking;
         _nursery = new BumpSpace("nursery", heap.Spans, options.NurseryBytes);
         _survivorFrom = new BumpSpace("survivor (from)", heap.Spans, options.NurseryBytes / 2);
