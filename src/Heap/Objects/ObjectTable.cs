@@ -14,9 +14,10 @@ namespace HeapNotebook.Heap.Objects;
 /// a sweep reads its span's records in order. The other objects (stack objects, large objects,
 /// objects of moving plans, which change address but not index) take single indices, free ones
 /// kept as bits in a bitmap and handed out lowest first, so allocation walks the table in order
-/// (the caches and the prefetcher like that far better than a LIFO list's scattered order). The version of an index is bumped when an
-/// object is placed there and again when it is freed, so it is odd exactly while the index holds
-/// a live object, and a handle (which keeps the version it was given) goes stale at the free.
+/// (the caches and the prefetcher like that far better than a LIFO list's scattered order). The
+/// version of an index is bumped when an object is placed there and again when it is freed, so it
+/// is odd exactly while the index holds a live object, and a handle (which keeps the version it was
+/// given) goes stale at the free.
 /// An object with at most <see cref="ObjectRecord.InlineSlots"/> pointer slots keeps them in its
 /// record, so allocating, reading or scanning it touches nothing else; a larger one has a run in
 /// the <see cref="SlotStore"/>, which a freed index keeps, so the next object with as many slots
@@ -123,7 +124,6 @@ internal sealed class ObjectTable
 
         var first = HighWater;
         Records.AsSpan(first, count).Clear(); // an even version and no slot run, as Reserve gives a fresh entry
-
         HighWater += count;
         return first;
     }
