@@ -99,16 +99,14 @@ internal sealed class SpanRegistry(PageHeap pages)
         _freeIds.Push(span.Id);
         InUseCount--;
         InUseBytes -= span.SpanBytes;
-        // Kept for reuse without limit (as Go keeps its mspan structures): at most as many as were
-        // ever in use at once. A span still on its class's partial list is kept when the list lets
-        // go of it (Recycle), so that it is never on the list and in use again at once.
-        if (span.SizeClass >= 0 && !span.QueuedAsPartial)
-        {
-            _released[span.SizeClass].Push(span);
-        }
+        Recycle(span);
     }
 
-    /// <summary>Keeps for reuse a span that was released while on its class's partial list, now taken off it.</summary>
+    /// <summary>
+    /// Keeps a released span for reuse without limit (as Go keeps its mspan structures): at most as
+    /// many as were ever in use at once. A span still on its class's partial list is kept only when
+    /// the list lets go of it and calls this again, so it is never on the list and in use at once.
+    /// </summary>
     public void Recycle(Span span)
     {
         if (span.Released && span.SizeClass >= 0 && !span.QueuedAsPartial)
