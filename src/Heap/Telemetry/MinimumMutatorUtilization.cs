@@ -1,10 +1,22 @@
 namespace HeapNotebook.Heap.Telemetry;
 
 /// <summary>
+/// An interval in which the collector takes <see cref="Share"/> of the program's processors: 1
+/// for a stop-the-world pause; for a concurrent mark, the CPU its assists and background workers
+/// used over the processors' time in the interval (an assist stalls the goroutine that pays it, a
+/// worker takes a processor the program could have used).
+/// </summary>
+public readonly record struct CollectorInterval(long Start, long End, double Share);
+
+/// <summary>
 /// Minimum mutator utilisation (Cheng and Blelloch 2001): for a window length w, the smallest
-/// fraction of any window of that length during which the program ran. The worst window starts
-/// at the start of a collector interval or ends at the end of one, so only those windows are
-/// examined. The collector's intervals are the stop-the-world phases of each cycle.
+/// share of any window of that length that the program had. The collector's use of the machine is
+/// a step function of time (the sum of the shares of the intervals over a moment, at most 1), so
+/// the time it takes from a window moves linearly with the window's start between the moments
+/// where the window's start or end crosses a step; the worst window therefore starts or ends at
+/// a step, and only those windows are examined. Go's trace tool counts the same things by default
+/// (stop-the-world, background workers, assists); idle-priority workers are left out here, as
+/// they only run on processors the program leaves idle.
 /// </summary>
 public static class MinimumMutatorUtilization
 {
@@ -13,11 +25,50 @@ public static class MinimumMutatorUtilization
         cycles.SelectMany(c => c.Phases).Where(p => p.StopTheWorld && p.DurationNs > 0)
             .Select(p => (p.StartNs, p.StartNs + p.DurationNs)).OrderBy(i => i.Item1).ToArray();
 
-    /// <summary>MMU for one window length over a run of <paramref name="totalNs"/>; 1 when the window is longer than the run and nothing paused.</summary>
-    public static double Compute(IReadOnlyList<(long Start, long End)> pauses, long totalNs, long windowNs) =>
-        Compute(new PausedTime(pauses), totalNs, windowNs);
+    /// <summary>
+    /// What the collector took of a heap's run: each stop-the-world phase whole, and each
+    /// concurrent mark at the share its assists and background workers used of the cycle's procs.
+    /// </summary>
+    public static IReadOnlyList<CollectorInterval> CollectorIntervals(IEnumerable<GcCycle> cycles)
+    {
+        var intervals = new List<CollectorInterval>();
+        foreach (var cycle in cycles)
+        {
+            foreach (var phase in cycle.Phases.Where(p => p.DurationNs > 0))
+            {
+                if (phase.StopTheWorld)
+                {
+                    intervals.Add(new(phase.StartNs, phase.StartNs + phase.DurationNs, 1));
+                }
+                else if (phase.Phase == GcPhase.Mark)
+                {
+                    var share = ConcurrentShare(cycle.AssistCpuNs + cycle.BackgroundCpuNs, phase.DurationNs, cycle.Procs);
+                    if (share > 0)
+                    {
+                        intervals.Add(new(phase.StartNs, phase.StartNs + phase.DurationNs, share));
+                    }
+                }
+            }
+        }
 
-    private static double Compute(PausedTime paused, long totalNs, long windowNs)
+        intervals.Sort((a, b) => a.Start.CompareTo(b.Start));
+        return intervals;
+    }
+
+    /// <summary>The share of <paramref name="procs"/> processors that <paramref name="collectorCpuNs"/> of work fills over <paramref name="durationNs"/>, at most 1.</summary>
+    public static double ConcurrentShare(double collectorCpuNs, double durationNs, int procs) =>
+        durationNs <= 0 || collectorCpuNs <= 0 ? 0 : Math.Min(1, collectorCpuNs / (durationNs * Math.Max(1, procs)));
+
+    public static double Compute(IReadOnlyList<(long Start, long End)> pauses, long totalNs, long windowNs) =>
+        Compute(AsIntervals(pauses), totalNs, windowNs);
+
+    public static double Compute(IReadOnlyList<CollectorInterval> intervals, long totalNs, long windowNs) =>
+        Compute(new CollectorTime(intervals), totalNs, windowNs);
+
+    private static CollectorInterval[] AsIntervals(IReadOnlyList<(long Start, long End)> pauses) =>
+        pauses.Select(pause => new CollectorInterval(pause.Start, pause.End, 1)).ToArray();
+
+    private static double Compute(CollectorTime collector, long totalNs, long windowNs)
     {
         if (windowNs <= 0)
         {
@@ -26,84 +77,71 @@ public static class MinimumMutatorUtilization
 
         if (windowNs >= totalNs)
         {
-            return totalNs <= 0 ? 1 : Math.Max(0, 1 - (double)paused.Total / totalNs);
+            return totalNs <= 0 ? 1 : Math.Max(0, 1 - collector.Before(totalNs) / totalNs);
         }
 
-        // Both kinds of candidate window (starting at a pause's start, ending at a pause's end) move forward with i,
-        // so four cursors find the time paused before each window edge in one pass.
-        var worst = 1.0;
         var latest = totalNs - windowNs;
-        var cursors = new int[4];
-        for (var i = 0; i < paused.Count; i++)
+        var worst = Math.Min(Utilization(collector, 0, windowNs), Utilization(collector, latest, windowNs));
+        foreach (var step in collector.Steps)
         {
-            var fromStart = Math.Clamp(paused.Starts[i], 0, latest);
-            var fromEnd = Math.Clamp(paused.Ends[i] - windowNs, 0, latest);
-            var pausedFromStart = paused.Before(fromStart + windowNs, ref cursors[0]) - paused.Before(fromStart, ref cursors[1]);
-            var pausedFromEnd = paused.Before(fromEnd + windowNs, ref cursors[2]) - paused.Before(fromEnd, ref cursors[3]);
-            worst = Math.Min(worst, 1 - (double)pausedFromStart / windowNs);
-            worst = Math.Min(worst, 1 - (double)pausedFromEnd / windowNs);
+            worst = Math.Min(worst, Utilization(collector, Math.Clamp(step, 0, latest), windowNs));
+            worst = Math.Min(worst, Utilization(collector, Math.Clamp(step - windowNs, 0, latest), windowNs));
         }
 
         return Math.Max(0, worst);
     }
 
-    /// <summary>
-    /// The pauses, ready to tell the time paused in [0, t): for pauses in time order that do not overlap (every
-    /// heap's) from running totals, moving forward; otherwise by adding up every pause.
-    /// </summary>
-    private sealed class PausedTime
-    {
-        private readonly long[] _totals;
-        private readonly bool _inOrder = true;
+    private static double Utilization(CollectorTime collector, long from, long windowNs) =>
+        1 - (collector.Before(from + windowNs) - collector.Before(from)) / windowNs;
 
-        public PausedTime(IReadOnlyList<(long Start, long End)> pauses)
+    /// <summary>The collector's share of the machine as a step function, and its integral: the time taken before any moment.</summary>
+    private sealed class CollectorTime
+    {
+        private readonly double[] _takenBefore;
+        private readonly double[] _shares;
+
+        public CollectorTime(IReadOnlyList<CollectorInterval> intervals)
         {
-            Count = pauses.Count;
-            Starts = new long[Count];
-            Ends = new long[Count];
-            _totals = new long[Count + 1];
-            for (var i = 0; i < Count; i++)
+            // Where the share changes, and by how much: overlapping intervals add up, to at most the whole machine.
+            var changes = new SortedDictionary<long, double>();
+            foreach (var interval in intervals.Where(i => i.End > i.Start && i.Share > 0))
             {
-                (Starts[i], Ends[i]) = pauses[i];
-                _totals[i + 1] = _totals[i] + (Ends[i] - Starts[i]);
-                _inOrder &= Starts[i] <= Ends[i] && (i == 0 || Starts[i] >= Ends[i - 1]);
+                changes[interval.Start] = changes.GetValueOrDefault(interval.Start) + interval.Share;
+                changes[interval.End] = changes.GetValueOrDefault(interval.End) - interval.Share;
+            }
+
+            Steps = changes.Keys.ToArray();
+            _shares = new double[Steps.Length];
+            _takenBefore = new double[Steps.Length];
+            var level = 0.0;
+            for (var i = 0; i < Steps.Length; i++)
+            {
+                _takenBefore[i] = i == 0 ? 0 : _takenBefore[i - 1] + _shares[i - 1] * (Steps[i] - Steps[i - 1]);
+                level += changes[Steps[i]];
+                _shares[i] = Math.Clamp(level, 0, 1);
             }
         }
 
-        public int Count { get; }
+        /// <summary>The moments where the collector's share changes, in order.</summary>
+        public long[] Steps { get; }
 
-        public long[] Starts { get; }
-
-        public long[] Ends { get; }
-
-        public long Total => _totals[Count];
-
-        /// <summary>The time paused in [0, t); <paramref name="cursor"/> remembers where the last, earlier or equal, t was found.</summary>
-        public long Before(long t, ref int cursor)
+        /// <summary>Collector time (share times duration) before <paramref name="t"/>.</summary>
+        public double Before(long t)
         {
-            if (!_inOrder)
+            var i = Array.BinarySearch(Steps, t);
+            if (i < 0)
             {
-                long sum = 0;
-                for (var i = 0; i < Count; i++)
-                {
-                    sum += Math.Max(0, Math.Min(Ends[i], t) - Starts[i]);
-                }
-
-                return sum;
+                i = ~i - 1;
             }
 
-            // The pauses that start before t: all but the last of them ended before t.
-            while (cursor < Count && Starts[cursor] < t)
-            {
-                cursor++;
-            }
-
-            return cursor == 0 ? 0 : _totals[cursor - 1] + (Math.Min(Ends[cursor - 1], t) - Starts[cursor - 1]);
+            return i < 0 ? 0 : _takenBefore[i] + _shares[i] * (t - Steps[i]);
         }
     }
 
-    /// <summary>The MMU curve at windows spaced evenly on a log scale from <paramref name="smallestNs"/> to the whole run.</summary>
-    public static IReadOnlyList<(long WindowNs, double Utilization)> Curve(IReadOnlyList<(long Start, long End)> pauses, long totalNs, long smallestNs = 10_000, int points = 40)
+    public static IReadOnlyList<(long WindowNs, double Utilization)> Curve(IReadOnlyList<(long Start, long End)> pauses, long totalNs, long smallestNs = 10_000, int points = 40) =>
+        Curve(AsIntervals(pauses), totalNs, smallestNs, points);
+
+    public static IReadOnlyList<(long WindowNs, double Utilization)> Curve(IReadOnlyList<CollectorInterval> intervals, long totalNs, long smallestNs = 10_000, int points = 40)
     {
         var curve = new List<(long, double)>();
         if (totalNs <= smallestNs)
@@ -111,13 +149,13 @@ public static class MinimumMutatorUtilization
             return curve;
         }
 
-        var paused = new PausedTime(pauses);
+        var collector = new CollectorTime(intervals);
         var ratio = Math.Pow((double)totalNs / smallestNs, 1.0 / (points - 1));
         var window = (double)smallestNs;
         for (var i = 0; i < points; i++, window *= ratio)
         {
             var w = (long)Math.Round(window);
-            curve.Add((w, Compute(paused, totalNs, w)));
+            curve.Add((w, Compute(collector, totalNs, w)));
         }
 
         return curve;

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using HeapNotebook.Heap;
 using HeapNotebook.Kernel.Cells;
 using HeapNotebook.Kernel.Display;
+using HeapNotebook.Kernel.Display.Charts;
 using HeapNotebook.Kernel.Magics.Heap;
 using HeapNotebook.Kernel.Tests.Cells;
 
@@ -194,6 +195,20 @@ public sealed class HeapChartVerbTests
         Assert.Contains("(the whole run)", Plain(bundle));
     }
 
+    [Fact]
+    public void Mmu_counts_what_a_concurrent_mark_takes_from_the_program_as_well_as_the_pauses()
+    {
+        Ok("#!heap new --collector go --procs 1\n#!heap run binary-trees --depth 12");
+        var heap = interpreter.Globals.Heap;
+        var totalNs = (double)heap.Clock.Nanoseconds;
+        var markNs = heap.Cycles.Sum(cycle => cycle.AssistCpuNs + cycle.BackgroundCpuNs);
+
+        var plain = Plain(Ok("#!heap mmu").Bundles.Single());
+
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"; {heap.Cycles.Count} concurrent marks whose assists and background workers took {ChartStyle.Percent(markNs / totalNs)} of the program's processor time\n"), plain);
+        Assert.EndsWith(string.Create(CultureInfo.InvariantCulture, $"{ChartStyle.Percent(1 - (heap.Stats.PauseTotalNs + markNs) / totalNs),7}  (the whole run)"), plain);
+    }
+
     // ---- sizes -------------------------------------------------------------------------------
 
     [Fact]
@@ -278,6 +293,7 @@ public sealed class HeapChartVerbTests
         Assert.StartsWith("old (real gctrace): heap over 8667.45 ms of wall-clock time, 12 cycles\npeak 3.6 GiB at gc 12;", Plain(timeline));
         Assert.Equal(["GC cycle running", "heap in use", "live heap (marked)", "heap goal", "trigger reached"], TraceNames(timeline));
         Assert.StartsWith("old (real gctrace): minimum mutator utilisation over 8667.45 ms of wall-clock time, 24 stop-the-world pauses", Plain(mmu));
+        Assert.Contains("; 12 concurrent marks whose assists and background workers took ", Plain(mmu));
         Assert.Equal(before, Snapshot(interpreter.Globals.Heap));
     }
 

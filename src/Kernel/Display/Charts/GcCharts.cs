@@ -256,20 +256,20 @@ internal static class GcCharts
 
     // ---- mmu ---------------------------------------------------------------------------------
 
-    /// <summary>The pauses of a history as MMU intervals: (start, end) in ns, in time order.</summary>
-    public static IReadOnlyList<(long Start, long End)> PauseIntervals(GcHistory history) =>
-        history.Cycles.SelectMany(cycle => cycle.Pauses).Select(pause => (pause.StartNs, pause.EndNs)).OrderBy(interval => interval.StartNs).ToArray();
+    /// <summary>What the collector took of a history's run, as MMU intervals in time order: every pause whole, every concurrent mark at its share.</summary>
+    public static IReadOnlyList<CollectorInterval> CollectorIntervals(GcHistory history) =>
+        history.Cycles.SelectMany(cycle => cycle.CollectorIntervals).OrderBy(interval => interval.Start).ToArray();
 
     /// <summary>Minimum mutator utilisation against the window length, on a log axis. Null when there is nothing to draw.</summary>
     public static ChartView? Mmu(GcHistory history)
     {
-        var pauses = PauseIntervals(history);
+        var intervals = CollectorIntervals(history);
         var totalNs = history.NowNs;
-        if (pauses.Count == 0 || totalNs <= SmallestMmuWindowNs)
+        if (intervals.Count == 0 || totalNs <= SmallestMmuWindowNs)
         {
             return null;
         }
-        var curve = MinimumMutatorUtilization.Curve(pauses, totalNs, SmallestMmuWindowNs, MmuPoints);
+        var curve = MinimumMutatorUtilization.Curve(intervals, totalNs, SmallestMmuWindowNs, MmuPoints);
         var chart = Chart.Line<double, double, string>(
                 curve.Select(point => ChartStyle.Milliseconds(point.WindowNs)), curve.Select(point => ChartStyle.Round(point.Utilization * 100, 4)),
                 Name: "MMU", ShowMarkers: true, LineColor: Color.fromString("#4e79a7"), MarkerColor: Color.fromString("#4e79a7"), UseDefaults: false)
@@ -278,16 +278,25 @@ internal static class GcCharts
             .WithYAxisStyle<double, double, string>(TitleText: "minimum mutator utilisation (%)", MinMax: Tuple.Create(0.0, 100.0));
         chart = Plotly.NET.Chart.withTitle($"{history.Title}: minimum mutator utilisation", null).Invoke(chart);
 
-        var longest = pauses.Max(pause => pause.End - pause.Start);
-        var paused = pauses.Sum(pause => pause.End - pause.Start);
+        var pauses = intervals.Where(interval => interval.Share >= 1).ToArray();
+        var concurrent = intervals.Where(interval => interval.Share < 1).ToArray();
         var plain = new StringBuilder(Invariant($"{history.Title}: minimum mutator utilisation over {ChartStyle.Ms(totalNs)} of {history.TimeKind} time, "));
-        plain.Append(Invariant($"{Count(pauses.Count)} stop-the-world pause{(pauses.Count == 1 ? "" : "s")} (longest {ChartStyle.Ms(longest)}, {ChartStyle.Percent((double)paused / totalNs)} of the time)\n"));
-        plain.Append("window        MMU\n");
+        plain.Append(Invariant($"{Count(pauses.Length)} stop-the-world pause{(pauses.Length == 1 ? "" : "s")}"));
+        if (pauses.Length > 0)
+        {
+            plain.Append(Invariant($" (longest {ChartStyle.Ms(pauses.Max(pause => pause.End - pause.Start))}, {ChartStyle.Percent((double)pauses.Sum(pause => pause.End - pause.Start) / totalNs)} of the time)"));
+        }
+        if (concurrent.Length > 0)
+        {
+            var taken = concurrent.Sum(interval => interval.Share * (interval.End - interval.Start));
+            plain.Append(Invariant($"; {Count(concurrent.Length)} concurrent mark{(concurrent.Length == 1 ? "" : "s")} whose assists and background workers took {ChartStyle.Percent(taken / totalNs)} of the program's processor time"));
+        }
+        plain.Append("\nwindow        MMU\n");
         for (var window = 10_000L; window < totalNs; window *= 10)
         {
-            plain.Append(Invariant($"{ChartStyle.Ms(window),-12}  {ChartStyle.Percent(MinimumMutatorUtilization.Compute(pauses, totalNs, window)),7}\n"));
+            plain.Append(Invariant($"{ChartStyle.Ms(window),-12}  {ChartStyle.Percent(MinimumMutatorUtilization.Compute(intervals, totalNs, window)),7}\n"));
         }
-        plain.Append(Invariant($"{ChartStyle.Ms(totalNs),-12}  {ChartStyle.Percent(MinimumMutatorUtilization.Compute(pauses, totalNs, totalNs)),7}  (the whole run)"));
+        plain.Append(Invariant($"{ChartStyle.Ms(totalNs),-12}  {ChartStyle.Percent(MinimumMutatorUtilization.Compute(intervals, totalNs, totalNs)),7}  (the whole run)"));
         return new ChartView(plain.ToString(), chart);
     }
 

@@ -23,7 +23,8 @@ internal sealed record ChartCycle(
     long HeapMarkedBytes,
     long? HeapAfterBytes,
     long? GoalBytes,
-    long? NextGoalBytes)
+    long? NextGoalBytes,
+    IReadOnlyList<CollectorInterval> CollectorIntervals)
 {
     public long PauseNs => Pauses.Sum(pause => pause.DurationNs);
 }
@@ -48,7 +49,7 @@ internal sealed record GcHistory(string Title, IReadOnlyList<ChartCycle> Cycles,
                 cycle.EndNs,
                 cycle.Phases.Where(phase => phase.StopTheWorld && phase.DurationNs > 0).Select(phase => new ChartPause(phase.Phase, phase.StartNs, phase.DurationNs)).ToArray(),
                 cycle.HeapStartBytes, cycle.HeapMarkEndBytes, cycle.HeapMarkedBytes, cycle.HeapAfterBytes,
-                Goal(cycle.HeapGoalBytes), Goal(cycle.NextGoalBytes));
+                Goal(cycle.HeapGoalBytes), Goal(cycle.NextGoalBytes), MinimumMutatorUtilization.CollectorIntervals([cycle]));
         }).ToArray();
         return new GcHistory($"{name} ({heap.Plan.Name})", cycles, heap.Clock.Nanoseconds, heap.Stats.HeapAlloc, Goal(heap.HeapGoalBytes), Imported: false);
     }
@@ -67,9 +68,13 @@ internal sealed record GcHistory(string Title, IReadOnlyList<ChartCycle> Cycles,
                 new ChartPause(GcPhase.SweepTermination, start, Ns(cycle.SweepTerminationMs)),
                 new ChartPause(GcPhase.MarkTermination, markEnd, Ns(cycle.MarkTerminationMs)),
             }.Where(pause => pause.DurationNs > 0).ToArray();
+            var markShare = MinimumMutatorUtilization.ConcurrentShare((cycle.AssistCpuMs + cycle.BackgroundCpuMs) * 1e6, Ns(cycle.MarkMs), cycle.Procs);
+            var intervals = pauses.Select(pause => new CollectorInterval(pause.StartNs, pause.EndNs, 1))
+                .Concat(markShare > 0 ? [new CollectorInterval(markStart, markEnd, markShare)] : [])
+                .OrderBy(interval => interval.Start).ToArray();
             return new ChartCycle(
                 cycle.Number, GcKind.Full, cycle.Forced ? GcTrigger.Forced : GcTrigger.HeapGoal, start, end, end, pauses,
-                cycle.HeapStartMB << 20, cycle.HeapMarkEndMB << 20, cycle.HeapMarkedMB << 20, null, cycle.GoalMB << 20, null);
+                cycle.HeapStartMB << 20, cycle.HeapMarkEndMB << 20, cycle.HeapMarkedMB << 20, null, cycle.GoalMB << 20, null, intervals);
         }).ToArray();
         return new GcHistory($"{name} (real gctrace)", cycles, cycles.Length == 0 ? 0 : cycles.Max(cycle => cycle.EndNs), null, null, Imported: true);
     }

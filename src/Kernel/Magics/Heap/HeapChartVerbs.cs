@@ -125,11 +125,11 @@ internal static partial class HeapVerbs
                 {
                     context.Print(history.Cycles.Count == 0
                         ? NoCycles(history)
-                        : $"{history.Title}: no stop-the-world pause to measure over {ChartStyle.Ms(history.NowNs)}; the mutator had all of every window");
+                        : $"{history.Title}: the collector took no time from the program over {ChartStyle.Ms(history.NowNs)}; the mutator had all of every window");
                 }
             })
         {
-            Notes = "MMU(w) is the smallest share of any window of length w in which the program ran (Cheng and Blelloch); stop-the-world phases count as not running.\n" + TraceNotes,
+            Notes = "MMU(w) is the smallest share of any window of length w that the program had (Cheng and Blelloch). A stop-the-world phase takes all of it; a concurrent mark takes the share of the procs its assists and background workers used (as Go's trace tool counts them; idle-priority workers only use procs the program leaves idle).\n" + TraceNotes,
         };
         trace = TraceOption(verb);
         return verb;
