@@ -20,5 +20,7 @@ public sealed class DijkstraBarrier : WriteBarrier
 
     public override bool RescansStacksAtTermination => true;
 
+    public override bool SnapshotsStacksAtStart => false;
+
     internal override int Apply(Tracer tracer, int oldTarget, int newTarget) => tracer.Shade(newTarget) ? 1 : 0;
 }

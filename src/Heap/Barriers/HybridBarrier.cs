@@ -20,6 +20,8 @@ public sealed class HybridBarrier : WriteBarrier
 
     public override bool RescansStacksAtTermination => false;
 
+    public override bool SnapshotsStacksAtStart => false;
+
     internal override int Apply(Tracer tracer, int oldTarget, int newTarget) =>
         (tracer.Shade(oldTarget) ? 1 : 0) + (tracer.Shade(newTarget) ? 1 : 0);
 }

@@ -20,5 +20,7 @@ public sealed class NoBarrier : WriteBarrier
 
     public override bool RescansStacksAtTermination => false;
 
+    public override bool SnapshotsStacksAtStart => false;
+
     internal override int Apply(Tracer tracer, int oldTarget, int newTarget) => 0;
 }

@@ -18,6 +18,13 @@ public abstract class WriteBarrier
     /// <summary>Stacks are not barriered; an insertion barrier must rescan them with the world stopped before marking can end.</summary>
     public abstract bool RescansStacksAtTermination { get; }
 
+    /// <summary>
+    /// Stacks are not barriered; a deletion barrier must take their snapshot with the world
+    /// stopped when marking starts, and that scan is in the sweep-termination pause. Other
+    /// barriers let the stacks be scanned while the program runs, as marking work.
+    /// </summary>
+    public abstract bool SnapshotsStacksAtStart { get; }
+
     /// <summary>Runs the barrier for a store that replaces <paramref name="oldTarget"/> by <paramref name="newTarget"/> (indices, 0 = null); returns how many objects it shaded.</summary>
     internal abstract int Apply(Tracer tracer, int oldTarget, int newTarget);
 }

@@ -139,4 +139,32 @@ public class LostObjectTests
         Assert.Equal(fixedCost, TerminationPause("hybrid"));
         Assert.True(TerminationPause("dijkstra") > fixedCost);
     }
+
+    [Theory]
+    [MemberData(nameof(Collectors))]
+    public void Yuasa_snapshots_the_stacks_with_the_world_stopped_and_the_snapshot_is_in_the_first_pause(string collector)
+    {
+        const int locals = 10_000;
+        (long SweepTermination, long Mark) Pauses(string barrier)
+        {
+            var heap = new SimulatedHeap(new HeapOptions { Collector = collector, Barrier = barrier, IncrementalWork = 0, Procs = 1 });
+            heap.PushFrame(locals);
+            for (var i = 0; i < locals; i++)
+            {
+                heap.SetLocal(i, heap.Alloc(32, 1));
+            }
+
+            heap.Collect();
+            var cycle = heap.Cycles[^1];
+            return (cycle.PhaseOf(GcPhase.SweepTermination)!.DurationNs, cycle.PhaseOf(GcPhase.Mark)!.DurationNs);
+        }
+
+        var costs = HeapNotebook.Heap.Time.CostModel.Default;
+        var stackScanNs = (long)(locals * costs.RootScanNs);
+        var hybrid = Pauses("hybrid");
+        var yuasa = Pauses("yuasa");
+        Assert.Equal(hybrid, Pauses("dijkstra"));
+        Assert.Equal(hybrid.SweepTermination + stackScanNs, yuasa.SweepTermination);
+        Assert.Equal(hybrid.Mark - stackScanNs, yuasa.Mark);
+    }
 }

@@ -176,8 +176,18 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
             : null;
         heap.Model?.ForgetPresented();
 
+        long snapshotPs = 0;
+        if (Barrier.SnapshotsStacksAtStart)
+        {
+            // The stacks' snapshot is taken inside the pause; the globals can wait for the workers.
+            Tracer.ShadeRoots();
+            snapshotPs = Tracer.StackScanBytes / 8 * heap.Costs.RootScan;
+            _accountedMarkPs = snapshotPs;
+        }
+
         var procs = heap.Options.Procs;
-        _cycle.StopTheWorldPhase(GcPhase.SweepTermination, heap.Costs.SweepTermination + startWorkPs / procs, heap.Costs.SweepTermination * procs + startWorkPs);
+        var pausePs = startWorkPs + snapshotPs;
+        _cycle.StopTheWorldPhase(GcPhase.SweepTermination, heap.Costs.SweepTermination + pausePs / procs, heap.Costs.SweepTermination * procs + pausePs);
         BarrierActive = true;
         AllocationHookAt = 0;
         AllocationColor = ObjectColor.Black;
@@ -192,7 +202,11 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         _markStartNs = heap.Clock.Nanoseconds;
         _markStartPs = heap.Clock.Picoseconds;
         _heapScanAtMarkStart = heap.Counters.HeapScan;
-        Tracer.ShadeRoots();
+        if (!Barrier.SnapshotsStacksAtStart)
+        {
+            Tracer.ShadeRoots();
+        }
+
         OnMarkStarted();
     }
 
