@@ -72,13 +72,14 @@ internal sealed class HeapVerb(string name, string summary, string arguments, st
         if (options.Length > 0)
         {
             var labels = options.Select(option => option.HelpName is { } value ? $"{option.Name} {value}" : option.Name).ToArray();
-            var width = labels.Max(label => label.Length) + 2;
+            const string help = "-h, --help";
+            var width = Math.Max(labels.Max(label => label.Length), help.Length) + 2;
             text.Append("Options:\n");
             for (var index = 0; index < options.Length; index++)
             {
                 text.Append("  ").Append(labels[index].PadRight(width)).Append(options[index].Description).Append('\n');
             }
-            text.Append("  ").Append("-h, --help".PadRight(width)).Append("Show this usage.\n");
+            text.Append("  ").Append(help.PadRight(width)).Append("Show this usage.\n");
         }
         text.Append("Example:\n  ").Append(Example).Append('\n');
         return text.ToString();

@@ -682,7 +682,7 @@ internal static partial class HeapVerbs
                 RedrawGraph(context, entry);
             });
         work = verb.Add(new Option<long?>("--work") { HelpName = "N", Description = "Scan about N grey objects (default 1)." });
-        phase = verb.Add(new Option<bool>("--phase") { Description = "Run to the end of the current phase instead." });
+        phase = verb.Add(new Option<bool>("--phase") { Description = "Instead of N objects: with no mark running, start a cycle and stop as its mark begins (roots grey); during a mark, finish it, with mark termination and the sweep (go leaves its lazy sweep pending)." });
         return verb;
     }
 
