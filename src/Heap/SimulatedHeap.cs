@@ -243,6 +243,15 @@ public sealed class SimulatedHeap
     [MethodImpl(MethodImplOptions.NoInlining)]
     private int PlaceAfterCollecting(int size, int sizeClass, int slots, ReadOnlySpan<ObjectHandle> initial, out long offset)
     {
+        // A collection cannot free what the roots (and the initial values) reach: when that alone leaves
+        // no room, fail now, before collecting, so the failed allocation changes nothing.
+        var (reachableBytes, reachableObjects) = ReachableFootprint(initial);
+        var placedSize = Plan.PlacesInBumpSpaces ? BumpSpace.Align(size) : SizeClasses.RoundedSize(size);
+        if (reachableObjects + 1 > Options.MaxObjects || reachableBytes + placedSize > Plan.LiveBytesCapacity)
+        {
+            throw OutOfMemory(size, collected: false);
+        }
+
         CollectHolding(initial, GcTrigger.AllocationFailure);
         if (slots > ObjectRecord.InlineSlots && Slots.Top + (long)slots > _maxSlots)
         {
@@ -250,7 +259,47 @@ public sealed class SimulatedHeap
         }
 
         var index = TryPlace(size, sizeClass, out offset);
-        return index >= 0 ? index : throw OutOfMemory(size);
+        return index >= 0 ? index : throw OutOfMemory(size, collected: true);
+    }
+
+    /// <summary>
+    /// Bytes (as the plan places them: 8-byte aligned in bump spaces, else rounded to the size class
+    /// or whole pages) and objects reachable from the roots and
+    /// <paramref name="held"/>, found without changing anything: what any complete collection keeps.
+    /// </summary>
+    private (long Bytes, long Objects) ReachableFootprint(ReadOnlySpan<ObjectHandle> held)
+    {
+        var seen = new ulong[(Objects.HighWater + 63) >> 6];
+        var pending = new Stack<int>();
+        void Reach(int index)
+        {
+            if (index != 0 && (seen[index >> 6] & (1UL << index)) == 0 && !(Stack.StackObjectCount > 0 && Stack.IsStackObject(index)))
+            {
+                seen[index >> 6] |= 1UL << index;
+                pending.Push(index);
+            }
+        }
+
+        Tracer.ForEachRoot(this, Reach);
+        foreach (var value in held)
+        {
+            Reach(value.Index);
+        }
+
+        long bytes = 0, objects = 0;
+        var placedAligned = Plan.PlacesInBumpSpaces;
+        while (pending.TryPop(out var index))
+        {
+            objects++;
+            var size = Objects.Records[index].Size;
+            bytes += placedAligned ? BumpSpace.Align(size) : SizeClasses.RoundedSize(size);
+            foreach (var target in Objects.SlotsOf(index))
+            {
+                Reach(target);
+            }
+        }
+
+        return (bytes, objects);
     }
 
     /// <summary>The initialising stores of a new object: through the write barrier, like any other store.</summary>
@@ -1100,7 +1149,7 @@ public sealed class SimulatedHeap
         return index;
     }
 
-    private SimulatedOutOfMemoryException OutOfMemory(int size)
+    private SimulatedOutOfMemoryException OutOfMemory(int size, bool collected)
     {
         var stats = Stats;
         var objectGuard = Objects.LiveCount >= Options.MaxObjects;
@@ -1115,7 +1164,7 @@ public sealed class SimulatedHeap
             : "Keep fewer objects reachable, or make the heap with a larger size limit.";
         return new SimulatedOutOfMemoryException(
             FormattableString.Invariant(
-                $"fatal error: out of memory allocating {size} bytes: {reason}, even after a full collection. Heap: {Format(stats.HeapAlloc)} allocated in {stats.HeapObjects:N0} objects, {Format(stats.HeapInuse)} in use, {Format(stats.HeapSys)} obtained. {advice}"),
+                $"fatal error: out of memory allocating {size} bytes: {reason}, {(collected ? $"even after a full collection (gc {Cycles.Count}, which stays done)" : "and no collection could make room: the objects the roots reach need it all, so none was run")}. Heap: {Format(stats.HeapAlloc)} allocated in {stats.HeapObjects:N0} objects, {Format(stats.HeapInuse)} in use, {Format(stats.HeapSys)} obtained. {advice}"),
             size, stats.HeapSys, Options.EffectiveHeapLimitBytes, stats.HeapAlloc);
     }
 

@@ -67,6 +67,9 @@ public abstract class CollectorPlan
     /// <summary>Bytes a new object of <paramref name="size"/> takes in a bump-allocating plan.</summary>
     internal virtual long BumpAllocatedBytes(int size) => Memory.BumpSpace.Align(size);
 
+    /// <summary>The most bytes of live objects a complete collection can leave this plan holding (a copying plan keeps a second copy's room).</summary>
+    internal virtual long LiveBytesCapacity => Heap.Options.EffectiveHeapLimitBytes;
+
     /// <summary>Set by plans that must collect before an allocation finds its space full (a nursery).</summary>
     internal bool ChecksRoomBeforeAllocation { get; private protected set; }
 

@@ -7,14 +7,16 @@ namespace HeapNotebook.Heap.Tests.Errors;
 public sealed class OutOfMemoryTests
 {
     [Fact]
-    public void Allocating_past_the_heap_size_limit_throws_out_of_memory_after_a_collection_and_keeps_every_rooted_object()
+    public void Allocating_past_the_heap_size_limit_throws_out_of_memory_without_collecting_when_the_roots_reach_it_all()
     {
         const long limit = 1 << 20; // 128 pages: 1024 objects of 1 KiB (class 32, 8 per page)
         var heap = new SimulatedHeap(new HeapOptions { Verify = true, HeapSizeLimitBytes = limit });
         var rooted = new List<ObjectHandle>();
         SimulatedOutOfMemoryException? error = null;
+        (int Cycles, long HeapAlloc, long Mallocs) before = default;
         while (error is null && rooted.Count < 5000)
         {
+            before = (heap.Cycles.Count, heap.Stats.HeapAlloc, (long)heap.Stats.Mallocs);
             try
             {
                 heap.Alloc(1024); // garbage the collector can take back when the limit is reached
@@ -32,14 +34,15 @@ public sealed class OutOfMemoryTests
         Assert.Equal(1024, rooted.Count);
         Assert.StartsWith("fatal error: out of memory", error.Message);
         Assert.Equal(
-            "fatal error: out of memory allocating 1024 bytes: no 1 KiB fits within the heap size limit of 1 MiB, even after a full collection. " +
+            "fatal error: out of memory allocating 1024 bytes: no 1 KiB fits within the heap size limit of 1 MiB, and no collection could make room: the objects the roots reach need it all, so none was run. " +
             "Heap: 1 MiB allocated in 1,024 objects, 1 MiB in use, 1 MiB obtained. Keep fewer objects reachable, or make the heap with a larger size limit.",
             error.Message);
         Assert.Equal(limit, error.HeapLimitBytes);
         Assert.Equal(1024, error.RequestedBytes);
         Assert.Equal(limit, error.HeapSysBytes);
         Assert.Equal(limit, error.HeapAllocBytes);
-        Assert.Equal(GcTrigger.AllocationFailure, heap.Cycles[^1].Trigger);
+        Assert.Equal(before, (heap.Cycles.Count, heap.Stats.HeapAlloc, (long)heap.Stats.Mallocs)); // the failed allocation changed nothing
+        Assert.Equal(GcTrigger.AllocationFailure, heap.Cycles[^1].Trigger); // earlier allocations collected the garbage to make room
         Assert.All(rooted, h => Assert.True(heap.IsLive(h)));
         Assert.Equal(1024, heap.ObjectCount);
         Assert.Equal(limit, heap.Stats.HeapSys);
@@ -80,10 +83,10 @@ public sealed class OutOfMemoryTests
 
         var error = Assert.Throws<SimulatedOutOfMemoryException>(() => heap.Alloc(16));
 
-        Assert.StartsWith("fatal error: out of memory allocating 16 bytes: the heap already holds its limit of 100 objects, even after a full collection.", error.Message);
+        Assert.StartsWith("fatal error: out of memory allocating 16 bytes: the heap already holds its limit of 100 objects, and no collection could make room:", error.Message);
         Assert.All(rooted, h => Assert.True(heap.IsLive(h)));
         Assert.Equal(100, heap.ObjectCount);
-        Assert.Equal(GcTrigger.AllocationFailure, Assert.Single(heap.Cycles).Trigger);
+        Assert.Empty(heap.Cycles);
         Assert.True(heap.Verify().Passed);
     }
 
@@ -102,5 +105,29 @@ public sealed class OutOfMemoryTests
         Assert.Equal(1, heap.ObjectCount);
         Assert.Equal(GcTrigger.AllocationFailure, Assert.Single(heap.Cycles).Trigger);
         Assert.Equal(10, heap.Cycles[0].ObjectsFreed);
+    }
+
+    [Fact]
+    public void A_failed_allocation_whose_room_only_garbage_holds_collects_and_says_the_collection_stays()
+    {
+        // Eight one-page spans each keep one live 1 KiB object among garbage: the collection frees the
+        // garbage but no whole page, so a two-page object still finds no room.
+        const long limit = 64 << 10;
+        var heap = new SimulatedHeap(new HeapOptions { Verify = true, HeapSizeLimitBytes = limit });
+        heap.PushFrame(8);
+        for (var page = 0; page < 8; page++)
+        {
+            heap.SetLocal(page, heap.Alloc(1024)); // one live object per 8 KiB span
+            for (var i = 0; i < 7; i++)
+            {
+                heap.Alloc(1024); // garbage beside it
+            }
+        }
+
+        var error = Assert.Throws<SimulatedOutOfMemoryException>(() => heap.Alloc(16 << 10));
+
+        Assert.Contains("even after a full collection (gc 1, which stays done)", error.Message);
+        Assert.Equal(GcTrigger.AllocationFailure, Assert.Single(heap.Cycles).Trigger);
+        Assert.True(heap.Verify().Passed);
     }
 }

@@ -58,6 +58,8 @@ internal sealed class SemispacePlan : CollectorPlan
     /// <summary>Bytes each half may hold.</summary>
     public long HalfBytes => _from.CapacityBytes;
 
+    internal override long LiveBytesCapacity => HalfBytes;
+
     internal override void Collect(GcTrigger trigger)
     {
         var heap = Heap;
