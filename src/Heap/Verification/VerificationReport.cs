@@ -12,7 +12,7 @@ public sealed record VerificationReport(bool UsedReferenceModel, int ObjectsChec
     {
         var sb = new StringBuilder();
         sb.Append(Passed ? "Verification passed: " : "Verification FAILED: ");
-        sb.Append(string.Create(CultureInfo.InvariantCulture, $"{ObjectsChecked:N0} objects checked"));
+        sb.Append(string.Create(CultureInfo.InvariantCulture, $"{ObjectsChecked:N0} object{(ObjectsChecked == 1 ? "" : "s")} checked"));
         sb.Append(UsedReferenceModel
             ? string.Create(CultureInfo.InvariantCulture, $" against the reference model ({ReachableInModel:N0} reachable)")
             : " for structure only (make the heap with Verify on to compare against the reference model)");

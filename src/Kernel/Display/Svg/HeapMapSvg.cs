@@ -562,7 +562,8 @@ internal static class HeapMapSvg
             text.Append(", ").Append(SvgText.Count(allocated)).Append(" of ").Append(SvgText.Count(capacity)).Append(" slots allocated (")
                 .Append(SvgText.Percent((double)allocated / capacity)).Append(')');
         }
-        text.Append(" in ").Append(small.Select(span => span.SizeClass).Distinct().Count()).Append(" classes");
+        var classes = small.Select(span => span.SizeClass).Distinct().Count();
+        text.Append(" in ").Append(classes).Append(classes == 1 ? " class" : " classes");
         text.Append("; large-object spans: ").Append(SvgText.Count(spans.Count(span => span.IsLarge)));
         var bump = spans.Where(span => span.IsBumpChunk).ToArray();
         text.Append("; bump chunks: ").Append(SvgText.Count(bump.Length));
@@ -615,7 +616,7 @@ internal static class HeapMapSvg
         var fragmentation = heap.Fragmentation();
         text.Append("fragmentation: ").Append(SvgText.Bytes(fragmentation.FreeSlotBytes)).Append(" in free slots inside spans; ")
             .Append(SvgText.Bytes(fragmentation.FreePageBytes)).Append(" in free pages, largest run ").Append(SvgText.Bytes(fragmentation.LargestFreeRunBytes))
-            .Append(", external ").Append(SvgText.Number(fragmentation.ExternalFragmentation)).Append('\n');
+            .Append(", external fragmentation ").Append(SvgText.Number(fragmentation.ExternalFragmentation)).Append(" (1 − largest run / free pages)\n");
         text.Append("layout: ").Append(columns).Append(" pages a row, ").Append(freeGaps).Append(" gap").Append(freeGaps == 1 ? "" : "s").Append(" between spans");
         if (elements is { } drawn)
         {

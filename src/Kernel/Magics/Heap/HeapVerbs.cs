@@ -176,7 +176,7 @@ internal static partial class HeapVerbs
         }
         text.Append(", heap size ").Append(ByteSize.Format(options.HeapSizeLimitBytes));
         text.Append(", max heap ").Append(ByteSize.Format(options.MaxHeapBytes));
-        text.Append(Invariant($", {options.Procs} procs, seed {options.Seed}"));
+        text.Append(Invariant($", {options.Procs} proc{(options.Procs == 1 ? "" : "s")}, seed {options.Seed}"));
         if (options.Verify)
         {
             text.Append(", verified");
@@ -475,7 +475,7 @@ internal static partial class HeapVerbs
             throw;
         }
         context.Show(Invariant($"{label}: {Count(result.Allocations)} allocations, checksum {result.Checksum}, ")
-            + Invariant($"{heap.Cycles.Count - cyclesBefore} collections, {Count(heap.ObjectCount)} objects, {ByteSize.Format(heap.Stats.HeapAlloc)} allocated, virtual time {heap.Clock.Nanoseconds / 1e6:0.###} ms")
+            + Invariant($"{heap.Cycles.Count - cyclesBefore} collections, {Count(heap.ObjectCount)} objects, {ByteSize.Format(heap.Stats.HeapAlloc)} in use (HeapAlloc), virtual time {heap.Clock.Nanoseconds / 1e6:0.###} ms")
             + (result.Completed ? "" : Invariant($" (interrupted at {result.FractionDone * 100:0}%)")), displayId: displayId, isUpdate: true);
     }
 
