@@ -23,7 +23,7 @@ internal static class HeapTables
 
     public static TextTable MemStats(MemStats stats, string caption)
     {
-        var table = new TextTable("Field", "Value", "") { Caption = caption };
+        var table = new TextTable("Field", "Value", "Read as") { Caption = caption };
         void Bytes(string field, long value) => table.Add(field, Count(value), ByteSize.Format(value));
         Bytes("HeapAlloc", stats.HeapAlloc);
         Bytes("HeapInuse", stats.HeapInuse);
@@ -97,7 +97,7 @@ internal static class HeapTables
     /// <summary>A real program's gctrace summed up the way MemStats sums up a heap.</summary>
     public static TextTable ImportedTrace(ImportedGcTrace trace, string caption)
     {
-        var table = new TextTable("Field", "Value", "") { Caption = caption };
+        var table = new TextTable("Field", "Value", "Read as") { Caption = caption };
         table.Add("NumGC", Count(trace.Cycles.Count), "cycles");
         table.Add("NumForcedGC", Count(trace.ForcedCycles), "cycles");
         if (trace.Cycles.Count > 0)
