@@ -101,11 +101,7 @@ public sealed class CSharpScriptHost
     /// </summary>
     public void Bind(string name, Type type, object? value)
     {
-        if (!SyntaxFacts.IsValidIdentifier(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None)
-        {
-            throw new ArgumentException($"'{name}' is not a C# variable name: use letters, digits and _, not starting with a digit, and not a keyword.", nameof(name));
-        }
-        Warm();
+        CheckVariableName(name);
         var script = ContinueWith($"{CSharpTypeName(type)} {name} = default!;");
         var errors = script.Compile().Where(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error).ToArray();
         if (errors.Length > 0)
@@ -114,6 +110,38 @@ public sealed class CSharpScriptHost
         }
         state = script.RunFromAsync(state!).GetAwaiter().GetResult();
         state.Variables.Last(variable => variable.Name == name).Value = value;
+    }
+
+    /// <summary>
+    /// Throws when a magic may not declare <paramref name="name"/>: not an identifier, a keyword, or a name the cells
+    /// already use for a global (Heap, display), a namespace (System) or a type (Math), which the variable would hide.
+    /// The cells' own variables, types and methods may be declared again.
+    /// </summary>
+    public void CheckVariableName(string name)
+    {
+        if (!SyntaxFacts.IsValidIdentifier(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None)
+        {
+            throw new ArgumentException($"'{name}' is not a C# variable name: use letters, digits and _, not starting with a digit, and not a keyword.", nameof(name));
+        }
+        Warm();
+        var compilation = ContinueWith($"nameof({name})").GetCompilation();
+        var tree = compilation.SyntaxTrees.Last();
+        var reference = tree.GetRoot().DescendantNodes().OfType<IdentifierNameSyntax>().Last();
+        var found = compilation.GetSemanticModel(tree).GetSymbolInfo(reference);
+        var symbol = found.Symbol ?? found.CandidateSymbols.FirstOrDefault();
+        if (symbol is null || symbol.ContainingType is { IsScriptClass: true } || symbol is INamedTypeSymbol { IsScriptClass: true })
+        {
+            return;
+        }
+        var what = symbol switch
+        {
+            INamespaceSymbol => $"the namespace {name}",
+            ITypeSymbol type => $"the type {type.ToDisplayString()}",
+            _ when symbol.ContainingType?.ToDisplayString() == typeof(ScriptGlobals).FullName =>
+                name == nameof(ScriptGlobals.Heap) ? "the global Heap (the current heap)" : $"the global {name}",
+            _ => $"{symbol.Kind.ToString().ToLowerInvariant()} {symbol.ToDisplayString()}",
+        };
+        throw new ArgumentException($"'{name}' already names {what} in C# cells, which a variable of that name would hide from the cells after it: pick another name", nameof(name));
     }
 
     private static string CSharpTypeName(Type type)

@@ -41,6 +41,8 @@ public sealed class CellInterpreter : IKernelInterpreter, ICellSession
 
     public void BindVariable(string name, Type type, object? value) => ScriptHost.Bind(name, type, value);
 
+    public void CheckVariableName(string name) => ScriptHost.CheckVariableName(name);
+
     /// <summary>Throwaway submissions compiled after the first: more than the 30 calls after which the runtime optimises a hot method.</summary>
     public const int RehearsalSubmissions = 40;
 

@@ -579,6 +579,34 @@ public sealed class HeapMagicTests
         Assert.Contains("HN0009: ", Fails("#!heap stats --as class").Value);
     }
 
+    [Fact]
+    public void Given_as_a_name_the_cells_already_use_then_it_is_refused_and_the_cells_still_see_it()
+    {
+        Ok("#!heap new --name small");
+
+        Assert.Equal("(1,19): error HN0009: 'Heap' already names the global Heap (the current heap) in C# cells, which a variable of that name would hide from the cells after it: pick another name",
+            Fails("#!heap stats --as Heap").Value);
+        Assert.Contains("HN0009: 'display' already names the global display in C# cells", Fails("#!heap trace --as display").Value);
+        Assert.Contains("HN0009: 'System' already names the namespace System in C# cells", Fails("#!heap stats --as System").Value);
+        Assert.Contains("HN0009: 'HeapNotebook' already names the namespace HeapNotebook", Fails("#!heap stats --as HeapNotebook").Value);
+        Assert.Contains("HN0009: 'Plotly' already names the namespace Plotly", Fails("#!heap stats --as Plotly").Value);
+        Assert.Contains("HN0009: 'Math' already names the type System.Math", Fails("#!heap stats --as Math").Value);
+        Assert.Contains("HN0009: 'Console' already names the type System.Console", Fails("#!heap compare churn --collectors go,marksweep --as Console").Value);
+
+        Assert.Equal("small 16", Ok("System.Console.WriteLine($\"{Heap.Name} {Heap.SizeOf(Heap.Alloc(16, 0))}\");").TrimEnd());
+    }
+
+    [Fact]
+    public void Given_as_a_name_a_cell_declared_then_it_is_declared_again_with_the_new_value()
+    {
+        Ok("var s = 1;");
+        Ok("#!heap new\n#!heap stats --as mine");
+
+        Ok("#!heap stats --as s\n#!heap stats --as mine");
+
+        Assert.Equal("MemStats MemStats", Ok("$\"{s.GetType().Name} {mine.GetType().Name}\"").TrimEnd());
+    }
+
     // ---- atomicity ---------------------------------------------------------------------------------
 
     public static TheoryData<string> FailingLines() =>

@@ -709,6 +709,17 @@ internal static partial class HeapVerbs
         {
             throw context.Error(HeapErrorCode.InvalidVariable, $"'{name}' is not a C# variable name: use letters, digits and _, not starting with a digit", context.ValueOf("--as"));
         }
+        if (name is not null)
+        {
+            try
+            {
+                context.Invocation.Session.CheckVariableName(name);
+            }
+            catch (ArgumentException exception)
+            {
+                throw context.Error(HeapErrorCode.InvalidVariable, exception.Message.Split(" (Parameter")[0], context.ValueOf("--as"));
+            }
+        }
         return name;
     }
 
