@@ -231,6 +231,20 @@ public sealed class HeapFileVerbTests : IDisposable
         Assert.Equal(before, Session());
     }
 
+    [Fact]
+    public void Loading_under_a_name_longer_than_64_characters_is_refused_and_a_long_saved_name_is_replaced()
+    {
+        var path = PathOf("long.heapsnap");
+        File.WriteAllBytes(path, HeapSnapshot.Save(new SimulatedHeap(new HeapOptions { Journal = true, Name = new string('n', 100) })));
+        var before = Session();
+
+        var error = Fails($"#!heap load {path} --name {new string('m', 65)}");
+
+        Assert.Equal($"(1,{21 + path.Length}): error HN0004: 'mmmmmmmmmmmmmmmmmmmm...' is 65 characters long: heap names may have 64 characters at most", error.Value);
+        Assert.Equal(before, Session());
+        Assert.Contains("\nheap1: marksweep collector", Ok($"#!heap load {path}"));
+    }
+
     public static TheoryData<string, Func<byte[], byte[]>, string> BadSnapshots() => new()
     {
         { "truncated", file => file[..^20], "HN0021: '{0}': The snapshot is truncated: its header promises" },

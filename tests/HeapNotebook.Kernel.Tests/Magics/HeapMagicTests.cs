@@ -361,6 +361,22 @@ public sealed class HeapMagicTests
         Assert.Contains("HN0100: ", Fails("#!heap alloc big --size 0").Value);
     }
 
+    [Fact]
+    public void Given_a_name_longer_than_64_characters_then_alloc_and_new_refuse_it_and_64_is_fine()
+    {
+        Ok("#!heap new --collector marksweep");
+        var before = Snapshot(Current);
+
+        Assert.Equal("(1,14): error HN0004: 'aaaaaaaaaaaaaaaaaaaa...' is 10,000 characters long: object names may have 64 characters at most",
+            Fails("#!heap alloc " + new string('a', 10_000)).Value);
+        Assert.Equal("(1,19): error HN0004: 'hhhhhhhhhhhhhhhhhhhh...' is 65 characters long: heap names may have 64 characters at most",
+            Fails("#!heap new --name " + new string('h', 65)).Value);
+
+        Assert.Equal(before, Snapshot(Current));
+        Ok("#!heap alloc " + new string('a', 64));
+        Ok("#!heap new --name " + new string('h', 64));
+    }
+
     // ---- run, gc, step, verify -----------------------------------------------------------------
 
     private static readonly string[] SmallWorkloadLines =

@@ -113,9 +113,9 @@ internal static partial class HeapVerbs
             {
                 var path = parse.GetValue(file)!;
                 var newName = parse.GetValue(name);
-                if (newName is not null && !NamePattern().IsMatch(newName))
+                if (newName is not null)
                 {
-                    throw context.Error(HeapErrorCode.InvalidValue, $"'{newName}' is not a heap name: use letters, digits and _, not starting with a digit", context.ValueOf("--name"));
+                    CheckName(context, "heap name", newName, context.ValueOf("--name"));
                 }
                 context.Session.Current(context.Invocation.Session.Globals);
                 var bytes = ReadFile(context, path, HeapSnapshot.MaxFileBytes);
@@ -135,7 +135,7 @@ internal static partial class HeapVerbs
                         Invariant($"'{path}' is a heap that may hold {Count(info.Options.MaxObjects)} objects, more than the {Count(MaxObjectsFor(info.Options.MaxHeapBytes))} the kernel allows a heap of {ByteSize.Format(info.Options.MaxHeapBytes)} (--max-heap); load it from C# with HeapSnapshot.Load if you mean to"),
                         context.TokenOf(path));
                 }
-                var heapName = newName ?? (NamePattern().IsMatch(info.Name) ? info.Name : context.Session.NextName());
+                var heapName = newName ?? (IsName(info.Name) ? info.Name : context.Session.NextName());
                 if (context.Session.Find(heapName) is not null)
                 {
                     throw context.Error(HeapErrorCode.NameInUse,
