@@ -127,6 +127,46 @@ public sealed class HeapMagicTests
         Assert.StartsWith("(1,8): error HN0001: the quote \" opened here is never closed", Fails("#!heap \"alloc").Value);
     }
 
+    [Theory]
+    [InlineData("#!heap new --name", "(1,12): error HN0005: --name needs a value: #!heap new --name NAME")]
+    [InlineData("#!heap new --seed 3 --collector", "(1,21): error HN0005: --collector needs a value: #!heap new --collector marksweep|tricolor|go|refcount|semispace|markcompact|generational")]
+    [InlineData("#!heap alloc a --size", "(1,16): error HN0005: --size needs a value: #!heap alloc NAME --size BYTES")]
+    [InlineData("#!heap stats --as", "(1,14): error HN0005: --as needs a value: #!heap stats --as NAME")]
+    [InlineData("#!heap export --out", "(1,15): error HN0005: --out needs a value: #!heap export --out FILE")]
+    [InlineData("#!heap trace --import", "(1,14): error HN0005: --import needs a value: #!heap trace --import FILE")]
+    [InlineData("#!heap step --work", "(1,13): error HN0005: --work needs a value: #!heap step --work N")]
+    [InlineData("#!heap map --by", "(1,12): error HN0005: --by needs a value: #!heap map --by ")]
+    [InlineData("#!heap run churn --allocs", "(1,18): error HN0005: --allocs needs a value: #!heap run churn --allocs N")]
+    [InlineData("#!heap compare churn --heap-size", "(1,22): error HN0005: --heap-size needs a value: #!heap compare churn --heap-size SIZE")]
+    public void Given_an_option_without_its_value_then_the_error_points_at_the_option_and_shows_how_to_write_it(string cell, string message)
+    {
+        Ok("#!heap new --name before");
+        var before = Snapshot(Current);
+
+        Assert.StartsWith(message, Fails(cell).Value);
+
+        Assert.Equal(before, Snapshot(Current));
+    }
+
+    [Theory]
+    [InlineData("#!heap new --seed -1", "(1,19): error HN0004: '-1' is not a valid value for --seed: use a whole number from 0 to 18,446,744,073,709,551,615")]
+    [InlineData("#!heap alloc a --size 1e30", "(1,23): error HN0004: '1e30' is not a valid value for --size: use a whole number from -2,147,483,648 to 2,147,483,647")]
+    [InlineData("#!heap alloc a --size 1KiB", "(1,23): error HN0004: '1KiB' is not a valid value for --size: use a whole number from -2,147,483,648 to 2,147,483,647")]
+    [InlineData("#!heap alloc a --fields 2147483648", "(1,25): error HN0004: '2147483648' is not a valid value for --fields: use a whole number from -2,147,483,648 to 2,147,483,647")]
+    [InlineData("#!heap trace --last 1e30", "(1,21): error HN0004: '1e30' is not a valid value for --last: use a whole number from -2,147,483,648 to 2,147,483,647")]
+    [InlineData("#!heap step --work x", "(1,20): error HN0004: 'x' is not a valid value for --work: use a whole number from -9,223,372,036,854,775,808 to 9,223,372,036,854,775,807")]
+    [InlineData("#!heap map --width abc", "(1,20): error HN0004: 'abc' is not a valid value for --width: use a whole number from -2,147,483,648 to 2,147,483,647")]
+    [InlineData("#!heap new --name a --name b", "(1,21): error HN0004: --name is given twice; give it once")]
+    public void Given_a_value_its_option_cannot_take_then_the_error_says_what_it_takes_without_dotnet_type_names(string cell, string message)
+    {
+        Ok("#!heap new --name before");
+        var before = Snapshot(Current);
+
+        Assert.Equal(message, Fails(cell).Value);
+
+        Assert.Equal(before, Snapshot(Current));
+    }
+
     // ---- new, use, list ------------------------------------------------------------------------
 
     [Fact]

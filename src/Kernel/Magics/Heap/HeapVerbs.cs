@@ -558,7 +558,8 @@ internal static partial class HeapVerbs
             }
             if (index + 1 >= tokens.Count)
             {
-                throw context.Error(HeapErrorCode.MissingArgument, $"{token.Text} needs a value", token);
+                var valueName = isOwn ? context.Verb.Options.FirstOrDefault(option => option.Name == token.Text)?.HelpName ?? "VALUE" : "N";
+                throw context.Error(HeapErrorCode.MissingArgument, $"{token.Text} needs a value: #!heap {verb} {definition.Name} {token.Text} {valueName}", token);
             }
             if (isOwn ? own.ContainsKey(token.Text) : values.ContainsKey(key))
             {
