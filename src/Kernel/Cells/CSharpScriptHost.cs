@@ -267,6 +267,40 @@ public sealed class CSharpScriptHost
         return null;
     }
 
+    /// <summary>
+    /// The first line of <paramref name="code"/> that starts with #! outside a string literal or a comment: a magic line
+    /// written after C# code, which the compiler would only call a misplaced preprocessor directive. Null when there is none.
+    /// </summary>
+    public static int? MisplacedMagicLine(string code)
+    {
+        var lines = code.Split('\n');
+        if (!lines.Any(line => line.TrimStart().StartsWith("#!", StringComparison.Ordinal)))
+        {
+            return null;
+        }
+        var text = Microsoft.CodeAnalysis.Text.SourceText.From(code);
+        var root = CSharpSyntaxTree.ParseText(text, ParseOptions).GetRoot();
+        for (var index = 0; index < lines.Length; index++)
+        {
+            var indent = lines[index].Length - lines[index].TrimStart().Length;
+            if (!lines[index].AsSpan(indent).StartsWith("#!", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var position = text.Lines[index].Start + indent;
+            var token = root.FindToken(position, findInsideTrivia: true);
+            var trivia = root.FindTrivia(position, findInsideTrivia: true);
+            var inString = token.Span.Contains(position) && token.Kind() is SyntaxKind.StringLiteralToken or SyntaxKind.MultiLineRawStringLiteralToken
+                or SyntaxKind.InterpolatedStringTextToken or SyntaxKind.InterpolatedMultiLineRawStringStartToken;
+            var inComment = trivia.Span.Contains(position) && trivia.Kind() is SyntaxKind.MultiLineCommentTrivia or SyntaxKind.MultiLineDocumentationCommentTrivia;
+            if (!inString && !inComment)
+            {
+                return index + 1;
+            }
+        }
+        return null;
+    }
+
     /// <summary>The code with interruption checks in its loops and bodies, or the code itself when it has none to check.</summary>
     private static string Interruptible(Script written, string code)
     {
