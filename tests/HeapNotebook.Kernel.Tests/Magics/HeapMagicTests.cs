@@ -522,6 +522,8 @@ public sealed class HeapMagicTests
         Assert.Contains("HN0004: Option 'depth' of workload 'binary-trees' must be between 4 and 26, not 99.", Fails("#!heap run binary-trees --depth 99").Value);
         Assert.Contains("HN0004: Option 'depth' of workload 'binary-trees' must be a whole number, not 'deep'.", Fails("#!heap run binary-trees --depth deep").Value);
         Assert.Contains("HN0005: 'run' needs a WORKLOAD", Fails("#!heap run").Value);
+        Assert.Equal("(1,12): error HN0004: Workload 'churn': max-size (100) is below min-size (300): each object's size is drawn between the two. Use a max-size of 300 or more, or a smaller min-size.",
+            Fails("#!heap run churn --min-size 300 --max-size 100").Value);
         Assert.StartsWith("Usage: #!heap run binary-trees [--depth N]", Ok("#!heap run binary-trees -h"));
     }
 
@@ -673,7 +675,7 @@ public sealed class HeapMagicTests
         "#!heap step --work 0", "#!heap step --phase --work 3", "#!heap use nowhere", "#!heap new --collector gen",
         "#!heap new --name heap1", "#!heap new --collector go --cycle-collector trial-deletion", "#!heap new --memory-limit 1KiB",
         "#!heap stats --as 9s", "#!heap trace --last -1", "#!heap gc --major", "#!heap gc --minor --full",
-        "#!heap alloc c --root\n#!heap link c.0 a", "#!heap new --heap-size 1KiB",
+        "#!heap alloc c --root\n#!heap link c.0 a", "#!heap new --heap-size 1KiB", "#!heap run churn --min-size 300 --max-size 100",
     ];
 
     [Theory]
