@@ -154,12 +154,43 @@ public sealed class HeapFileVerbTests : IDisposable
         Assert.StartsWith("(1,24): error HN0004: --format cannot be 'xml'. Choose one of: json, csv, gctrace.", format.Value);
         Assert.Contains("Usage: #!heap export [--format json|csv|gctrace] [--out FILE]", format.Traceback);
         Assert.Equal($"(1,21): error HN0020: '{PathOf("a-folder")}' is a folder; give the name of a file to write", intoFolder.Value);
-        Assert.StartsWith($"(1,21): error HN0020: cannot write '{PathOf("plain-file")}/history.json': ", underFile.Value);
-        Assert.EndsWith("Nothing was written", underFile.Value);
+        Assert.Equal($"(1,21): error HN0020: '{PathOf("plain-file")}' is a file, not a folder; pick another path. Nothing was written", underFile.Value);
         Assert.Equal(before, Session());
         Assert.Equal(["a-folder", "plain-file"], FilesInFolder());
         Assert.Empty(Directory.GetFileSystemEntries(PathOf("a-folder")));
         Assert.Equal("not a folder", File.ReadAllText(PathOf("plain-file")));
+    }
+
+    [Fact]
+    public void Export_and_save_into_a_missing_folder_say_so_and_do_not_create_it()
+    {
+        Worked();
+        var before = Session();
+
+        var export = Fails($"#!heap export --out {PathOf("missing")}/history.json");
+        var save = Fails($"#!heap save {PathOf("missing")}/worked.heapsnap");
+
+        Assert.Equal($"(1,21): error HN0020: the folder '{PathOf("missing")}' does not exist; create it first or pick another path. Nothing was written", export.Value);
+        Assert.Equal($"(1,13): error HN0020: the folder '{PathOf("missing")}' does not exist; create it first or pick another path. Nothing was written", save.Value);
+        Assert.Empty(FilesInFolder());
+        Assert.Equal(before, Session());
+    }
+
+    [Fact]
+    public void A_write_the_system_refuses_is_reported_with_the_path_asked_for_only()
+    {
+        // /sys refuses new files even to root; other systems have no folder every user is refused.
+        if (!OperatingSystem.IsLinux() || !Directory.Exists("/sys/kernel"))
+        {
+            return;
+        }
+        Worked();
+
+        var export = Fails("#!heap export --out /sys/history.json");
+        var save = Fails("#!heap save /sys/worked.heapsnap");
+
+        Assert.Equal("(1,21): error HN0020: cannot write '/sys/history.json': permission denied; pick a folder you may write to. Nothing was written", export.Value);
+        Assert.Equal("(1,13): error HN0020: cannot write '/sys/worked.heapsnap': permission denied; pick a folder you may write to. Nothing was written", save.Value);
     }
 
     // ---- save and load -----------------------------------------------------------------------
@@ -326,7 +357,7 @@ public sealed class HeapFileVerbTests : IDisposable
         var underFile = Fails($"#!heap save {PathOf("plain-file")}/worked.heapsnap");
 
         Assert.Equal($"(1,13): error HN0020: '{PathOf("taken")}' is a folder; give the name of a file to write", intoFolder.Value);
-        Assert.StartsWith($"(1,13): error HN0020: cannot write '{PathOf("plain-file")}/worked.heapsnap'", underFile.Value);
+        Assert.Equal($"(1,13): error HN0020: '{PathOf("plain-file")}' is a file, not a folder; pick another path. Nothing was written", underFile.Value);
         Assert.Equal(["plain-file", "taken"], FilesInFolder());
         Assert.Empty(Directory.GetFileSystemEntries(PathOf("taken")));
         Assert.Equal(before, Session());

@@ -187,11 +187,22 @@ internal static partial class HeapVerbs
         {
             throw context.Error(HeapErrorCode.File, $"'{path}' is a folder; give the name of a file to write", at);
         }
+        var folder = Path.GetDirectoryName(full);
+        if (!Directory.Exists(folder))
+        {
+            throw context.Error(HeapErrorCode.File, File.Exists(folder)
+                ? $"'{Path.GetDirectoryName(path)}' is a file, not a folder; pick another path. Nothing was written"
+                : $"the folder '{Path.GetDirectoryName(path)}' does not exist; create it first or pick another path. Nothing was written", at);
+        }
         try
         {
             AtomicFile.WriteAllBytes(full, bytes);
         }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException or NotSupportedException)
+        catch (UnauthorizedAccessException)
+        {
+            throw context.Error(HeapErrorCode.File, $"cannot write '{path}': permission denied; pick a folder you may write to. Nothing was written", at);
+        }
+        catch (Exception error) when (error is IOException or NotSupportedException)
         {
             throw context.Error(HeapErrorCode.File, $"cannot write '{path}': {error.Message} Nothing was written", at);
         }
