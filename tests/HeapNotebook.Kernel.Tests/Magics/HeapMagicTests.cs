@@ -218,6 +218,21 @@ public sealed class HeapMagicTests
     }
 
     [Fact]
+    public void Given_a_heap_too_small_for_a_moving_plan_then_new_names_the_plans_minimum_and_makes_nothing()
+    {
+        var before = Current;
+
+        Assert.Equal("(1,8): error HN0100: The markcompact collector needs a heap of at least 256 KiB, a chunk of 256 KiB for each of its bump-allocated spaces (compacting): the heap size limit of 255 KiB is too small.",
+            Fails("#!heap new --collector markcompact --heap-size 255KiB").Value);
+        Assert.StartsWith("(1,8): error HN0100: The semispace collector needs a heap of at least 512 KiB,", Fails("#!heap new --collector semispace --heap-size 300KiB").Value);
+        Assert.Equal("(1,8): error HN0100: The generational collector needs a heap of at least 768 KiB, a chunk of 256 KiB for each of its bump-allocated spaces (nursery, survivor (from), survivor (to)): the cap on the heap's memory (MaxHeapBytes) of 64 KiB is too small.",
+            Fails("#!heap new --collector generational --max-heap 64KiB").Value);
+
+        Assert.Same(before, Current);
+        Ok("#!heap new --collector markcompact --heap-size 256KiB\n#!heap alloc a --root\n#!heap gc");
+    }
+
+    [Fact]
     public void Given_two_heaps_then_use_switches_what_csharp_cells_see_and_list_marks_the_current()
     {
         Ok("#!heap new --collector marksweep --name one\n#!heap alloc a --root");
