@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 using HeapNotebook.Heap;
 using HeapNotebook.Heap.Snapshots;
 using HeapNotebook.Heap.Telemetry;
@@ -301,6 +302,37 @@ public sealed class HeapFileVerbTests : IDisposable
         Assert.Equal(before, Session());
         Assert.Equal(spoiled, File.ReadAllBytes(path));
         Assert.Contains(error.Traceback, line => line.StartsWith("Usage: #!heap load FILE [--name NAME]", StringComparison.Ordinal));
+    }
+
+    public static TheoryData<string, Action<JsonNode>, string> BadContents() => new()
+    {
+        { "no options", json => json["Options"] = null, "The snapshot is corrupt: its field Options is null." },
+        { "a huge capacity", json => json["Options"]!["InitialObjectCapacity"] = int.MaxValue, "The snapshot is corrupt: its field Options.InitialObjectCapacity is 2,147,483,647" },
+        { "negative operations", json => json["Operations"] = -1, "The snapshot is corrupt: its field Operations is -1, not a count of operations." },
+        { "an object never allocated", json => json["Objects"]![0]!["Index"] = 999999, "The snapshot is corrupt: its named object 'a' is #999999v1, which its journal never allocated." },
+        { "an object name #!heap cannot use", json => json["Objects"]![0]!["Name"] = "bad name", "it names an object 'bad name', which is not an object name of #!heap" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadContents))]
+    public void A_snapshot_with_a_valid_checksum_and_bad_contents_is_refused_naming_the_field(string kind, Action<JsonNode> spoil, string message)
+    {
+        Worked();
+        var path = PathOf($"{kind.Replace(' ', '-').Replace("#!", "", StringComparison.Ordinal)}.heapsnap");
+        Ok($"#!heap save {path}");
+        var file = File.ReadAllBytes(path);
+        var newline = Array.IndexOf(file, (byte)'\n');
+        var json = JsonNode.Parse(file.AsSpan(newline + 1))!;
+        spoil(json);
+        var payload = Encoding.UTF8.GetBytes(json.ToJsonString());
+        File.WriteAllBytes(path, [.. Encoding.ASCII.GetBytes($"heapnotebook-snapshot 1 sha256={Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(payload))} bytes={payload.Length}\n"), .. payload]);
+        var before = Session();
+
+        var error = Fails($"#!heap load {path} --name broken");
+
+        Assert.StartsWith($"(1,13): error HN0021: '{path}': ", error.Value);
+        Assert.Contains(message, error.Value);
+        Assert.Equal(before, Session());
     }
 
     [Fact]

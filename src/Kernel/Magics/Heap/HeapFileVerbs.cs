@@ -159,6 +159,14 @@ internal static partial class HeapVerbs
                     context.Show(Invariant($"{heapName}: not loaded (interrupted)"), displayId: displayId, isUpdate: true);
                     throw context.Error(HeapErrorCode.Interrupted, $"interrupted while replaying '{path}'; no heap was added", context.TokenOf(path));
                 }
+                if (loaded.Names.FirstOrDefault(named => !IsName(named.Key)) is { Key: { } badName })
+                {
+                    context.Show(Invariant($"{heapName}: not loaded"), displayId: displayId, isUpdate: true);
+                    var shown = badName.Length > MaxNameLength ? badName[..20] + "..." : badName;
+                    throw context.Error(HeapErrorCode.Snapshot,
+                        Invariant($"'{path}': it names an object '{shown}', which is not an object name of #!heap (letters, digits and _, not starting with a digit, at most {MaxNameLength} characters); open it in C# with HeapSnapshot.Load"),
+                        context.TokenOf(path));
+                }
                 var entry = context.Session.Add(heapName, loaded.Heap);
                 foreach (var (objectName, handle) in loaded.Names)
                 {
