@@ -1358,6 +1358,15 @@ public sealed class SimulatedHeap
             throw new InvalidHeapOptionException($"The cap on the heap's memory (MaxHeapBytes) cannot be {FormatExact(options.MaxHeapBytes)}: use 64 KiB to 32 GiB.");
         }
 
+        ArgumentNullException.ThrowIfNull(options.Collector);
+        var plan = CollectorRegistry.Describe(options.Collector);
+        if (options.EffectiveHeapLimitBytes < plan.MinimumHeapBytes)
+        {
+            var which = options.HeapSizeLimitBytes <= options.MaxHeapBytes ? "the heap size limit" : "the cap on the heap's memory (MaxHeapBytes)";
+            throw new InvalidHeapOptionException(
+                $"The {options.Collector} collector needs a heap of at least {FormatExact(plan.MinimumHeapBytes)}, a chunk of {FormatExact(PlanConstraints.ChunkBytes)} for each of its bump-allocated spaces ({string.Join(", ", plan.ChunkedSpaces!)}): {which} of {FormatExact(options.EffectiveHeapLimitBytes)} is too small.");
+        }
+
         if (options.MemoryLimitBytes is { } limit && limit < options.MinimumHeapBytes)
         {
             throw new InvalidHeapOptionException(
@@ -1399,6 +1408,5 @@ public sealed class SimulatedHeap
                     $"The cost {name} cannot be {value}: every cost is a non-negative number of virtual nanoseconds, or the clock would run backwards."));
             }
         }
-        ArgumentNullException.ThrowIfNull(options.Collector);
     }
 }

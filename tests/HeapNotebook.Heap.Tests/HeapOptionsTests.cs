@@ -1,5 +1,6 @@
 using HeapNotebook.Heap.Collectors;
 using HeapNotebook.Heap.Errors;
+using HeapNotebook.Heap.Workloads;
 
 namespace HeapNotebook.Heap.Tests;
 
@@ -16,7 +17,35 @@ public sealed class HeapOptionsTests
         { new HeapOptions { MinimumHeapBytes = -1 }, "The minimum heap cannot be negative (-1)." },
         { new HeapOptions { InitialObjectCapacity = -1 }, "The initial object capacity cannot be negative (-1)." },
         { new HeapOptions { Collector = "copying" }, "There is no collector named 'copying'. Choose one of: marksweep, tricolor, go, refcount, semispace, markcompact, generational." },
+        {
+            new HeapOptions { Collector = "markcompact", HeapSizeLimitBytes = 255 << 10 },
+            "The markcompact collector needs a heap of at least 256 KiB, a chunk of 256 KiB for each of its bump-allocated spaces (compacting): the heap size limit of 255 KiB is too small."
+        },
+        {
+            new HeapOptions { Collector = "semispace", HeapSizeLimitBytes = 300 << 10 },
+            "The semispace collector needs a heap of at least 512 KiB, a chunk of 256 KiB for each of its bump-allocated spaces (from-space, to-space): the heap size limit of 300 KiB is too small."
+        },
+        {
+            new HeapOptions { Collector = "generational", MaxHeapBytes = 64 << 10, NurseryBytes = 64 << 10 },
+            "The generational collector needs a heap of at least 768 KiB, a chunk of 256 KiB for each of its bump-allocated spaces (nursery, survivor (from), survivor (to)): the cap on the heap's memory (MaxHeapBytes) of 64 KiB is too small."
+        },
     };
+
+    [Theory]
+    [InlineData("markcompact", 256L << 10)]
+    [InlineData("semispace", 512L << 10)]
+    [InlineData("generational", 768L << 10)]
+    public void A_moving_plan_at_its_minimum_heap_allocates_and_collects(string collector, long limit)
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = collector, HeapSizeLimitBytes = limit, NurseryBytes = 64 << 10, Verify = true });
+
+        heap.Roots["a"] = heap.Alloc(16, 1);
+        heap.Collect();
+        heap.Run(new Churn(allocations: 5_000, live: 50, longLivedPercent: 5, longLivedSlots: 10, minSize: 16, maxSize: 64));
+
+        Assert.True(heap.IsLive(heap.Roots["a"]));
+        Assert.Equal(limit, CollectorRegistry.Describe(collector).MinimumHeapBytes);
+    }
 
     [Theory]
     [MemberData(nameof(InvalidOptions))]

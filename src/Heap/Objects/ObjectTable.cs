@@ -76,6 +76,10 @@ internal sealed class ObjectTable
     /// <summary>A handle to whatever held <paramref name="index"/> at <paramref name="version"/> (used to name objects that are gone).</summary>
     public ObjectHandle HandleAt(int index, int version) => new(index, version) { HeapId = HeapId };
 
+    /// <summary>True when this table has handed out the handle (index, version), live or since freed.</summary>
+    public bool WasIssued(int index, int version) =>
+        index >= 1 && index < HighWater && (version & 1) != 0 && version > 0 && version <= Records[index].Version;
+
     public long AddressOffset(int index) => (long)Records[index].AddressUnits << 3;
 
     /// <summary>

@@ -139,6 +139,19 @@ public static class HeapSnapshot
             throw Diverged(payload, "the replayed heap's cycles and MemStats differ from the saved ones");
         }
 
+        if (heap.OwnJournal.Operations != payload.Operations)
+        {
+            throw Corrupt(string.Create(CultureInfo.InvariantCulture, $"its field Operations is {payload.Operations:N0}, but its journal holds {heap.OwnJournal.Operations:N0} operation{(heap.OwnJournal.Operations == 1 ? "" : "s")}"));
+        }
+
+        foreach (var named in payload.Objects)
+        {
+            if (!heap.Objects.WasIssued(named.Index, named.Version))
+            {
+                throw Corrupt(string.Create(CultureInfo.InvariantCulture, $"its named object '{named.Name}' is #{named.Index}v{named.Version}, which its journal never allocated"));
+            }
+        }
+
         var names = payload.Objects.Select(named => new KeyValuePair<string, ObjectHandle>(named.Name, heap.Objects.HandleAt(named.Index, named.Version))).ToArray();
         return new LoadedSnapshot(heap, names, payload.Operations);
     }
@@ -217,14 +230,56 @@ public static class HeapSnapshot
             throw Corrupt("its contents do not match the SHA-256 checksum in its header");
         }
 
+        SnapshotPayload payload;
         try
         {
-            return JsonSerializer.Deserialize<SnapshotPayload>(payloadBytes, HeapHistory.JsonOptions)
+            payload = JsonSerializer.Deserialize<SnapshotPayload>(payloadBytes, HeapHistory.JsonOptions)
                 ?? throw Corrupt("its contents are null");
         }
         catch (JsonException error)
         {
             throw Corrupt($"its contents are not the JSON of a snapshot ({error.Message})");
         }
+
+        return Checked(payload);
     }
+
+    /// <summary>The payload, when every field a load reads holds a value it can use (JSON 'required' makes a field present, not non-null).</summary>
+    private static SnapshotPayload Checked(SnapshotPayload payload)
+    {
+        Present(payload.Simulator, "Simulator");
+        var options = Present(payload.Options, "Options");
+        Present(options.Collector, "Options.Collector");
+        Present(options.Name, "Options.Name");
+        Present(options.Costs, "Options.Costs");
+        Present(payload.Journal, "Journal");
+        Present(payload.Random, "Random");
+        Present(payload.State, "State");
+        var history = Present(payload.History, "History");
+        Present(history.MemStats, "History.MemStats");
+        Present(history.Cycles, "History.Cycles");
+        var objects = Present(payload.Objects, "Objects");
+        for (var i = 0; i < objects.Count; i++)
+        {
+            Present(Present(objects[i], string.Create(CultureInfo.InvariantCulture, $"Objects[{i}]")).Name, string.Create(CultureInfo.InvariantCulture, $"Objects[{i}].Name"));
+        }
+
+        if (payload.Operations < 0)
+        {
+            throw Corrupt(string.Create(CultureInfo.InvariantCulture, $"its field Operations is {payload.Operations}, not a count of operations"));
+        }
+
+        // The capacity is a hint of room to make up front: more than the heap may ever hold only takes the host's memory.
+        var mostObjects = Math.Max(options.MaxObjects, new HeapOptions().InitialObjectCapacity);
+        if (options.InitialObjectCapacity > mostObjects)
+        {
+            throw Corrupt(string.Create(CultureInfo.InvariantCulture,
+                $"its field Options.InitialObjectCapacity is {options.InitialObjectCapacity:N0}, more than the {mostObjects:N0} objects its heap may hold (Options.MaxObjects)"));
+        }
+
+        return payload;
+    }
+
+    private static T Present<T>(T? value, string field) where T : class =>
+        value ?? throw Corrupt($"its field {field} is null");
 }

@@ -21,12 +21,15 @@ public static class WorkloadCatalog
                 new("min-size", "smallest object, bytes", 16, 16, 32_768),
                 new("max-size", "largest object, bytes", 256, 16, 1 << 20),
             ],
-            get => new Churn(get("allocs"), (int)get("live"), (int)get("long-lived-percent"), (int)get("long-lived-slots"), (int)get("min-size"), (int)Math.Max(get("min-size"), get("max-size"))),
+            get => new Churn(get("allocs"), (int)get("live"), (int)get("long-lived-percent"), (int)get("long-lived-slots"), (int)get("min-size"), (int)get("max-size")),
+            Validate: get => get("max-size") < get("min-size")
+                ? string.Create(CultureInfo.InvariantCulture, $"max-size ({get("max-size")}) is below min-size ({get("min-size")}): each object's size is drawn between the two. Use a max-size of {get("min-size")} or more, or a smaller min-size.")
+                : null,
             Footprint: get =>
             {
                 // Both tables, and as many objects as they fill, of the mean size.
                 var kept = Math.Min(get("allocs"), get("live") + get("long-lived-slots"));
-                var meanSize = (get("min-size") + Math.Max(get("min-size"), get("max-size"))) / 2;
+                var meanSize = (get("min-size") + get("max-size")) / 2;
                 return new WorkloadFootprint(2 + kept, (get("live") + get("long-lived-slots")) * 8 + kept * meanSize);
             }),
         new("lru-cache", "A least-recently-used cache under skewed requests: evicted entries become garbage.",

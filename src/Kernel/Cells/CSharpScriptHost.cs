@@ -101,11 +101,7 @@ public sealed class CSharpScriptHost
     /// </summary>
     public void Bind(string name, Type type, object? value)
     {
-        if (!SyntaxFacts.IsValidIdentifier(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None)
-        {
-            throw new ArgumentException($"'{name}' is not a C# variable name: use letters, digits and _, not starting with a digit, and not a keyword.", nameof(name));
-        }
-        Warm();
+        CheckVariableName(name);
         var script = ContinueWith($"{CSharpTypeName(type)} {name} = default!;");
         var errors = script.Compile().Where(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error).ToArray();
         if (errors.Length > 0)
@@ -114,6 +110,38 @@ public sealed class CSharpScriptHost
         }
         state = script.RunFromAsync(state!).GetAwaiter().GetResult();
         state.Variables.Last(variable => variable.Name == name).Value = value;
+    }
+
+    /// <summary>
+    /// Throws when a magic may not declare <paramref name="name"/>: not an identifier, a keyword, or a name the cells
+    /// already use for a global (Heap, display), a namespace (System) or a type (Math), which the variable would hide.
+    /// The cells' own variables, types and methods may be declared again.
+    /// </summary>
+    public void CheckVariableName(string name)
+    {
+        if (!SyntaxFacts.IsValidIdentifier(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None)
+        {
+            throw new ArgumentException($"'{name}' is not a C# variable name: use letters, digits and _, not starting with a digit, and not a keyword.", nameof(name));
+        }
+        Warm();
+        var compilation = ContinueWith($"nameof({name})").GetCompilation();
+        var tree = compilation.SyntaxTrees.Last();
+        var reference = tree.GetRoot().DescendantNodes().OfType<IdentifierNameSyntax>().Last();
+        var found = compilation.GetSemanticModel(tree).GetSymbolInfo(reference);
+        var symbol = found.Symbol ?? found.CandidateSymbols.FirstOrDefault();
+        if (symbol is null || symbol.ContainingType is { IsScriptClass: true } || symbol is INamedTypeSymbol { IsScriptClass: true })
+        {
+            return;
+        }
+        var what = symbol switch
+        {
+            INamespaceSymbol => $"the namespace {name}",
+            ITypeSymbol type => $"the type {type.ToDisplayString()}",
+            _ when symbol.ContainingType?.ToDisplayString() == typeof(ScriptGlobals).FullName =>
+                name == nameof(ScriptGlobals.Heap) ? "the global Heap (the current heap)" : $"the global {name}",
+            _ => $"{symbol.Kind.ToString().ToLowerInvariant()} {symbol.ToDisplayString()}",
+        };
+        throw new ArgumentException($"'{name}' already names {what} in C# cells, which a variable of that name would hide from the cells after it: pick another name", nameof(name));
     }
 
     private static string CSharpTypeName(Type type)
@@ -235,6 +263,40 @@ public sealed class CSharpScriptHost
         if (HasTrailingValue(script, finished.ReturnValue) && finished.ReturnValue is not DisplayHandle)
         {
             outputs.PublishResult(DisplayFormatter.Format(finished.ReturnValue));
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The first line of <paramref name="code"/> that starts with #! outside a string literal or a comment: a magic line
+    /// written after C# code, which the compiler would only call a misplaced preprocessor directive. Null when there is none.
+    /// </summary>
+    public static int? MisplacedMagicLine(string code)
+    {
+        var lines = code.Split('\n');
+        if (!lines.Any(line => line.TrimStart().StartsWith("#!", StringComparison.Ordinal)))
+        {
+            return null;
+        }
+        var text = Microsoft.CodeAnalysis.Text.SourceText.From(code);
+        var root = CSharpSyntaxTree.ParseText(text, ParseOptions).GetRoot();
+        for (var index = 0; index < lines.Length; index++)
+        {
+            var indent = lines[index].Length - lines[index].TrimStart().Length;
+            if (!lines[index].AsSpan(indent).StartsWith("#!", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var position = text.Lines[index].Start + indent;
+            var token = root.FindToken(position, findInsideTrivia: true);
+            var trivia = root.FindTrivia(position, findInsideTrivia: true);
+            var inString = token.Span.Contains(position) && token.Kind() is SyntaxKind.StringLiteralToken or SyntaxKind.MultiLineRawStringLiteralToken
+                or SyntaxKind.InterpolatedStringTextToken or SyntaxKind.InterpolatedMultiLineRawStringStartToken;
+            var inComment = trivia.Span.Contains(position) && trivia.Kind() is SyntaxKind.MultiLineCommentTrivia or SyntaxKind.MultiLineDocumentationCommentTrivia;
+            if (!inString && !inComment)
+            {
+                return index + 1;
+            }
         }
         return null;
     }

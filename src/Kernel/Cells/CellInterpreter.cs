@@ -41,6 +41,8 @@ public sealed class CellInterpreter : IKernelInterpreter, ICellSession
 
     public void BindVariable(string name, Type type, object? value) => ScriptHost.Bind(name, type, value);
 
+    public void CheckVariableName(string name) => ScriptHost.CheckVariableName(name);
+
     /// <summary>Throwaway submissions compiled after the first: more than the 30 calls after which the runtime optimises a hot method.</summary>
     public const int RehearsalSubmissions = 40;
 
@@ -253,6 +255,14 @@ public sealed class CellInterpreter : IKernelInterpreter, ICellSession
 
     private ExecutionError? Run(ParsedCell cell, List<Action> afterCell, CancellationToken interrupt)
     {
+        var codeLanguage = cell.Directives.Select(directive => CellLanguage.TryParse(directive.Name, out var selected) ? selected : null).LastOrDefault(selected => selected is not null);
+        if ((codeLanguage ?? CellLanguage.CSharp) == CellLanguage.CSharp && cell.HasCode && CSharpScriptHost.MisplacedMagicLine(cell.Code) is { } line)
+        {
+            var magic = cell.Code.Split('\n')[line - 1].Trim().Split(' ', '\t')[0];
+            magic = magic.Length > 40 ? magic[..40] + "..." : magic;
+            return ExecutionError.Simple("MisplacedMagic",
+                $"line {line} ({magic}) comes after C# code: magic lines must come before the C# code of a cell; move line {line} up or into its own cell. Nothing in this cell ran.");
+        }
         var language = CellLanguage.CSharp;
         foreach (var directive in cell.Directives)
         {

@@ -14,4 +14,7 @@ public interface ICellSession
 
     /// <summary>Declares a C# variable of <paramref name="type"/> holding <paramref name="value"/> for the code that runs next (#!heap stats --as s).</summary>
     void BindVariable(string name, Type type, object? value);
+
+    /// <summary>Throws an ArgumentException saying why <see cref="BindVariable"/> would refuse <paramref name="name"/>, so a magic can check before it does its work.</summary>
+    void CheckVariableName(string name);
 }

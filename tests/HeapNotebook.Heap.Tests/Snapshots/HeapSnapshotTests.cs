@@ -403,9 +403,31 @@ public sealed class HeapSnapshotTests
         { "journal not base64", file => Wrap(Encoding.UTF8.GetBytes(ReplaceJournal(Split(file).Payload, "@@@"))), "The snapshot is corrupt: its journal is not base64." },
         { "journal cut short", file => Wrap(Encoding.UTF8.GetBytes(ReplaceJournal(Split(file).Payload, Convert.ToBase64String([16])))), "The snapshot is corrupt: its journal is malformed: it ends in the middle of an operation. It was changed after it was written; save the heap again." },
         { "unknown operation", file => Wrap(Encoding.UTF8.GetBytes(ReplaceJournal(Split(file).Payload, Convert.ToBase64String([99])))), "The snapshot is corrupt: its journal is malformed: an unknown operation code 99. It was changed after it was written; save the heap again." },
+        { "no options", file => Edited(file, json => json["Options"] = null), "The snapshot is corrupt: its field Options is null. It was changed after it was written; save the heap again." },
+        { "no collector", file => Edited(file, json => json["Options"]!["Collector"] = null), "The snapshot is corrupt: its field Options.Collector is null." },
+        { "no costs", file => Edited(file, json => json["Options"]!["Costs"] = null), "The snapshot is corrupt: its field Options.Costs is null." },
+        { "no heap name", file => Edited(file, json => json["Options"]!["Name"] = null), "The snapshot is corrupt: its field Options.Name is null." },
+        { "no journal", file => Edited(file, json => json["Journal"] = null), "The snapshot is corrupt: its field Journal is null." },
+        { "no history cycles", file => Edited(file, json => json["History"]!["Cycles"] = null), "The snapshot is corrupt: its field History.Cycles is null." },
+        { "an unnamed object", file => Edited(file, json => json["Objects"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["Name"] = null, ["Index"] = 1, ["Version"] = 1 })),
+            "The snapshot is corrupt: its field Objects[0].Name is null." },
+        { "a capacity past the object limit", file => Edited(file, json => json["Options"]!["InitialObjectCapacity"] = int.MaxValue),
+            "The snapshot is corrupt: its field Options.InitialObjectCapacity is 2,147,483,647, more than the 33,554,432 objects its heap may hold (Options.MaxObjects)." },
+        { "negative operations", file => Edited(file, json => json["Operations"] = -1), "The snapshot is corrupt: its field Operations is -1, not a count of operations." },
+        { "operations the journal does not hold", file => Edited(file, json => json["Operations"] = json["Operations"]!.GetValue<long>() + 1), "The snapshot is corrupt: its field Operations is 2, but its journal holds 1 operation." },
+        { "a named object never allocated", file => Edited(file, json => json["Objects"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["Name"] = "a", ["Index"] = 999999, ["Version"] = 1 })),
+            "The snapshot is corrupt: its named object 'a' is #999999v1, which its journal never allocated." },
         { "history that the replay does not give", file => Wrap(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Split(file).Payload).Replace("\"NumGC\":", "\"NumGC\":1", StringComparison.Ordinal))),
             "This snapshot was written by a different simulator version (" },
     };
+
+    /// <summary>The snapshot with its JSON changed by <paramref name="edit"/>, under a header that matches (as a hand-made file would have).</summary>
+    private static byte[] Edited(byte[] file, Action<System.Text.Json.Nodes.JsonNode> edit)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(Split(file).Payload)!;
+        edit(json);
+        return Wrap(Encoding.UTF8.GetBytes(json.ToJsonString()));
+    }
 
     private static string ReplaceJournal(byte[] payload, string journal)
     {

@@ -73,6 +73,15 @@ public sealed class WorkloadCatalogTests
         Assert.Equal(message, error.Message);
     }
 
+    [Fact]
+    public void A_churn_max_size_below_its_min_size_is_refused_not_clamped()
+    {
+        var error = Assert.Throws<WorkloadException>(() => WorkloadCatalog.Create("churn", new Dictionary<string, string> { ["min-size"] = "300", ["max-size"] = "100" }));
+
+        Assert.Equal("Workload 'churn': max-size (100) is below min-size (300): each object's size is drawn between the two. Use a max-size of 300 or more, or a smaller min-size.", error.Message);
+        Assert.Equal("churn", WorkloadCatalog.Create("churn", new Dictionary<string, string> { ["min-size"] = "300", ["max-size"] = "300" }).Name);
+    }
+
     [Theory]
     [InlineData("ten")]
     [InlineData("1.5")]

@@ -336,6 +336,28 @@ public sealed class CellInterpreterTests
     }
 
     [Fact]
+    public void A_magic_line_after_csharp_code_is_named_and_nothing_in_the_cell_runs()
+    {
+        var (error, outputs) = Run("#!heap new --name first\nConsole.WriteLine(\"ran\");\n  #!heap stats");
+
+        Assert.Equal("MisplacedMagic", error!.Name);
+        Assert.Equal("line 3 (#!heap) comes after C# code: magic lines must come before the C# code of a cell; move line 3 up or into its own cell. Nothing in this cell ran.", error.Value);
+        Assert.Empty(outputs.Outputs);
+        Assert.Equal("default", interpreter.Globals.Heap.Name);
+    }
+
+    [Fact]
+    public void A_magic_like_line_inside_a_string_or_comment_or_a_markdown_cell_is_not_a_magic_line()
+    {
+        var (error, outputs) = Run("var text = \"\"\"\n  #!heap new\n  \"\"\";\n/*\n#!heap gc\n*/\nvar verbatim = @\"\n#!heap\";\ntext.Length + verbatim.Length");
+        var (markdownError, _) = Run("#!markdown\nType this:\n#!heap new");
+
+        Assert.Null(error);
+        Assert.Equal([("result", "17")], outputs.Outputs);
+        Assert.Null(markdownError);
+    }
+
+    [Fact]
     public void Completion_offers_magic_names_variables_and_members_after_a_dot()
     {
         Run("var heapSize = 10; var heapName = \"x\";");

@@ -132,6 +132,24 @@ public sealed class NotebookDocumentTests
     }
 
     [Fact]
+    public void Atomic_writes_do_not_create_a_missing_folder_and_errors_name_the_file_asked_for()
+    {
+        var folder = Directory.CreateTempSubdirectory("heapnb-atomic-").FullName;
+        var missing = Path.Combine(folder, "missing");
+
+        var error = Assert.Throws<DirectoryNotFoundException>(() => AtomicFile.WriteAllText(Path.Combine(missing, "out.ipynb"), "new"));
+
+        Assert.Equal($"the folder {missing} does not exist; create it first or pick another path", error.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(folder));
+        if (OperatingSystem.IsLinux() && Directory.Exists("/sys/kernel"))
+        {
+            // /sys refuses new files even to root.
+            Assert.Equal("Access to the path '/sys/out.ipynb' is denied.", Assert.Throws<UnauthorizedAccessException>(() => AtomicFile.WriteAllText("/sys/out.ipynb", "new")).Message);
+        }
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
     public void Atomic_writes_replace_the_file_and_leave_no_temporary_behind()
     {
         var folder = Directory.CreateTempSubdirectory("heapnb-atomic-").FullName;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 using HeapNotebook.Heap;
 using HeapNotebook.Heap.Snapshots;
 using HeapNotebook.Heap.Telemetry;
@@ -154,12 +155,43 @@ public sealed class HeapFileVerbTests : IDisposable
         Assert.StartsWith("(1,24): error HN0004: --format cannot be 'xml'. Choose one of: json, csv, gctrace.", format.Value);
         Assert.Contains("Usage: #!heap export [--format json|csv|gctrace] [--out FILE]", format.Traceback);
         Assert.Equal($"(1,21): error HN0020: '{PathOf("a-folder")}' is a folder; give the name of a file to write", intoFolder.Value);
-        Assert.StartsWith($"(1,21): error HN0020: cannot write '{PathOf("plain-file")}/history.json': ", underFile.Value);
-        Assert.EndsWith("Nothing was written", underFile.Value);
+        Assert.Equal($"(1,21): error HN0020: '{PathOf("plain-file")}' is a file, not a folder; pick another path. Nothing was written", underFile.Value);
         Assert.Equal(before, Session());
         Assert.Equal(["a-folder", "plain-file"], FilesInFolder());
         Assert.Empty(Directory.GetFileSystemEntries(PathOf("a-folder")));
         Assert.Equal("not a folder", File.ReadAllText(PathOf("plain-file")));
+    }
+
+    [Fact]
+    public void Export_and_save_into_a_missing_folder_say_so_and_do_not_create_it()
+    {
+        Worked();
+        var before = Session();
+
+        var export = Fails($"#!heap export --out {PathOf("missing")}/history.json");
+        var save = Fails($"#!heap save {PathOf("missing")}/worked.heapsnap");
+
+        Assert.Equal($"(1,21): error HN0020: the folder '{PathOf("missing")}' does not exist; create it first or pick another path. Nothing was written", export.Value);
+        Assert.Equal($"(1,13): error HN0020: the folder '{PathOf("missing")}' does not exist; create it first or pick another path. Nothing was written", save.Value);
+        Assert.Empty(FilesInFolder());
+        Assert.Equal(before, Session());
+    }
+
+    [Fact]
+    public void A_write_the_system_refuses_is_reported_with_the_path_asked_for_only()
+    {
+        // /sys refuses new files even to root; other systems have no folder every user is refused.
+        if (!OperatingSystem.IsLinux() || !Directory.Exists("/sys/kernel"))
+        {
+            return;
+        }
+        Worked();
+
+        var export = Fails("#!heap export --out /sys/history.json");
+        var save = Fails("#!heap save /sys/worked.heapsnap");
+
+        Assert.Equal("(1,21): error HN0020: cannot write '/sys/history.json': permission denied; pick a folder you may write to. Nothing was written", export.Value);
+        Assert.Equal("(1,13): error HN0020: cannot write '/sys/worked.heapsnap': permission denied; pick a folder you may write to. Nothing was written", save.Value);
     }
 
     // ---- save and load -----------------------------------------------------------------------
@@ -231,6 +263,20 @@ public sealed class HeapFileVerbTests : IDisposable
         Assert.Equal(before, Session());
     }
 
+    [Fact]
+    public void Loading_under_a_name_longer_than_64_characters_is_refused_and_a_long_saved_name_is_replaced()
+    {
+        var path = PathOf("long.heapsnap");
+        File.WriteAllBytes(path, HeapSnapshot.Save(new SimulatedHeap(new HeapOptions { Journal = true, Name = new string('n', 100) })));
+        var before = Session();
+
+        var error = Fails($"#!heap load {path} --name {new string('m', 65)}");
+
+        Assert.Equal($"(1,{21 + path.Length}): error HN0004: 'mmmmmmmmmmmmmmmmmmmm...' is 65 characters long: heap names may have 64 characters at most", error.Value);
+        Assert.Equal(before, Session());
+        Assert.Contains("\nheap1: marksweep collector", Ok($"#!heap load {path}"));
+    }
+
     public static TheoryData<string, Func<byte[], byte[]>, string> BadSnapshots() => new()
     {
         { "truncated", file => file[..^20], "HN0021: '{0}': The snapshot is truncated: its header promises" },
@@ -256,6 +302,37 @@ public sealed class HeapFileVerbTests : IDisposable
         Assert.Equal(before, Session());
         Assert.Equal(spoiled, File.ReadAllBytes(path));
         Assert.Contains(error.Traceback, line => line.StartsWith("Usage: #!heap load FILE [--name NAME]", StringComparison.Ordinal));
+    }
+
+    public static TheoryData<string, Action<JsonNode>, string> BadContents() => new()
+    {
+        { "no options", json => json["Options"] = null, "The snapshot is corrupt: its field Options is null." },
+        { "a huge capacity", json => json["Options"]!["InitialObjectCapacity"] = int.MaxValue, "The snapshot is corrupt: its field Options.InitialObjectCapacity is 2,147,483,647" },
+        { "negative operations", json => json["Operations"] = -1, "The snapshot is corrupt: its field Operations is -1, not a count of operations." },
+        { "an object never allocated", json => json["Objects"]![0]!["Index"] = 999999, "The snapshot is corrupt: its named object 'a' is #999999v1, which its journal never allocated." },
+        { "an object name #!heap cannot use", json => json["Objects"]![0]!["Name"] = "bad name", "it names an object 'bad name', which is not an object name of #!heap" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadContents))]
+    public void A_snapshot_with_a_valid_checksum_and_bad_contents_is_refused_naming_the_field(string kind, Action<JsonNode> spoil, string message)
+    {
+        Worked();
+        var path = PathOf($"{kind.Replace(' ', '-').Replace("#!", "", StringComparison.Ordinal)}.heapsnap");
+        Ok($"#!heap save {path}");
+        var file = File.ReadAllBytes(path);
+        var newline = Array.IndexOf(file, (byte)'\n');
+        var json = JsonNode.Parse(file.AsSpan(newline + 1))!;
+        spoil(json);
+        var payload = Encoding.UTF8.GetBytes(json.ToJsonString());
+        File.WriteAllBytes(path, [.. Encoding.ASCII.GetBytes($"heapnotebook-snapshot 1 sha256={Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(payload))} bytes={payload.Length}\n"), .. payload]);
+        var before = Session();
+
+        var error = Fails($"#!heap load {path} --name broken");
+
+        Assert.StartsWith($"(1,13): error HN0021: '{path}': ", error.Value);
+        Assert.Contains(message, error.Value);
+        Assert.Equal(before, Session());
     }
 
     [Fact]
@@ -312,7 +389,7 @@ public sealed class HeapFileVerbTests : IDisposable
         var underFile = Fails($"#!heap save {PathOf("plain-file")}/worked.heapsnap");
 
         Assert.Equal($"(1,13): error HN0020: '{PathOf("taken")}' is a folder; give the name of a file to write", intoFolder.Value);
-        Assert.StartsWith($"(1,13): error HN0020: cannot write '{PathOf("plain-file")}/worked.heapsnap'", underFile.Value);
+        Assert.Equal($"(1,13): error HN0020: '{PathOf("plain-file")}' is a file, not a folder; pick another path. Nothing was written", underFile.Value);
         Assert.Equal(["plain-file", "taken"], FilesInFolder());
         Assert.Empty(Directory.GetFileSystemEntries(PathOf("taken")));
         Assert.Equal(before, Session());

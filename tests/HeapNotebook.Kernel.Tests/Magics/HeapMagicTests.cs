@@ -127,6 +127,46 @@ public sealed class HeapMagicTests
         Assert.StartsWith("(1,8): error HN0001: the quote \" opened here is never closed", Fails("#!heap \"alloc").Value);
     }
 
+    [Theory]
+    [InlineData("#!heap new --name", "(1,12): error HN0005: --name needs a value: #!heap new --name NAME")]
+    [InlineData("#!heap new --seed 3 --collector", "(1,21): error HN0005: --collector needs a value: #!heap new --collector marksweep|tricolor|go|refcount|semispace|markcompact|generational")]
+    [InlineData("#!heap alloc a --size", "(1,16): error HN0005: --size needs a value: #!heap alloc NAME --size BYTES")]
+    [InlineData("#!heap stats --as", "(1,14): error HN0005: --as needs a value: #!heap stats --as NAME")]
+    [InlineData("#!heap export --out", "(1,15): error HN0005: --out needs a value: #!heap export --out FILE")]
+    [InlineData("#!heap trace --import", "(1,14): error HN0005: --import needs a value: #!heap trace --import FILE")]
+    [InlineData("#!heap step --work", "(1,13): error HN0005: --work needs a value: #!heap step --work N")]
+    [InlineData("#!heap map --by", "(1,12): error HN0005: --by needs a value: #!heap map --by ")]
+    [InlineData("#!heap run churn --allocs", "(1,18): error HN0005: --allocs needs a value: #!heap run churn --allocs N")]
+    [InlineData("#!heap compare churn --heap-size", "(1,22): error HN0005: --heap-size needs a value: #!heap compare churn --heap-size SIZE")]
+    public void Given_an_option_without_its_value_then_the_error_points_at_the_option_and_shows_how_to_write_it(string cell, string message)
+    {
+        Ok("#!heap new --name before");
+        var before = Snapshot(Current);
+
+        Assert.StartsWith(message, Fails(cell).Value);
+
+        Assert.Equal(before, Snapshot(Current));
+    }
+
+    [Theory]
+    [InlineData("#!heap new --seed -1", "(1,19): error HN0004: '-1' is not a valid value for --seed: use a whole number from 0 to 18,446,744,073,709,551,615")]
+    [InlineData("#!heap alloc a --size 1e30", "(1,23): error HN0004: '1e30' is not a valid value for --size: use a whole number from -2,147,483,648 to 2,147,483,647")]
+    [InlineData("#!heap alloc a --size 1KiB", "(1,23): error HN0004: '1KiB' is not a valid value for --size: use a whole number from -2,147,483,648 to 2,147,483,647")]
+    [InlineData("#!heap alloc a --fields 2147483648", "(1,25): error HN0004: '2147483648' is not a valid value for --fields: use a whole number from -2,147,483,648 to 2,147,483,647")]
+    [InlineData("#!heap trace --last 1e30", "(1,21): error HN0004: '1e30' is not a valid value for --last: use a whole number from -2,147,483,648 to 2,147,483,647")]
+    [InlineData("#!heap step --work x", "(1,20): error HN0004: 'x' is not a valid value for --work: use a whole number from -9,223,372,036,854,775,808 to 9,223,372,036,854,775,807")]
+    [InlineData("#!heap map --width abc", "(1,20): error HN0004: 'abc' is not a valid value for --width: use a whole number from -2,147,483,648 to 2,147,483,647")]
+    [InlineData("#!heap new --name a --name b", "(1,21): error HN0004: --name is given twice; give it once")]
+    public void Given_a_value_its_option_cannot_take_then_the_error_says_what_it_takes_without_dotnet_type_names(string cell, string message)
+    {
+        Ok("#!heap new --name before");
+        var before = Snapshot(Current);
+
+        Assert.Equal(message, Fails(cell).Value);
+
+        Assert.Equal(before, Snapshot(Current));
+    }
+
     // ---- new, use, list ------------------------------------------------------------------------
 
     [Fact]
@@ -175,6 +215,21 @@ public sealed class HeapMagicTests
         Assert.StartsWith("(1,8): error HN0100: A cycle collector ('trial-deletion') belongs to the refcount collector", simulator.Value);
         Assert.Same(before, Current);
         Assert.DoesNotContain("heap1", Ok("#!heap list"));
+    }
+
+    [Fact]
+    public void Given_a_heap_too_small_for_a_moving_plan_then_new_names_the_plans_minimum_and_makes_nothing()
+    {
+        var before = Current;
+
+        Assert.Equal("(1,8): error HN0100: The markcompact collector needs a heap of at least 256 KiB, a chunk of 256 KiB for each of its bump-allocated spaces (compacting): the heap size limit of 255 KiB is too small.",
+            Fails("#!heap new --collector markcompact --heap-size 255KiB").Value);
+        Assert.StartsWith("(1,8): error HN0100: The semispace collector needs a heap of at least 512 KiB,", Fails("#!heap new --collector semispace --heap-size 300KiB").Value);
+        Assert.Equal("(1,8): error HN0100: The generational collector needs a heap of at least 768 KiB, a chunk of 256 KiB for each of its bump-allocated spaces (nursery, survivor (from), survivor (to)): the cap on the heap's memory (MaxHeapBytes) of 64 KiB is too small.",
+            Fails("#!heap new --collector generational --max-heap 64KiB").Value);
+
+        Assert.Same(before, Current);
+        Ok("#!heap new --collector markcompact --heap-size 256KiB\n#!heap alloc a --root\n#!heap gc");
     }
 
     [Fact]
@@ -361,6 +416,22 @@ public sealed class HeapMagicTests
         Assert.Contains("HN0100: ", Fails("#!heap alloc big --size 0").Value);
     }
 
+    [Fact]
+    public void Given_a_name_longer_than_64_characters_then_alloc_and_new_refuse_it_and_64_is_fine()
+    {
+        Ok("#!heap new --collector marksweep");
+        var before = Snapshot(Current);
+
+        Assert.Equal("(1,14): error HN0004: 'aaaaaaaaaaaaaaaaaaaa...' is 10,000 characters long: object names may have 64 characters at most",
+            Fails("#!heap alloc " + new string('a', 10_000)).Value);
+        Assert.Equal("(1,19): error HN0004: 'hhhhhhhhhhhhhhhhhhhh...' is 65 characters long: heap names may have 64 characters at most",
+            Fails("#!heap new --name " + new string('h', 65)).Value);
+
+        Assert.Equal(before, Snapshot(Current));
+        Ok("#!heap alloc " + new string('a', 64));
+        Ok("#!heap new --name " + new string('h', 64));
+    }
+
     // ---- run, gc, step, verify -----------------------------------------------------------------
 
     private static readonly string[] SmallWorkloadLines =
@@ -466,6 +537,8 @@ public sealed class HeapMagicTests
         Assert.Contains("HN0004: Option 'depth' of workload 'binary-trees' must be between 4 and 26, not 99.", Fails("#!heap run binary-trees --depth 99").Value);
         Assert.Contains("HN0004: Option 'depth' of workload 'binary-trees' must be a whole number, not 'deep'.", Fails("#!heap run binary-trees --depth deep").Value);
         Assert.Contains("HN0005: 'run' needs a WORKLOAD", Fails("#!heap run").Value);
+        Assert.Equal("(1,12): error HN0004: Workload 'churn': max-size (100) is below min-size (300): each object's size is drawn between the two. Use a max-size of 300 or more, or a smaller min-size.",
+            Fails("#!heap run churn --min-size 300 --max-size 100").Value);
         Assert.StartsWith("Usage: #!heap run binary-trees [--depth N]", Ok("#!heap run binary-trees -h"));
     }
 
@@ -579,6 +652,34 @@ public sealed class HeapMagicTests
         Assert.Contains("HN0009: ", Fails("#!heap stats --as class").Value);
     }
 
+    [Fact]
+    public void Given_as_a_name_the_cells_already_use_then_it_is_refused_and_the_cells_still_see_it()
+    {
+        Ok("#!heap new --name small");
+
+        Assert.Equal("(1,19): error HN0009: 'Heap' already names the global Heap (the current heap) in C# cells, which a variable of that name would hide from the cells after it: pick another name",
+            Fails("#!heap stats --as Heap").Value);
+        Assert.Contains("HN0009: 'display' already names the global display in C# cells", Fails("#!heap trace --as display").Value);
+        Assert.Contains("HN0009: 'System' already names the namespace System in C# cells", Fails("#!heap stats --as System").Value);
+        Assert.Contains("HN0009: 'HeapNotebook' already names the namespace HeapNotebook", Fails("#!heap stats --as HeapNotebook").Value);
+        Assert.Contains("HN0009: 'Plotly' already names the namespace Plotly", Fails("#!heap stats --as Plotly").Value);
+        Assert.Contains("HN0009: 'Math' already names the type System.Math", Fails("#!heap stats --as Math").Value);
+        Assert.Contains("HN0009: 'Console' already names the type System.Console", Fails("#!heap compare churn --collectors go,marksweep --as Console").Value);
+
+        Assert.Equal("small 16", Ok("System.Console.WriteLine($\"{Heap.Name} {Heap.SizeOf(Heap.Alloc(16, 0))}\");").TrimEnd());
+    }
+
+    [Fact]
+    public void Given_as_a_name_a_cell_declared_then_it_is_declared_again_with_the_new_value()
+    {
+        Ok("var s = 1;");
+        Ok("#!heap new\n#!heap stats --as mine");
+
+        Ok("#!heap stats --as s\n#!heap stats --as mine");
+
+        Assert.Equal("MemStats MemStats", Ok("$\"{s.GetType().Name} {mine.GetType().Name}\"").TrimEnd());
+    }
+
     // ---- atomicity ---------------------------------------------------------------------------------
 
     public static TheoryData<string> FailingLines() =>
@@ -589,7 +690,7 @@ public sealed class HeapMagicTests
         "#!heap step --work 0", "#!heap step --phase --work 3", "#!heap use nowhere", "#!heap new --collector gen",
         "#!heap new --name heap1", "#!heap new --collector go --cycle-collector trial-deletion", "#!heap new --memory-limit 1KiB",
         "#!heap stats --as 9s", "#!heap trace --last -1", "#!heap gc --major", "#!heap gc --minor --full",
-        "#!heap alloc c --root\n#!heap link c.0 a", "#!heap new --heap-size 1KiB",
+        "#!heap alloc c --root\n#!heap link c.0 a", "#!heap new --heap-size 1KiB", "#!heap run churn --min-size 300 --max-size 100",
     ];
 
     [Theory]

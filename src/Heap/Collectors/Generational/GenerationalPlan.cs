@@ -64,7 +64,8 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
         MovesObjects: true,
         Generational: true,
         Incremental: true,
-        Spaces: ["nursery", "survivor (from)", "survivor (to)", "size-class (old)", "large-object (old)"]);
+        Spaces: ["nursery", "survivor (from)", "survivor (to)", "size-class (old)", "large-object (old)"],
+        ChunkedSpaces: ["nursery", "survivor (from)", "survivor (to)"]);
 
     private readonly BumpSpace _nursery;
     private readonly int _threshold;

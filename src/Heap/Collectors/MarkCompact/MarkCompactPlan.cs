@@ -29,7 +29,8 @@ internal sealed class MarkCompactPlan : CollectorPlan
         MovesObjects: true,
         Generational: false,
         Incremental: false,
-        Spaces: ["compacting"]);
+        Spaces: ["compacting"],
+        ChunkedSpaces: ["compacting"]);
 
     private readonly BumpSpace _space;
     private readonly Tracer _tracer;

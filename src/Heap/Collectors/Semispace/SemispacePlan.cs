@@ -31,7 +31,8 @@ internal sealed class SemispacePlan : CollectorPlan
         MovesObjects: true,
         Generational: false,
         Incremental: false,
-        Spaces: ["from-space", "to-space"]);
+        Spaces: ["from-space", "to-space"],
+        ChunkedSpaces: ["from-space", "to-space"]);
 
     private BumpSpace _from;
     private BumpSpace _to;

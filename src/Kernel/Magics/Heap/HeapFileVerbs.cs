@@ -113,9 +113,9 @@ internal static partial class HeapVerbs
             {
                 var path = parse.GetValue(file)!;
                 var newName = parse.GetValue(name);
-                if (newName is not null && !NamePattern().IsMatch(newName))
+                if (newName is not null)
                 {
-                    throw context.Error(HeapErrorCode.InvalidValue, $"'{newName}' is not a heap name: use letters, digits and _, not starting with a digit", context.ValueOf("--name"));
+                    CheckName(context, "heap name", newName, context.ValueOf("--name"));
                 }
                 context.Session.Current(context.Invocation.Session.Globals);
                 var bytes = ReadFile(context, path, HeapSnapshot.MaxFileBytes);
@@ -135,7 +135,7 @@ internal static partial class HeapVerbs
                         Invariant($"'{path}' is a heap that may hold {Count(info.Options.MaxObjects)} objects, more than the {Count(MaxObjectsFor(info.Options.MaxHeapBytes))} the kernel allows a heap of {ByteSize.Format(info.Options.MaxHeapBytes)} (--max-heap); load it from C# with HeapSnapshot.Load if you mean to"),
                         context.TokenOf(path));
                 }
-                var heapName = newName ?? (NamePattern().IsMatch(info.Name) ? info.Name : context.Session.NextName());
+                var heapName = newName ?? (IsName(info.Name) ? info.Name : context.Session.NextName());
                 if (context.Session.Find(heapName) is not null)
                 {
                     throw context.Error(HeapErrorCode.NameInUse,
@@ -158,6 +158,14 @@ internal static partial class HeapVerbs
                 {
                     context.Show(Invariant($"{heapName}: not loaded (interrupted)"), displayId: displayId, isUpdate: true);
                     throw context.Error(HeapErrorCode.Interrupted, $"interrupted while replaying '{path}'; no heap was added", context.TokenOf(path));
+                }
+                if (loaded.Names.FirstOrDefault(named => !IsName(named.Key)) is { Key: { } badName })
+                {
+                    context.Show(Invariant($"{heapName}: not loaded"), displayId: displayId, isUpdate: true);
+                    var shown = badName.Length > MaxNameLength ? badName[..20] + "..." : badName;
+                    throw context.Error(HeapErrorCode.Snapshot,
+                        Invariant($"'{path}': it names an object '{shown}', which is not an object name of #!heap (letters, digits and _, not starting with a digit, at most {MaxNameLength} characters); open it in C# with HeapSnapshot.Load"),
+                        context.TokenOf(path));
                 }
                 var entry = context.Session.Add(heapName, loaded.Heap);
                 foreach (var (objectName, handle) in loaded.Names)
@@ -187,11 +195,22 @@ internal static partial class HeapVerbs
         {
             throw context.Error(HeapErrorCode.File, $"'{path}' is a folder; give the name of a file to write", at);
         }
+        var folder = Path.GetDirectoryName(full);
+        if (!Directory.Exists(folder))
+        {
+            throw context.Error(HeapErrorCode.File, File.Exists(folder)
+                ? $"'{Path.GetDirectoryName(path)}' is a file, not a folder; pick another path. Nothing was written"
+                : $"the folder '{Path.GetDirectoryName(path)}' does not exist; create it first or pick another path. Nothing was written", at);
+        }
         try
         {
             AtomicFile.WriteAllBytes(full, bytes);
         }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException or NotSupportedException)
+        catch (UnauthorizedAccessException)
+        {
+            throw context.Error(HeapErrorCode.File, $"cannot write '{path}': permission denied; pick a folder you may write to. Nothing was written", at);
+        }
+        catch (Exception error) when (error is IOException or NotSupportedException)
         {
             throw context.Error(HeapErrorCode.File, $"cannot write '{path}': {error.Message} Nothing was written", at);
         }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Globalization;
 using System.Text;
 using HeapNotebook.Kernel.Cells;
 
@@ -119,19 +120,46 @@ public sealed class HeapMagic : IMagicCommand
 
     private static HeapCommandException Translate(HeapCommandContext context, ParseError error)
     {
-        var message = error.Message.TrimEnd('.');
-        if (message.StartsWith("Required argument missing", StringComparison.Ordinal))
+        var verb = context.Verb;
+        switch (error.SymbolResult)
         {
-            return context.Error(HeapErrorCode.MissingArgument, $"'{context.Verb.Name}' needs {context.Verb.Arguments}");
+            case OptionResult { Tokens.Count: 0 } missing:
+                var option = missing.Option;
+                var usage = $"#!heap {verb.Name}{(verb.Arguments.Length == 0 ? "" : " " + verb.Arguments)} {option.Name} {option.HelpName ?? "VALUE"}";
+                return context.Error(HeapErrorCode.MissingArgument, $"{option.Name} needs a value: {usage}", context.TokenOf(missing.IdentifierToken?.Value ?? option.Name));
+            case OptionResult { Tokens.Count: > 1 } twice:
+                var name = twice.IdentifierToken?.Value ?? twice.Option.Name;
+                return context.Error(HeapErrorCode.InvalidValue, $"{twice.Option.Name} is given twice; give it once", context.Tokens.LastOrDefault(token => token.Text == name));
+            case OptionResult { Tokens: [var value] } invalid:
+                return context.Error(HeapErrorCode.InvalidValue,
+                    $"'{value.Value}' is not a valid value for {invalid.Option.Name}: use {ValueForm(invalid.Option)}", context.ValueOf(invalid.IdentifierToken?.Value ?? invalid.Option.Name));
+            case ArgumentResult { Tokens.Count: 0 }:
+                return context.Error(HeapErrorCode.MissingArgument, $"'{verb.Name}' needs {verb.Arguments}");
         }
+        var message = error.Message.TrimEnd('.');
         if (message.StartsWith("Unrecognized command or argument", StringComparison.Ordinal))
         {
             var word = Quoted(message);
             return context.Error(HeapErrorCode.MissingArgument,
-                $"'{context.Verb.Name}' takes {(context.Verb.Arguments.Length == 0 ? "no arguments" : "only " + context.Verb.Arguments)}, so '{word}' is one word too many", context.TokenOf(word));
+                $"'{verb.Name}' takes {(verb.Arguments.Length == 0 ? "no arguments" : "only " + verb.Arguments)}, so '{word}' is one word too many", context.TokenOf(word));
         }
         var quoted = Quoted(message);
         return context.Error(HeapErrorCode.InvalidValue, message, context.TokenOf(quoted));
+    }
+
+    private static readonly Type[] WholeNumberTypes = [typeof(byte), typeof(sbyte), typeof(short), typeof(ushort), typeof(int), typeof(uint), typeof(long), typeof(ulong)];
+
+    /// <summary>What an option's values look like, from its type ("a whole number from 0 to 255").</summary>
+    private static string ValueForm(Option option)
+    {
+        var type = Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType;
+        if (!WholeNumberTypes.Contains(type))
+        {
+            return option.HelpName ?? "another value";
+        }
+        var min = Convert.ToDecimal(type.GetField("MinValue")!.GetValue(null), CultureInfo.InvariantCulture);
+        var max = Convert.ToDecimal(type.GetField("MaxValue")!.GetValue(null), CultureInfo.InvariantCulture);
+        return string.Create(CultureInfo.InvariantCulture, $"a whole number from {min:N0} to {max:N0}");
     }
 
     private static string? Quoted(string message)

@@ -124,10 +124,7 @@ internal static partial class HeapVerbs
                     options = options with { MaxObjects = Math.Max(1, options.MaxObjects / VerifiedObjectShare) };
                 }
                 var heapName = parse.GetValue(name) ?? context.Session.NextName();
-                if (!NamePattern().IsMatch(heapName))
-                {
-                    throw context.Error(HeapErrorCode.InvalidValue, $"'{heapName}' is not a heap name: use letters, digits and _, not starting with a digit", context.ValueOf("--name"));
-                }
+                CheckName(context, "heap name", heapName, context.ValueOf("--name"));
                 context.Session.Current(context.Invocation.Session.Globals);
                 if (context.Session.Find(heapName) is not null)
                 {
@@ -217,11 +214,26 @@ internal static partial class HeapVerbs
 
     private static string ObjectName(HeapCommandContext context, string name)
     {
+        CheckName(context, "object name", name, context.TokenOf(name));
+        return name;
+    }
+
+    /// <summary>The longest heap or object name: names are columns of the tables that list them.</summary>
+    internal const int MaxNameLength = 64;
+
+    private static bool IsName(string name) => name.Length <= MaxNameLength && NamePattern().IsMatch(name);
+
+    private static void CheckName(HeapCommandContext context, string what, string name, CommandToken at)
+    {
+        if (name.Length > MaxNameLength)
+        {
+            throw context.Error(HeapErrorCode.InvalidValue,
+                Invariant($"'{name[..20]}...' is {Count(name.Length)} characters long: {what}s may have {MaxNameLength} characters at most"), at);
+        }
         if (!NamePattern().IsMatch(name))
         {
-            throw context.Error(HeapErrorCode.InvalidValue, $"'{name}' is not an object name: use letters, digits and _, not starting with a digit", context.TokenOf(name));
+            throw context.Error(HeapErrorCode.InvalidValue, $"'{name}' is not {("aeiou".Contains(what[0], StringComparison.Ordinal) ? "an" : "a")} {what}: use letters, digits and _, not starting with a digit", at);
         }
-        return name;
     }
 
     /// <summary>The live object a name refers to in the current heap; an error names what is wrong (unknown, or freed).</summary>
@@ -546,7 +558,8 @@ internal static partial class HeapVerbs
             }
             if (index + 1 >= tokens.Count)
             {
-                throw context.Error(HeapErrorCode.MissingArgument, $"{token.Text} needs a value", token);
+                var valueName = isOwn ? context.Verb.Options.FirstOrDefault(option => option.Name == token.Text)?.HelpName ?? "VALUE" : "N";
+                throw context.Error(HeapErrorCode.MissingArgument, $"{token.Text} needs a value: #!heap {verb} {definition.Name} {token.Text} {valueName}", token);
             }
             if (isOwn ? own.ContainsKey(token.Text) : values.ContainsKey(key))
             {
@@ -708,6 +721,17 @@ internal static partial class HeapVerbs
         if (name is not null && !NamePattern().IsMatch(name))
         {
             throw context.Error(HeapErrorCode.InvalidVariable, $"'{name}' is not a C# variable name: use letters, digits and _, not starting with a digit", context.ValueOf("--as"));
+        }
+        if (name is not null)
+        {
+            try
+            {
+                context.Invocation.Session.CheckVariableName(name);
+            }
+            catch (ArgumentException exception)
+            {
+                throw context.Error(HeapErrorCode.InvalidVariable, exception.Message.Split(" (Parameter")[0], context.ValueOf("--as"));
+            }
         }
         return name;
     }
