@@ -653,6 +653,23 @@ public sealed class HeapMagicTests
     }
 
     [Fact]
+    public void Given_trace_of_a_long_history_then_it_shows_the_last_thousand_lines_and_says_so()
+    {
+        Ok("#!heap new --collector marksweep");
+        Ok("for (var i = 0; i < 1_001; i++) Heap.Collect();");
+
+        var text = Ok("#!heap trace");
+        var all = Ok("#!heap trace --as every");
+
+        Assert.StartsWith("heap1: the last 1,000 of 1,001 lines (all of them with --as NAME, or in a file with export --format gctrace --out FILE)\ngc 2 @", text);
+        Assert.Contains("\ngc 1001 @", text);
+        Assert.DoesNotContain("gc 1 @", text);
+        Assert.Equal(text, all);
+        Assert.Equal("1001", Ok("every.Count").TrimEnd());
+        Assert.Equal("heap1: 1,001 cycles, none shown (--last 0)\n", Ok("#!heap trace --last 0"));
+    }
+
+    [Fact]
     public void Given_as_a_name_the_cells_already_use_then_it_is_refused_and_the_cells_still_see_it()
     {
         Ok("#!heap new --name small");

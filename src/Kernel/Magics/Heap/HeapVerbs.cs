@@ -768,6 +768,9 @@ internal static partial class HeapVerbs
         return verb;
     }
 
+    /// <summary>trace shows at most this many lines, the most recent, so a long history stays a small output.</summary>
+    public const int MaxTraceLinesShown = 1_000;
+
     private static HeapVerb Trace()
     {
         Option<int?> last = null!;
@@ -794,7 +797,11 @@ internal static partial class HeapVerbs
                 {
                     Bind(context, variable, typeof(IReadOnlyList<string>), shown);
                 }
-                var plain = shown.Count == 0 ? $"{entry.Name}: no collections yet" : string.Join('\n', shown);
+                var plain = lines.Count == 0 ? $"{entry.Name}: no collections yet"
+                    : shown.Count == 0 ? Invariant($"{entry.Name}: {lines.Count:N0} cycles, none shown (--last 0)")
+                    : shown.Count <= MaxTraceLinesShown ? string.Join('\n', shown)
+                    : Invariant($"{entry.Name}: the last {MaxTraceLinesShown:N0} of {shown.Count:N0} lines (all of them with --as NAME, or in a file with export --format gctrace --out FILE)\n")
+                        + string.Join('\n', shown.Skip(shown.Count - MaxTraceLinesShown));
                 context.Show(plain, "<pre>" + System.Net.WebUtility.HtmlEncode(plain) + "</pre>");
             })
         {
