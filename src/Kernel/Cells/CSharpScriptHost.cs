@@ -262,7 +262,18 @@ public sealed class CSharpScriptHost
         // display(...) returns its handle for updates; like Jupyter's display, it shows nothing itself.
         if (HasTrailingValue(script, finished.ReturnValue) && finished.ReturnValue is not DisplayHandle)
         {
-            outputs.PublishResult(DisplayFormatter.Format(finished.ReturnValue));
+            MimeBundle shown;
+            try
+            {
+                shown = DisplayFormatter.Format(finished.ReturnValue);
+            }
+            catch (Exception formatting)
+            {
+                // The value's own code (ToString, a property) threw while it was being shown: the user's error, not the kernel's.
+                var error = RuntimeError(formatting, interrupt);
+                return error with { Value = $"the cell ran, but showing its value ({finished.ReturnValue!.GetType().Name}) failed: {formatting.Message}" };
+            }
+            outputs.PublishResult(shown);
         }
         return null;
     }

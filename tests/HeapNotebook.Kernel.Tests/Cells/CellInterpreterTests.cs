@@ -70,6 +70,19 @@ public sealed class CellInterpreterTests
     }
 
     [Fact]
+    public void A_value_whose_ToString_throws_is_the_users_error_and_the_kernel_goes_on()
+    {
+        var (error, outputs) = Run("class Touchy { public override string ToString() => throw new InvalidOperationException(\"tostring boom\"); }\nnew Touchy()");
+
+        Assert.NotNull(error);
+        Assert.Equal("System.InvalidOperationException", error.Name);
+        Assert.Equal("the cell ran, but showing its value (Touchy) failed: tostring boom", error.Value);
+        Assert.Contains(error.Traceback, line => line.Contains("ToString() in cell"));
+        Assert.DoesNotContain(outputs.Outputs, output => output.Kind == "result");
+        Assert.Null(Run("var after = 1;").Error);
+    }
+
+    [Fact]
     public void The_kernel_keeps_state_after_a_runtime_error()
     {
         Run("var kept = 5;");
