@@ -40,7 +40,7 @@ internal static partial class HeapVerbs
                     "csv" => history.ToCsv(),
                     _ => history.ToGcTrace(),
                 };
-                var contents = Invariant($"{history.Cycles.Count} cycle{(history.Cycles.Count == 1 ? "" : "s")}{(formatName == "json" ? " and MemStats" : "")}");
+                var contents = Invariant($"{Count(history.Cycles.Count)} cycle{(history.Cycles.Count == 1 ? "" : "s")}{(formatName == "json" ? " and MemStats" : "")}");
                 if (path is null)
                 {
                     if (text.Length > MaxShownExportChars)

@@ -487,7 +487,7 @@ internal static partial class HeapVerbs
             throw;
         }
         context.Show(Invariant($"{label}: {Count(result.Allocations)} allocations, checksum {result.Checksum}, ")
-            + Invariant($"{heap.Cycles.Count - cyclesBefore} collections, {Count(heap.ObjectCount)} objects, {ByteSize.Format(heap.Stats.HeapAlloc)} in use (HeapAlloc), virtual time {heap.Clock.Nanoseconds / 1e6:0.###} ms")
+            + Invariant($"{Count(heap.Cycles.Count - cyclesBefore)} collection{(heap.Cycles.Count - cyclesBefore == 1 ? "" : "s")}, {Count(heap.ObjectCount)} objects, {ByteSize.Format(heap.Stats.HeapAlloc)} in use (HeapAlloc), virtual time {heap.Clock.Nanoseconds / 1e6:0.###} ms")
             + (result.Completed ? "" : Invariant($" (interrupted at {result.FractionDone * 100:0}%)")), displayId: displayId, isUpdate: true);
     }
 
