@@ -359,6 +359,16 @@ public sealed class HeapChartVerbTests
     }
 
     [Fact]
+    public void Compare_gives_a_generational_heap_smaller_than_8MiB_the_nursery_new_would_give_it()
+    {
+        var table = string.Join("\n", Ok("#!heap compare churn --allocs 20000 --collectors generational,marksweep --heap-size 2MiB").Outputs.Select(output => output.Text));
+
+        Assert.Matches(@"\ngenerational +\d+ ", table);
+        Assert.DoesNotContain("nursery", table);
+        Assert.DoesNotContain("fatal error", table);
+    }
+
+    [Fact]
     public void Compare_explains_collectors_that_ran_no_cycle()
     {
         var table = Ok("#!heap compare binary-trees --depth 6 --collectors refcount,marksweep,go").Outputs[^2].Text;

@@ -229,7 +229,7 @@ internal static partial class HeapVerbs
             {
                 context.Show(Invariant($"{label}: {collector} ({runs.Count + 1} of {collectors.Count})"), displayId: displayId, isUpdate: true);
             }
-            var run = RunOne(context, baseOptions with { Collector = collector, Name = collector }, definition.Name, words.Values);
+            var run = RunOne(context, WithNurseryThatFits(baseOptions with { Collector = collector, Name = collector }), definition.Name, words.Values);
             runs.Add(run);
             if (context.Invocation.Interrupt.IsCancellationRequested)
             {

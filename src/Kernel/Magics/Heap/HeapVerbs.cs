@@ -34,6 +34,11 @@ internal static partial class HeapVerbs
 
     private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>A generational heap smaller than twice the default nursery gets a nursery of half of it (at least 64 KiB), unless one was asked for.</summary>
+    internal static HeapOptions WithNurseryThatFits(HeapOptions options) => options.Collector == "generational"
+        ? options with { NurseryBytes = Math.Min(options.NurseryBytes, Math.Max(64L << 10, options.EffectiveHeapLimitBytes / 2)) }
+        : options;
+
     // ---- new ---------------------------------------------------------------------------------
 
     private static HeapVerb New()
@@ -95,10 +100,9 @@ internal static partial class HeapVerbs
 
                     options = options with { NurseryBytes = Size(context, "--nursery", nurseryText) };
                 }
-                else if (collectorName == "generational")
+                else
                 {
-                    // A small heap gets a nursery that fits it (at most half of it), unless --nursery says otherwise.
-                    options = options with { NurseryBytes = Math.Min(options.NurseryBytes, Math.Max(64L << 10, options.EffectiveHeapLimitBytes / 2)) };
+                    options = WithNurseryThatFits(options);
                 }
                 if (parse.GetValue(tenuring) is { } tenuringValue)
                 {
