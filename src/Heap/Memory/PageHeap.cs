@@ -181,9 +181,10 @@ internal sealed class PageHeap
 
         var needed = pages - tail;
         var grow = (needed + GrowthPages - 1) / GrowthPages * GrowthPages;
-        if ((long)TotalPages + grow > LimitPages && !ignoreLimit)
+        if ((long)TotalPages + grow > LimitPages)
         {
-            grow = needed; // the limit allows no full step: take only what this request needs
+            // The limit allows no full step: take only what this request needs (a copy may pass the limit, by no more than that).
+            grow = needed;
         }
 
         if ((long)TotalPages + grow > LimitPages && !ignoreLimit)

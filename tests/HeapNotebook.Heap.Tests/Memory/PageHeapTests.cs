@@ -175,4 +175,17 @@ public sealed class PageHeapTests
         Assert.Equal(3, pages.Allocate(2)); // the hole is reused first
         Assert.Equal(9, pages.Allocate(3));
     }
+
+    [Fact]
+    public void A_copy_past_the_limit_takes_only_the_pages_it_needs()
+    {
+        var pages = new PageHeap(64 * 8192L);
+        Assert.Equal(0, pages.Allocate(64));
+        Assert.Equal(-1, pages.Allocate(2));
+
+        Assert.Equal(64, pages.Allocate(2, ignoreLimit: true));
+
+        Assert.Equal(66, pages.TotalPages); // not a whole 512-page step past the limit
+        Assert.Equal(0, pages.FreePages);
+    }
 }
