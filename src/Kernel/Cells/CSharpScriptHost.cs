@@ -34,6 +34,7 @@ public sealed class CSharpScriptHost
         "System", "System.Collections.Generic", "System.Linq", "System.Text", "System.Threading.Tasks",
         "Microsoft.DotNet.Interactive.Formatting", "HeapNotebook.Kernel.Display",
         "HeapNotebook.Heap", "HeapNotebook.Heap.Objects", "HeapNotebook.Heap.Telemetry", "HeapNotebook.Heap.Workloads", "HeapNotebook.Heap.Errors", "HeapNotebook.Heap.Snapshots",
+        "HeapNotebook.Heap.Memory", "HeapNotebook.Heap.Verification",
     ];
 
     private readonly ScriptGlobals globals;

@@ -1,3 +1,7 @@
+using System.Globalization;
+using HeapNotebook.Heap.Objects;
+using HeapNotebook.Heap.Verification;
+using HeapNotebook.Heap.Workloads;
 using HeapNotebook.Heap.Memory;
 using HeapNotebook.Heap.Telemetry;
 using HeapNotebook.Kernel.Magics.Heap;
@@ -30,7 +34,14 @@ internal static class HeapFormatters
         Both<FragmentationReport>(report => Rendered(HeapTables.Fragmentation(report)));
         Both<ImportedGcTrace>(trace => Rendered(HeapTables.ImportedTrace(trace, "Imported gctrace")));
         Both<CollectorComparison>(comparison => HeapTables.Comparison(comparison, comparison.Runs.Count));
+        Both<ObjectHandle>(handle => Line(handle.ToString()));
+        Both<VerificationReport>(report => Line(report.ToString()));
+        Both<WorkloadResult>(result => Line(string.Create(CultureInfo.InvariantCulture,
+            $"{result.Workload}: {result.Allocations:N0} allocations, checksum {result.Checksum}, {(result.Completed ? "completed" : $"stopped at {result.FractionDone:P0}")}")));
     }
+
+    /// <summary>A value that reads best as one line of text: the same line in plain text and in HTML.</summary>
+    private static (string Plain, string Html) Line(string text) => (text, "<pre>" + System.Net.WebUtility.HtmlEncode(text) + "</pre>");
 
     private static (string Plain, string Html) Rendered(TextTable table) => (table.Plain(), table.Html());
 

@@ -83,6 +83,15 @@ public sealed class CellInterpreterTests
     }
 
     [Fact]
+    public void The_result_types_of_the_heaps_methods_can_be_named_without_a_using()
+    {
+        var (error, outputs) = Run("FragmentationReport f = Heap.Fragmentation(); VerificationReport v = Heap.Verify(); IReadOnlyList<SpanInfo> s = Heap.DescribeSpans(); $\"{v.Passed} {s.Count} {SizeClasses.Count}\"");
+
+        Assert.Null(error);
+        Assert.Contains(outputs.Outputs, output => output.Kind == "result" && output.Text.StartsWith("True ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_kernel_keeps_state_after_a_runtime_error()
     {
         Run("var kept = 5;");

@@ -90,4 +90,17 @@ public sealed class HeapFormatterTests
         Assert.StartsWith("<table><caption>MemStats</caption>", Mime(bundle, "text/html"));
         Assert.StartsWith("MemStats\nField ", Mime(bundle, "text/plain"));
     }
+
+    [Fact]
+    public void A_handle_a_verification_report_and_a_workload_result_show_as_one_line()
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = "marksweep" });
+        var handle = heap.Alloc(16);
+        var result = heap.Run(new HeapNotebook.Heap.Workloads.BinaryTrees(6));
+
+        Assert.Equal("#1v1", Mime(DisplayFormatter.Format(handle), "text/plain"));
+        Assert.Equal("<pre>#1v1</pre>", Mime(DisplayFormatter.Format(handle), "text/html"));
+        Assert.Equal(heap.Verify().ToString(), Mime(DisplayFormatter.Format(heap.Verify()), "text/plain"));
+        Assert.Equal(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"binary-trees: {result.Allocations:N0} allocations, checksum {result.Checksum}, completed"), Mime(DisplayFormatter.Format(result), "text/plain"));
+    }
 }
