@@ -652,7 +652,7 @@ public sealed class SimulatedHeap
         _journal?.Step(work);
         if (work < 0)
         {
-            throw new InvalidHeapOptionException($"Cannot step by {work} units of work; use 1 or more.");
+            throw new InvalidHeapOptionException($"Cannot step by {work} units of work; use 0 or more (0 starts a cycle without scanning an object).");
         }
 
         Plan.Step(work);
@@ -1299,11 +1299,9 @@ public sealed class SimulatedHeap
         }
 
         var frame = Stack.Current;
-        {
-            throw new InvalidRootOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"Frame '{frame.Name}' has {frame.Count} locals, numbered 0 to {frame.Count - 1}; there is no local {local}."));
-        }
-
+        throw new InvalidRootOperationException(frame.Count == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"Frame '{frame.Name}' has no locals, so there is no local {local}. Push the frame with the locals it needs: PushFrame(name, local names...) or PushFrame(count).")
+            : string.Create(CultureInfo.InvariantCulture, $"Frame '{frame.Name}' has {frame.Count} locals, numbered 0 to {frame.Count - 1}; there is no local {local}."));
     }
 
     private int LocalIndex(string local)

@@ -180,6 +180,17 @@ public sealed class RootTests
     }
 
     [Fact]
+    public void A_local_of_a_frame_without_locals_says_the_frame_has_none()
+    {
+        var heap = NewHeap();
+        heap.PushFrame("f");
+
+        var error = Assert.Throws<InvalidRootOperationException>(() => heap.SetLocal(0, heap.Alloc(16)));
+
+        Assert.StartsWith("Frame 'f' has no locals, so there is no local 0.", error.Message);
+    }
+
+    [Fact]
     public void Using_a_local_with_no_frame_throws()
     {
         var heap = NewHeap();

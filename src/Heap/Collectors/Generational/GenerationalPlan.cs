@@ -90,7 +90,7 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
         if (options.NurseryBytes < 64 << 10 || options.NurseryBytes > options.EffectiveHeapLimitBytes / 2)
         {
             throw new InvalidHeapOptionException(
-                $"A nursery of {SimulatedHeap.FormatExact(options.NurseryBytes)} does not fit: use 64 KiB to half the heap size limit ({SimulatedHeap.FormatExact(options.EffectiveHeapLimitBytes / 2)}).");
+                $"A nursery of {SimulatedHeap.FormatExact(options.NurseryBytes)} does not fit: use 64 KiB to half the heap's limit ({SimulatedHeap.FormatExact(options.EffectiveHeapLimitBytes / 2)}: half of the smaller of the heap size limit and MaxHeapBytes).");
         }
 
         if (options.TenuringThreshold is < 0 or > MaxTenuringThreshold)
