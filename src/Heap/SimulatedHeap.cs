@@ -701,7 +701,6 @@ public sealed class SimulatedHeap
             var counters = Counters;
             var sys = Pages.SysBytes;
             var inUse = Spans.InUseBytes;
-            var elapsedPs = Math.Max(1, Clock.Picoseconds);
             return new MemStats
             {
                 HeapAlloc = counters.HeapAlloc,
@@ -719,7 +718,8 @@ public sealed class SimulatedHeap
                 PauseTotalNs = counters.PauseTotalNs,
                 NumGC = counters.NumGC,
                 NumForcedGC = counters.NumForcedGC,
-                GCCPUFraction = counters.GcCpuPicoseconds / ((double)elapsedPs * Options.Procs),
+                // As Go's, set at each mark termination (idle-priority marking left out), not recomputed when read.
+                GCCPUFraction = Cycles.Count == 0 ? 0 : Cycles[^1].CpuFractionSinceStart,
                 StackInuse = counters.StackBytes,
                 StackAllocs = counters.StackAllocs,
             };

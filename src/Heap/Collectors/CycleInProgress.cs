@@ -30,10 +30,14 @@ internal sealed class CycleInProgress(SimulatedHeap heap, GcTrigger trigger, GcK
         GcCpuPicoseconds += cpu;
     }
 
-    /// <summary>A phase that runs beside the mutator: it spans virtual time but stops nobody.</summary>
-    public void ConcurrentPhase(GcPhase phase, long startNs, long durationNs, long cpuPs)
+    /// <summary>
+    /// A phase that runs beside the mutator: it spans virtual time but stops nobody. Its idle-priority
+    /// work (<paramref name="idlePs"/>, part of <paramref name="cpuPs"/>) ran on procs the program left
+    /// idle, so, as Go's gc_cpu_fraction, it is not counted against the program.
+    /// </summary>
+    public void ConcurrentPhase(GcPhase phase, long startNs, long durationNs, long cpuPs, long idlePs = 0)
     {
         _phases.Add(new PhaseRecord(phase, false, startNs, durationNs, cpuPs / 1000));
-        GcCpuPicoseconds += cpuPs;
+        GcCpuPicoseconds += cpuPs - idlePs;
     }
 }

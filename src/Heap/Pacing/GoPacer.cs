@@ -99,7 +99,7 @@ public sealed class GoPacer
     }
 
     /// <summary>Updates the cons/mark estimate at the end of a cycle (Go's endCycle) and remembers its scan work.</summary>
-    public void EndCycle(long heapLiveAtMarkEnd, long heapLiveAtTrigger, long scanWork, long heapScanWork, long assistTimePs, long markDurationPs, int procs)
+    public void EndCycle(long heapLiveAtMarkEnd, long heapLiveAtTrigger, long scanWork, long heapScanWork, long assistTimePs, long markDurationPs, int procs, long idleTimePs = 0)
     {
         LastHeapScan = heapScanWork;
         var utilization = BackgroundUtilization;
@@ -113,7 +113,9 @@ public sealed class GoPacer
             return;
         }
 
-        var current = (heapLiveAtMarkEnd - heapLiveAtTrigger) * utilization / (scanWork * (1 - utilization));
+        // Scanning had the idle workers' time too; allocating did not lose it (Go's endCycle).
+        var idleUtilization = markDurationPs > 0 ? (double)idleTimePs / ((double)markDurationPs * procs) : 0;
+        var current = (heapLiveAtMarkEnd - heapLiveAtTrigger) * (utilization + idleUtilization) / (scanWork * (1 - utilization));
         ConsMark = current;
         foreach (var previous in _lastConsMark)
         {

@@ -44,7 +44,7 @@ public sealed record MemStats
 
     public required int NumForcedGC { get; init; }
 
-    /// <summary>Fraction of the available CPU (virtual time × procs) used by the collector since the heap was made.</summary>
+    /// <summary>Fraction of the available CPU (virtual time × procs) the collector used from the heap's start to the last cycle's end, idle-priority marking left out (Go's gc_cpu_fraction, set at mark termination).</summary>
     public required double GCCPUFraction { get; init; }
 
     /// <summary>Bytes of objects living in stack frames now (not heap: no collector ever sees them).</summary>

@@ -190,22 +190,62 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         var stackAndGlobals = Tracer.StackScanBytes + Tracer.GlobalsScanBytes;
         var expected = _pacer.LastHeapScan + stackAndGlobals;
         var goal = heap.HeapGoalBytes == HeapGoal.NoGoal ? counters.HeapLive * 2 : heap.HeapGoalBytes;
+        if (!_goalFromMemoryLimit)
+        {
+            // heapGoalInternal: assists are proportional to the runway, so keep at least 64 KiB of it past the trigger.
+            goal = Math.Max(goal, _heapLiveAtTrigger + MinRunwayBytes);
+        }
+
         var done = Tracer.ScanWorkBytes;
+        var maxScanWork = HeapScanAtMarkStart + stackAndGlobals;
         if (done > expected)
         {
             // The heap is growing: stretch the runway to the worst-case scan work, at most to the hard goal.
-            var maxScanWork = counters.HeapScan + stackAndGlobals;
             var extended = (long)((double)(goal - _heapLiveAtTrigger) / Math.Max(1, expected) * maxScanWork) + _heapLiveAtTrigger;
-            var hardGoal = (long)((1.0 + (heap.Options.Gogc ?? 100) / 100.0) * goal);
+            var hardGoal = (long)((1.0 + (heap.Options.Gogc ?? GogcOffForHardGoal) / 100.0) * goal);
             goal = Math.Min(extended, hardGoal);
+            expected = maxScanWork;
+        }
+
+        if (counters.HeapLive > goal)
+        {
+            // Already past even that goal: leave 10 % more runway, and expect the worst-case scan work.
+            goal = (long)(goal * MaxOvershoot);
             expected = maxScanWork;
         }
 
         _assistWorkPerByte = GoPacer.AssistWorkPerByte(expected, done, goal, counters.HeapLive);
     }
 
-    internal override long InitialTrigger(long goal) =>
-        GoPacer.Trigger(goal, 0, 0, GoPacer.SweepMinHeapDistanceBytes);
+    /// <summary>Go's revise: the least runway past the trigger (heapGoalInternal's minRunway), the overshoot allowed once the heap passes its goal, and the GOGC its hard goal assumes when GOGC is off.</summary>
+    private const long MinRunwayBytes = 64 << 10;
+    private const double MaxOvershoot = 1.1;
+    private const int GogcOffForHardGoal = 100_000;
+
+    /// <summary>
+    /// Go's sweepMinHeapDistance (1 MiB), scaled as the heap minimum is: a heap made with a smaller
+    /// MinimumHeapBytes than Go's 4 MiB (tiny heaps for tests and small experiments) keeps a quarter
+    /// of it, so its goals are not all set by a constant meant for real heaps.
+    /// </summary>
+    private long SweepDistanceBytes => GoPacer.SweepMinHeapDistanceBytes * Heap.Options.MinimumHeapBytes / HeapOptions.DefaultMinimumHeapBytes;
+
+    /// <summary>True while the goal in force is the memory limit's (below GOGC's): Go then moves it for neither the sweep distance nor the minimum runway.</summary>
+    private bool _goalFromMemoryLimit;
+
+    // The first cycle starts with no sweep distance to keep (Go's init commits with the sweep done).
+    internal override long InitialTrigger(long goal)
+    {
+        _goalFromMemoryLimit = goal < HeapGoal.Compute(0, 0, 0, Heap.Options.Gogc, Heap.Options.MinimumHeapBytes);
+        return GoPacer.Trigger(goal, 0, 0, 0);
+    }
+
+    /// <summary>Go's heapGoalInternal at mark termination: outside the memory-limit regime, the goal keeps the sweep distance (1 MiB) above the marked heap.</summary>
+    protected override long CommittedGoal(long marked, long stackScan, long globalsScan)
+    {
+        var goal = GoalFor(marked, stackScan, globalsScan);
+        _goalFromMemoryLimit = goal < HeapGoal.Compute(marked, stackScan, globalsScan, Heap.Options.Gogc, Heap.Options.MinimumHeapBytes);
+        return _goalFromMemoryLimit ? goal : Math.Max(goal, marked + SweepDistanceBytes);
+    }
 
     protected override long NextTrigger(long goal, long marked, long heapAtMarkEnd)
     {
@@ -217,10 +257,11 @@ internal sealed class GoPlan : IncrementalMarkingPlan
             heapScanWork: Tracer.HeapScanBytes,
             assistTimePs: AssistPicoseconds,
             markDurationPs: heap.Clock.Picoseconds - MarkStartPicoseconds,
-            procs: heap.Options.Procs);
+            procs: heap.Options.Procs,
+            idleTimePs: IdlePicoseconds);
         var runway = _pacer.Runway(Tracer.StackScanBytes, Tracer.GlobalsScanBytes);
         // The live heap restarts from the marked bytes at mark termination (Go's resetLive), so the sweep distance counts from there.
-        return GoPacer.Trigger(goal, marked, runway, marked + GoPacer.SweepMinHeapDistanceBytes);
+        return GoPacer.Trigger(goal, marked, runway, _goalFromMemoryLimit ? 0 : marked + SweepDistanceBytes);
     }
 
     protected override void SweepAfterMark(CycleInProgress cycle, long nextTrigger, long heapLiveAfterMark)
@@ -228,7 +269,7 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         Sweeper.BeginLazySweep();
         var pagesInUse = Heap.Spans.InUseBytes / SizeClasses.PageSize;
         _sweepHeapLiveBasis = heapLiveAfterMark;
-        var distance = Math.Max(SizeClasses.PageSize, nextTrigger == HeapGoal.NoGoal ? long.MaxValue / 4 : nextTrigger - _sweepHeapLiveBasis - GoPacer.SweepMinHeapDistanceBytes);
+        var distance = Math.Max(SizeClasses.PageSize, nextTrigger == HeapGoal.NoGoal ? long.MaxValue / 4 : nextTrigger - _sweepHeapLiveBasis - SweepDistanceBytes);
         _sweepPagesPerByte = (double)pagesInUse / distance;
         _nextSweepAt = heapLiveAfterMark;
         AllocationHookAt = _nextSweepAt;

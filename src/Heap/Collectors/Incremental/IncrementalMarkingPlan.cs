@@ -270,6 +270,8 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
 
     protected long AssistPicoseconds => _assistPs;
 
+    protected long IdlePicoseconds => _idlePs;
+
     /// <summary>Scans up to <paramref name="objectBudget"/> grey objects; an assist stalls the mutator for the work, background work does not.</summary>
     protected void DoMarkWork(long objectBudget, bool assist)
     {
@@ -292,7 +294,7 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         }
 
         var markEndNs = heap.Clock.Nanoseconds;
-        cycle.ConcurrentPhase(GcPhase.Mark, _markStartNs, markEndNs - _markStartNs, _assistPs + _backgroundPs + _idlePs);
+        cycle.ConcurrentPhase(GcPhase.Mark, _markStartNs, markEndNs - _markStartNs, _assistPs + _backgroundPs + _idlePs, _idlePs);
         var heapAtMarkEnd = heap.Counters.HeapLive;
 
         long rescanPs = 0;
@@ -316,7 +318,7 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         var objectsToFree = heap.Objects.LiveCount - Tracer.ObjectsMarked - _allocatedBlackObjects;
         var bytesToFree = heap.Counters.HeapAlloc - marked;
         var scanMarked = Tracer.HeapScanBytes + (heap.Counters.HeapScan - _heapScanAtMarkStart);
-        var nextGoal = GoalFor(marked, Tracer.StackScanBytes, Tracer.GlobalsScanBytes);
+        var nextGoal = CommittedGoal(marked, Tracer.StackScanBytes, Tracer.GlobalsScanBytes);
         var nextTrigger = NextTrigger(nextGoal, marked, heapAtMarkEnd);
         SweepAfterMark(cycle, nextTrigger, marked);
         heap.EndCycle(cycle, FinalOutcome(new CycleOutcome(
@@ -390,6 +392,12 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
     }
 
     protected virtual long NextTrigger(long goal, long marked, long heapAtMarkEnd) => goal;
+
+    /// <summary>The goal committed at mark termination for the next cycle: GOGC's, lowered by the memory limit.</summary>
+    protected virtual long CommittedGoal(long marked, long stackScan, long globalsScan) => GoalFor(marked, stackScan, globalsScan);
+
+    /// <summary>Heap scan bytes when this cycle's mark began (Go's heapScan, fixed for the cycle).</summary>
+    protected long HeapScanAtMarkStart => _heapScanAtMarkStart;
 
     internal override string? CheckInvariant()
     {

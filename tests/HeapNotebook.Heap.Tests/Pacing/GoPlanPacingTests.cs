@@ -1,0 +1,62 @@
+using HeapNotebook.Heap.Pacing;
+using HeapNotebook.Heap.Workloads;
+
+namespace HeapNotebook.Heap.Tests.Pacing;
+
+/// <summary>The go plan against Go's gcControllerState where a review found them apart (mgcpacer.go, mgc.go).</summary>
+public class GoPlanPacingTests
+{
+    private const long MiB = 1 << 20;
+
+    private static SimulatedHeap Run(int gogc, int procs, int depth = 14)
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = "go", Gogc = gogc, Procs = procs, Seed = 7 });
+        heap.Run(new BinaryTrees(depth));
+        return heap;
+    }
+
+    [Fact]
+    public void Endcycle_counts_idle_marking_as_scanning_time_but_not_as_time_taken_from_allocation()
+    {
+        // u = 0.25 (background only), idle utilization = 1e6 / (1e6 * 4) = 0.25:
+        // (2e6 - 1e6) * (0.25 + 0.25) / (5e5 * (1 - 0.25)) = 4/3.
+        var pacer = new GoPacer();
+
+        pacer.EndCycle(heapLiveAtMarkEnd: 2_000_000, heapLiveAtTrigger: 1_000_000, scanWork: 500_000, heapScanWork: 500_000,
+            assistTimePs: 0, markDurationPs: 1_000_000, procs: 4, idleTimePs: 1_000_000);
+
+        Assert.Equal(4.0 / 3, pacer.ConsMark, 12);
+    }
+
+    [Fact]
+    public void GcCpuFraction_leaves_out_idle_marking_and_is_set_at_each_cycles_end()
+    {
+        var heap = Run(gogc: 100, procs: 4, depth: 12);
+        var last = heap.Cycles[^1];
+        var collectorNs = heap.Cycles.Sum(cycle => cycle.CpuNs - cycle.IdleCpuNs);
+
+        Assert.True(heap.Cycles.Sum(cycle => cycle.IdleCpuNs) > 0);
+        Assert.Equal(collectorNs / (4.0 * last.EndNs), last.CpuFractionSinceStart, 3);
+        Assert.Equal(last.CpuFractionSinceStart, heap.Stats.GCCPUFraction);
+    }
+
+    [Fact]
+    public void Outside_the_memory_limit_the_goal_keeps_the_sweep_distance_above_the_marked_heap()
+    {
+        var heap = Run(gogc: 25, procs: 1);
+
+        Assert.All(heap.Cycles, cycle => Assert.True(cycle.NextGoalBytes >= cycle.HeapMarkedBytes + GoPacer.SweepMinHeapDistanceBytes,
+            $"gc {cycle.Number}: goal {cycle.NextGoalBytes} below marked {cycle.HeapMarkedBytes} + 1 MiB"));
+        Assert.Contains(heap.Cycles, cycle => HeapGoal.Compute(cycle.HeapMarkedBytes, cycle.StackScanBytes, cycle.GlobalsScanBytes, 25) < cycle.NextGoalBytes);
+    }
+
+    [Fact]
+    public void The_first_cycle_keeps_no_sweep_distance_and_starts_at_61_64ths_of_its_goal()
+    {
+        var heap = Run(gogc: 25, procs: 1);
+
+        // Goal 1 MiB (4 MiB x 25 %); no runway yet, so the trigger is the upper bound 61/64 of the goal: 999,424 bytes.
+        Assert.Equal(1 * MiB, heap.Cycles[0].HeapGoalBytes);
+        Assert.InRange(heap.Cycles[0].HeapStartBytes, 999_424, 1 * MiB - 1);
+    }
+}
