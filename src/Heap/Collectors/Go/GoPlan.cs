@@ -223,9 +223,9 @@ internal sealed class GoPlan : IncrementalMarkingPlan
     private const int GogcOffForHardGoal = 100_000;
 
     /// <summary>
-    /// Go's sweepMinHeapDistance (1 MiB), scaled as the heap minimum is: a heap made with a smaller
-    /// MinimumHeapBytes than Go's 4 MiB (tiny heaps for tests and small experiments) keeps a quarter
-    /// of it, so its goals are not all set by a constant meant for real heaps.
+    /// Go's sweepMinHeapDistance: a quarter of the heap minimum, so 1 MiB at Go's 4 MiB default. A
+    /// heap made with a smaller MinimumHeapBytes (tiny heaps for tests and small experiments) gets a
+    /// proportionally smaller distance, so its goals are not all set by a constant meant for real heaps.
     /// </summary>
     private long SweepDistanceBytes => GoPacer.SweepMinHeapDistanceBytes * Heap.Options.MinimumHeapBytes / HeapOptions.DefaultMinimumHeapBytes;
 
