@@ -708,7 +708,7 @@ public sealed class SimulatedHeap
                 HeapIdle = sys - inUse,
                 HeapReleased = (long)Pages.ReleasedPages * SizeClasses.PageSize,
                 HeapSys = sys,
-                HeapObjects = Objects.LiveCount,
+                HeapObjects = Objects.LiveCount - Stack.StackObjectCount, // stack objects are not heap objects (Go: Mallocs - Frees)
                 TotalAlloc = counters.TotalAlloc,
                 Mallocs = counters.Mallocs,
                 Frees = counters.Frees,

@@ -33,6 +33,23 @@ public class StackAllocationTests
         Assert.False(heap.IsLive(target));
     }
 
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void Stack_objects_are_not_counted_as_heap_objects_so_HeapObjects_is_mallocs_minus_frees(string collector)
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = collector });
+        heap.PushFrame("f");
+        heap.Alloc(64);
+        heap.AllocOnStack(64);
+        heap.AllocOnStack(32);
+
+        var stats = heap.Stats;
+
+        Assert.Equal(1, stats.HeapObjects);
+        Assert.Equal(stats.Mallocs - stats.Frees, stats.HeapObjects);
+        Assert.Equal(2, stats.StackAllocs);
+    }
+
     [Fact]
     public void Every_escape_is_refused_and_changes_nothing()
     {
