@@ -9,7 +9,7 @@ public static class WorkloadCatalog
     public static IReadOnlyList<WorkloadDefinition> All { get; } =
     [
         new("binary-trees", "The Benchmarks Game's binary-trees: many short-lived trees beside one long-lived tree.",
-            [new("depth", "depth of the largest trees (the game's n)", 10, 4, 26)],
+            [new("depth", "depth of the largest trees (the game's n; the game raises n below 6 to 6)", 10, 4, 26)],
             get => new BinaryTrees((int)get("depth")),
             Footprint: get => BinaryTrees.PeakLive((int)get("depth"))),
         new("churn", "Allocation with a chosen lifetime distribution: most objects die young, a percentage lives long.",

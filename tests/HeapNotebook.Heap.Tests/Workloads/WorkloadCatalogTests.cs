@@ -46,7 +46,7 @@ public sealed class WorkloadCatalogTests
     {
         var error = Assert.Throws<WorkloadException>(() => WorkloadCatalog.Create("binary-trees", new Dictionary<string, string> { ["width"] = "3" }));
 
-        Assert.Equal("Workload 'binary-trees' has no option 'width'. Its options: depth (depth of the largest trees (the game's n), default 10).", error.Message);
+        Assert.Equal("Workload 'binary-trees' has no option 'width'. Its options: depth (depth of the largest trees (the game's n; the game raises n below 6 to 6), default 10).", error.Message);
     }
 
     [Fact]
