@@ -11,4 +11,7 @@ public enum GcTrigger
 
     /// <summary>An allocation found no room; the collector ran before giving up.</summary>
     AllocationFailure,
+
+    /// <summary>The notebook started it by stepping the collector (<c>Step</c>, <c>#!heap step</c>); Go has no such trigger, and it is not counted as forced.</summary>
+    Stepped,
 }

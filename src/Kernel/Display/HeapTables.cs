@@ -77,6 +77,7 @@ internal static class HeapTables
     {
         GcTrigger.HeapGoal => "heap",
         GcTrigger.Forced => "forced",
+        GcTrigger.Stepped => "stepped",
         _ => "alloc failed",
     };
 

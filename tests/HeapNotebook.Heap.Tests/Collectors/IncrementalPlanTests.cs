@@ -153,6 +153,29 @@ public class IncrementalPlanTests
         Assert.Matches(@"^gc 1 @\d+\.\d{3}s \d+%: [\d.]+\+[\d.]+\+[\d.]+ ms clock, [\d.]+\+[\d.]+/[\d.]+/[\d.]+\+[\d.]+ ms cpu, \d+->\d+->\d+ MB, \d+ MB goal, \d+ MB stacks, \d+ MB globals, 4 P \(forced\)$", line);
     }
 
+    [Theory]
+    [InlineData("tricolor")]
+    [InlineData("go")]
+    [InlineData("generational")]
+    public void A_cycle_started_by_stepping_says_so_and_is_not_counted_as_forced(string collector)
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = collector, Verify = true });
+        heap.Roots["kept"] = heap.Alloc(64, 1);
+        heap.Alloc(64, 0);
+
+        heap.Step(1);
+        while (heap.Phase == GcPhase.Mark)
+        {
+            heap.StepToNextPhase();
+        }
+
+        var cycle = Assert.Single(heap.Cycles);
+        Assert.Equal(GcTrigger.Stepped, cycle.Trigger);
+        Assert.False(cycle.Forced);
+        Assert.Equal(0, heap.Stats.NumForcedGC);
+        Assert.DoesNotContain("(forced)", GcTraceLineOf(heap, 0));
+    }
+
     [Fact]
     public void Go_garbage_awaiting_the_lazy_sweep_is_already_dead_to_the_program()
     {

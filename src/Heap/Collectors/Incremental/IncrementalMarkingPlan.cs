@@ -105,7 +105,7 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
     {
         if (_phase != GcPhase.Mark)
         {
-            StartCycle(GcTrigger.Forced);
+            StartCycle(GcTrigger.Stepped);
             if (work <= 0)
             {
                 return;
@@ -119,7 +119,7 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
     {
         if (_phase != GcPhase.Mark)
         {
-            StartCycle(GcTrigger.Forced);
+            StartCycle(GcTrigger.Stepped);
             return;
         }
 

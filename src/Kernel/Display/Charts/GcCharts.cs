@@ -206,6 +206,7 @@ internal static class GcCharts
                 (GcTrigger.HeapGoal, "trigger reached", "#f28e2b", StyleParam.MarkerSymbol.TriangleUp),
                 (GcTrigger.Forced, "forced (runtime.GC)", "#b07aa1", StyleParam.MarkerSymbol.X),
                 (GcTrigger.AllocationFailure, "allocation failed", "#9c755f", StyleParam.MarkerSymbol.Square),
+                (GcTrigger.Stepped, "started by a step", "#76b7b2", StyleParam.MarkerSymbol.Diamond),
             })
             {
                 var started = cycles.Where(cycle => cycle.Trigger == trigger).ToArray();
@@ -251,6 +252,7 @@ internal static class GcCharts
     {
         GcTrigger.HeapGoal => "reaching the trigger",
         GcTrigger.Forced => "runtime.GC (forced)",
+        GcTrigger.Stepped => "a step",
         _ => "a failed allocation",
     };
 
