@@ -352,7 +352,8 @@ public sealed class SimulatedHeap
         }
 
         var index = Objects.Reserve();
-        Objects.Commit(index, size, 0, slots, ObjectColor.Black);
+        // Stack objects die in the reverse order of their frames, so the bytes on the stack are a bump pointer: this one's offset in the stack region.
+        Objects.Commit(index, size, Counters.StackBytes, slots, ObjectColor.Black);
         Stack.AddStackObject(index);
         Counters.StackAllocs++;
         Counters.StackBytes += BumpSpace.Align(size);
@@ -687,10 +688,20 @@ public sealed class SimulatedHeap
 
     public int AgeOf(ObjectHandle handle) => Objects.Records[Checked(handle)].Age;
 
-    /// <summary>The object's simulated address (Go's arenas start at 0xc000000000 on 64-bit Linux).</summary>
-    public long AddressOf(ObjectHandle handle) => ArenaBase + Objects.AddressOffset(Checked(handle));
+    /// <summary>
+    /// The object's simulated address: in the heap arena (Go's arenas start at 0xc000000000 on
+    /// 64-bit Linux), or for an object on the stack in the stack region past it.
+    /// </summary>
+    public long AddressOf(ObjectHandle handle)
+    {
+        var index = Checked(handle);
+        return (Stack.StackObjectCount > 0 && Stack.IsStackObject(index) ? StackRegionBase : ArenaBase) + Objects.AddressOffset(index);
+    }
 
     public const long ArenaBase = 0xc000000000;
+
+    /// <summary>Where stack objects' addresses start: past the arena's 32 GiB of offsets, so no stack object shares an address with a heap object.</summary>
+    public const long StackRegionBase = ArenaBase + (32L << 30);
 
     // ---- statistics ------------------------------------------------------------------------
 

@@ -50,6 +50,29 @@ public class StackAllocationTests
         Assert.Equal(2, stats.StackAllocs);
     }
 
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void Stack_objects_have_addresses_of_their_own_in_the_stack_region(string collector)
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = collector, Verify = true });
+        var onHeap = heap.Alloc(16, 0);
+        heap.Roots["kept"] = onHeap;
+        heap.PushFrame("outer");
+        var first = heap.AllocOnStack(24, 0);
+        var second = heap.AllocOnStack(8, 0);
+        heap.PushFrame("inner");
+        var inner = heap.AllocOnStack(16, 0);
+
+        Assert.Equal(SimulatedHeap.StackRegionBase, heap.AddressOf(first));
+        Assert.Equal(SimulatedHeap.StackRegionBase + 24, heap.AddressOf(second));
+        Assert.Equal(SimulatedHeap.StackRegionBase + 32, heap.AddressOf(inner));
+        Assert.InRange(heap.AddressOf(onHeap), SimulatedHeap.ArenaBase, SimulatedHeap.StackRegionBase - 1);
+
+        heap.PopFrame();
+        var reused = heap.AllocOnStack(8, 0); // the inner frame's bytes are free again
+        Assert.Equal(SimulatedHeap.StackRegionBase + 32, heap.AddressOf(reused));
+    }
+
     [Fact]
     public void Every_escape_is_refused_and_changes_nothing()
     {
