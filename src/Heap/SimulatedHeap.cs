@@ -924,6 +924,16 @@ public sealed class SimulatedHeap
     /// <summary>No allocation takes the trigger's path until <see cref="EndCycle"/> sets the next trigger.</summary>
     internal void HoldTriggerUntilCycleEnds() => _triggerBytes = long.MaxValue;
 
+    /// <summary>A plan whose goal moves with the heap's memory (Go's memory limit) sets the goal in force, and the trigger when no cycle runs.</summary>
+    internal void Repace(long goal, long? trigger)
+    {
+        HeapGoalBytes = goal;
+        if (trigger is { } next)
+        {
+            _triggerBytes = next;
+        }
+    }
+
     internal void EndCycle(CycleInProgress cycle, CycleOutcome outcome)
     {
         var counters = Counters;

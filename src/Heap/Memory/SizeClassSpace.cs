@@ -18,6 +18,9 @@ internal sealed class SizeClassSpace(SpanRegistry spans, Objects.ObjectTable obj
     /// <summary>Sweeps a span that still holds last cycle's marks before it is allocated from (set by lazily sweeping plans).</summary>
     public Action<Span>? SweepBeforeUse { get; set; }
 
+    /// <summary>Called when a class takes another span to allocate from (Go's mcache refill, where mallocgc tests the GC trigger again).</summary>
+    public Action? AfterRefill { get; set; }
+
     /// <summary>
     /// True (the default) when objects are placed here only when they are allocated, so each span
     /// owns the table indices of its slots and <see cref="AllocateIndexed"/> gives an object its
@@ -111,6 +114,7 @@ internal sealed class SizeClassSpace(SpanRegistry spans, Objects.ObjectTable obj
 
         _current[sizeClass] = span;
         slot = span.TryAllocateSlot(objectIndex);
+        AfterRefill?.Invoke();
         return span;
     }
 

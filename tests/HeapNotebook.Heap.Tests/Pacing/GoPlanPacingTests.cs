@@ -1,3 +1,4 @@
+using HeapNotebook.Heap.Memory;
 using HeapNotebook.Heap.Pacing;
 using HeapNotebook.Heap.Workloads;
 
@@ -58,5 +59,55 @@ public class GoPlanPacingTests
         // Goal 1 MiB (4 MiB x 25 %); no runway yet, so the trigger is the upper bound 61/64 of the goal: 999,424 bytes.
         Assert.Equal(1 * MiB, heap.Cycles[0].HeapGoalBytes);
         Assert.InRange(heap.Cycles[0].HeapStartBytes, 999_424, 1 * MiB - 1);
+    }
+
+    /// <summary>Go's memoryLimitHeapGoal from the heap's memory now: non-heap = mappedReady - heapFree - heapAlloc.</summary>
+    private static long MemoryLimitGoalNow(SimulatedHeap heap, long limit, long marked, long stackScan, long globalsScan, long uncountedBytes = 0)
+    {
+        var stats = heap.Stats;
+        var mapped = stats.HeapSys - stats.HeapReleased + stackScan + globalsScan;
+        var heapFree = stats.HeapIdle - stats.HeapReleased;
+        return GoPacer.MemoryLimitGoal(limit, mapped - heapFree - (stats.HeapAlloc - uncountedBytes), mapped, marked);
+    }
+
+    [Fact]
+    public void The_memory_limit_counts_free_room_in_spans_as_non_heap_memory_and_moves_the_goal_between_cycles()
+    {
+        const long limit = 16 * MiB;
+        var heap = new SimulatedHeap(new HeapOptions { Collector = "go", Gogc = null, MemoryLimitBytes = limit, Verify = true });
+        heap.Roots["kept"] = heap.Alloc(64, 0);
+        heap.Collect();
+        var cycle = heap.Cycles[^1];
+        var committed = heap.Stats.NextGC;
+        Assert.Equal(MemoryLimitGoalNow(heap, limit, cycle.HeapMarkedBytes, cycle.StackScanBytes, cycle.GlobalsScanBytes), committed);
+
+        // One object of each of the first 40 size classes: each takes a new span that is nearly all free room.
+        for (var sizeClass = 1; sizeClass <= 40; sizeClass++)
+        {
+            heap.Alloc(SizeClasses.ObjectSize(sizeClass), 0);
+        }
+
+        var stats = heap.Stats;
+        Assert.True(stats.HeapInuse - stats.HeapAlloc > 150_000, $"free room in spans: {stats.HeapInuse - stats.HeapAlloc}");
+        Assert.Single(heap.Cycles);
+        // The goal is computed when a span is taken, as Go tests its trigger then: before the object that took it is counted.
+        Assert.Equal(MemoryLimitGoalNow(heap, limit, cycle.HeapMarkedBytes, cycle.StackScanBytes, cycle.GlobalsScanBytes, SizeClasses.ObjectSize(40)), stats.NextGC);
+        Assert.True(stats.NextGC < committed - 150_000, $"goal {stats.NextGC}, committed {committed}");
+    }
+
+    [Fact]
+    public void Without_a_memory_limit_the_goal_stays_what_mark_termination_committed()
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = "go", Verify = true });
+        heap.Roots["kept"] = heap.Alloc(64, 0);
+        heap.Collect();
+        var committed = heap.Stats.NextGC;
+
+        for (var sizeClass = 1; sizeClass <= 40; sizeClass++)
+        {
+            heap.Alloc(SizeClasses.ObjectSize(sizeClass), 0);
+        }
+
+        Assert.Equal(committed, heap.Stats.NextGC);
     }
 }

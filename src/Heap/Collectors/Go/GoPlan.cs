@@ -65,6 +65,11 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         _fractionalShare = Math.Max(0, _backgroundProcs - (procs - 1));
         LazySweeper = Sweeper;
         heap.SmallObjects.SweepBeforeUse = SweepForAllocation;
+        if (heap.Options.MemoryLimitBytes is not null)
+        {
+            heap.SmallObjects.AfterRefill = RevisitMemoryLimitGoal;
+            heap.LargeObjects.AfterAllocation = RevisitMemoryLimitGoal;
+        }
     }
 
     public override string Name => "go";
@@ -232,6 +237,11 @@ internal sealed class GoPlan : IncrementalMarkingPlan
     /// <summary>True while the goal in force is the memory limit's (below GOGC's): Go then moves it for neither the sweep distance nor the minimum runway.</summary>
     private bool _goalFromMemoryLimit;
 
+    // What the last mark termination committed (Go's commit): the goal and trigger are computed from
+    // these again whenever the memory limit's share of them may have moved.
+    private long _committedMarked, _committedStackScan, _committedGlobalsScan, _committedRunway;
+    private bool _committedByCycle;
+
     // The first cycle starts with no sweep distance to keep (Go's init commits with the sweep done).
     internal override long InitialTrigger(long goal)
     {
@@ -247,6 +257,27 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         return _goalFromMemoryLimit ? goal : Math.Max(goal, marked + SweepDistanceBytes);
     }
 
+    /// <summary>
+    /// Go computes the memory limit's goal afresh each time it tests the trigger (after a span
+    /// refill or a large allocation), from the memory mapped at that moment, and its pacer reads
+    /// the goal the same way while marking. So the goal (and, between cycles, the trigger) follow
+    /// the heap's memory, not only the state at the last mark termination.
+    /// </summary>
+    private void RevisitMemoryLimitGoal()
+    {
+        var heap = Heap;
+        if (!_committedByCycle)
+        {
+            var first = InitialGoal();
+            heap.Repace(first, base.Phase == GcPhase.Mark ? null : InitialTrigger(first));
+            return;
+        }
+
+        var goal = CommittedGoal(_committedMarked, _committedStackScan, _committedGlobalsScan);
+        heap.Repace(goal, base.Phase == GcPhase.Mark ? null
+            : GoPacer.Trigger(goal, _committedMarked, _committedRunway, _goalFromMemoryLimit ? 0 : _committedMarked + SweepDistanceBytes));
+    }
+
     protected override long NextTrigger(long goal, long marked, long heapAtMarkEnd)
     {
         var heap = Heap;
@@ -260,6 +291,8 @@ internal sealed class GoPlan : IncrementalMarkingPlan
             procs: heap.Options.Procs,
             idleTimePs: IdlePicoseconds);
         var runway = _pacer.Runway(Tracer.StackScanBytes, Tracer.GlobalsScanBytes);
+        (_committedMarked, _committedStackScan, _committedGlobalsScan, _committedRunway, _committedByCycle) =
+            (marked, Tracer.StackScanBytes, Tracer.GlobalsScanBytes, runway, true);
         // The live heap restarts from the marked bytes at mark termination (Go's resetLive), so the sweep distance counts from there.
         return GoPacer.Trigger(goal, marked, runway, _goalFromMemoryLimit ? 0 : marked + SweepDistanceBytes);
     }
