@@ -177,6 +177,25 @@ public class IncrementalPlanTests
     }
 
     [Fact]
+    public void Go_sweeps_what_the_last_cycle_left_before_stopping_the_world_so_the_first_pause_stays_short()
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = "go", Procs = 1 });
+        heap.Roots["kept"] = heap.Alloc(16, 1);
+        while (heap.Phase != GcPhase.Sweep)
+        {
+            heap.Alloc(4096); // run until a cycle has marked and left its sweep pending
+        }
+
+        var before = heap.Clock.Nanoseconds;
+        heap.Collect();
+
+        var forced = heap.Cycles[^1];
+        var sweepTermination = forced.PhaseOf(GcPhase.SweepTermination)!;
+        Assert.Equal((long)heap.Options.Costs.SweepTerminationNs, sweepTermination.DurationNs); // the fixed cost alone, no sweeping in it
+        Assert.True(forced.StartNs > before, "the leftover sweep ran, on the program's time, before the cycle began");
+    }
+
+    [Fact]
     public void Go_garbage_awaiting_the_lazy_sweep_is_already_dead_to_the_program()
     {
         var heap = new SimulatedHeap(new HeapOptions { Collector = "go", Verify = true });

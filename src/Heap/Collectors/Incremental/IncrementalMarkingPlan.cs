@@ -162,8 +162,11 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
     protected void StartCycle(GcTrigger trigger)
     {
         var heap = Heap;
+        // Go's gcStart sweeps what the last cycle left unswept before it stops the world, on the
+        // goroutine that starts the cycle: the program's time, not the pause's.
+        heap.Clock.Advance(FinishSweep());
         _cycle = heap.BeginCycle(trigger, CycleKind);
-        var startWorkPs = FinishSweep() + PrepareForMark();
+        var startWorkPs = PrepareForMark();
         Tracer.Reset();
         Sweeper.Reset();
         BarrierHits = BarrierShades = 0;
@@ -384,7 +387,7 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
     /// <summary>Work the plan does with the world stopped at the start of a cycle, before the roots are shaded; returns its picoseconds, which go into the sweep-termination pause.</summary>
     protected virtual long PrepareForMark() => 0;
 
-    /// <summary>Completes a lazy sweep left from the last cycle; returns the picoseconds of sweeping it took (none for an eager plan).</summary>
+    /// <summary>Completes a lazy sweep left from the last cycle; returns the picoseconds of sweeping it took (none for an eager plan), which the caller's clock pays.</summary>
     protected virtual long FinishSweep() => 0;
 
     protected virtual void OnMarkStarted()
