@@ -359,7 +359,7 @@ public sealed class CSharpScriptHost
     private static ExecutionError Interrupted()
     {
         var exception = new CellInterruptedException();
-        return new ExecutionError("Interrupted", exception.Message, [$"Interrupted: {exception.Message}"]);
+        return new ExecutionError(CellInterruptedException.ErrorName, exception.Message, [$"{CellInterruptedException.ErrorName}: {exception.Message}"]);
     }
 
     private static ExecutionError CompilationError(IReadOnlyList<Diagnostic> errors)

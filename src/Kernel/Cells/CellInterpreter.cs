@@ -121,7 +121,7 @@ public sealed class CellInterpreter : IKernelInterpreter, ICellSession
         }
         catch (ThreadInterruptedException) when (interrupt.IsCancellationRequested)
         {
-            return ExecutionError.Simple("Interrupted", new CellInterruptedException().Message);
+            return ExecutionError.Simple(CellInterruptedException.ErrorName, new CellInterruptedException().Message);
         }
         catch (Exception exception)
         {
@@ -284,7 +284,7 @@ public sealed class CellInterpreter : IKernelInterpreter, ICellSession
             }
             if (interrupt.IsCancellationRequested)
             {
-                return ExecutionError.Simple("Interrupted", new CellInterruptedException().Message);
+                return ExecutionError.Simple(CellInterruptedException.ErrorName, new CellInterruptedException().Message);
             }
         }
         if (!cell.HasCode)

@@ -420,9 +420,23 @@ public sealed class HeapFileVerbTests : IDisposable
 
         var error = interpreter.Execute($"#!heap load {path} --name copy", new InterruptingPublisher(interpreter));
 
-        Assert.Equal("HeapCommandError", error?.Name);
         Assert.Equal($"(1,13): error HN0022: interrupted while replaying '{path}'; no heap was added", error!.Value);
         Assert.Equal(before, Session());
+    }
+
+    [Fact]
+    public void An_interrupted_load_replies_the_Interrupted_ename_as_an_interrupted_run_does()
+    {
+        Worked();
+        var path = PathOf("worked.heapsnap");
+        Ok($"#!heap save {path}");
+        var run = interpreter.Execute("#!heap run binary-trees --depth 14", new InterruptingPublisher(interpreter));
+
+        var load = interpreter.Execute($"#!heap load {path} --name copy", new InterruptingPublisher(interpreter));
+
+        Assert.Equal("Interrupted", run?.Name);
+        Assert.Equal(run!.Name, load?.Name);
+        Assert.Equal($"Interrupted: (1,13): error HN0022: interrupted while replaying '{path}'; no heap was added", Assert.Single(load!.Traceback));
     }
 
     [Fact]

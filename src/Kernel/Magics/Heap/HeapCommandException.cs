@@ -21,6 +21,11 @@ internal sealed class HeapCommandException(HeapErrorCode code, string message, C
     {
         var column = At is { } token ? ArgumentsColumn + token.Offset : 1;
         var first = string.Create(CultureInfo.InvariantCulture, $"({line},{column}): error {CodeText}: {Message}");
+        if (Code == HeapErrorCode.Interrupted)
+        {
+            // A client tells an interrupted cell by its ename, whatever stopped: a run, a C# loop, or a load (which says what it left undone).
+            return new ExecutionError(CellInterruptedException.ErrorName, first, [$"{CellInterruptedException.ErrorName}: {first}"]);
+        }
         var traceback = new List<string> { first };
         if (Usage is not null)
         {
