@@ -10,16 +10,26 @@ namespace HeapNotebook.Heap.Workloads;
 /// are built first; the left one is held in a stack local while the right one is built, and both are
 /// the initial values of their parent's allocation, as in Go's <c>&amp;Node{left, right}</c>.
 /// </summary>
-public sealed class BinaryTrees(int maxDepth) : Workload
+public sealed class BinaryTrees : Workload
 {
     public const int MinDepth = 4;
     public const int NodeBytes = 16;
 
-    public override string Name => "binary-trees";
+    private const string WorkloadName = "binary-trees";
+
+    /// <summary>A run to depth <paramref name="maxDepth"/> (4 to 26, the catalog's range for its depth option); below 6 it runs depth 6, as the game does.</summary>
+    /// <exception cref="Errors.WorkloadException">The depth is out of range.</exception>
+    public BinaryTrees(int maxDepth)
+    {
+        WorkloadCatalog.Check(WorkloadName, ("depth", maxDepth));
+        MaxDepth = Math.Max(MinDepth + 2, maxDepth);
+    }
+
+    public override string Name => WorkloadName;
 
     internal override WorkloadRecipe Recipe => new(Name, [MaxDepth]);
 
-    public int MaxDepth { get; } = Math.Max(MinDepth + 2, maxDepth);
+    public int MaxDepth { get; }
 
     /// <summary>Allocations the program makes at this depth (every node of every tree).</summary>
     public static long AllocationCount(int maxDepth)

@@ -3,7 +3,7 @@ using HeapNotebook.Heap.Errors;
 
 namespace HeapNotebook.Heap.Workloads;
 
-/// <summary>Every workload the simulator offers, with its options, and the one place that checks option values.</summary>
+/// <summary>Every workload the simulator offers, with its options, and the one place that checks option values (<see cref="Check"/>).</summary>
 public static class WorkloadCatalog
 {
     public static IReadOnlyList<WorkloadDefinition> All { get; } =
@@ -104,6 +104,50 @@ public static class WorkloadCatalog
         All.FirstOrDefault(w => string.Equals(w.Name, name, StringComparison.Ordinal))
         ?? throw new WorkloadException($"There is no workload named '{name}'. Choose one of: {string.Join(", ", Names)}.");
 
+    /// <summary>
+    /// Checks a workload's option values by the catalog's rules: each option's range, then the rules between
+    /// options (churn's max-size at least its min-size, fragment's table). The one check that both <see cref="Create(string, IReadOnlyDictionary{string, string}?)"/>
+    /// ('#!heap run') and the workloads' constructors (<c>new Churn(...)</c> in a C# cell) make, so both refuse the
+    /// same values with the same <see cref="WorkloadException"/>, which says what was wrong and the valid range.
+    /// </summary>
+    /// <param name="name">The workload's catalog name.</param>
+    /// <param name="values">Every option of the workload with its value, in any order.</param>
+    internal static void Check(string name, params ReadOnlySpan<(string Option, long Value)> values)
+    {
+        var definition = Find(name);
+        var given = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (option, value) in values)
+        {
+            given[option] = value;
+        }
+
+        foreach (var option in definition.Options)
+        {
+            CheckRange(definition, option, given.TryGetValue(option.Name, out var value)
+                ? value
+                : throw new ArgumentException($"Workload '{name}' was checked without its option '{option.Name}'.", nameof(values)));
+        }
+
+        CheckRules(definition, key => given[key]);
+    }
+
+    private static void CheckRange(WorkloadDefinition definition, WorkloadOption option, long value)
+    {
+        if (value < option.Min || value > option.Max)
+        {
+            throw new WorkloadException(string.Create(CultureInfo.InvariantCulture,
+                $"Option '{option.Name}' of workload '{definition.Name}' must be between {option.Min} and {option.Max}, not {value}."));
+        }
+    }
+
+    private static void CheckRules(WorkloadDefinition definition, Func<string, long> get)
+    {
+        if (definition.Validate?.Invoke(get) is { } problem)
+        {
+            throw new WorkloadException($"Workload '{definition.Name}': {problem}");
+        }
+    }
+
     /// <summary>Makes a workload from option values given as text (as a notebook command gives them); every option is checked before anything runs.</summary>
     public static IWorkload Create(string name, IReadOnlyDictionary<string, string>? options = null) => Create(name, options, limits: null);
 
@@ -133,20 +177,12 @@ public static class WorkloadCatalog
                 throw new WorkloadException($"Option '{key}' of workload '{name}' must be a whole number, not '{text}'.");
             }
 
-            if (value < option.Min || value > option.Max)
-            {
-                throw new WorkloadException(string.Create(CultureInfo.InvariantCulture,
-                    $"Option '{key}' of workload '{name}' must be between {option.Min} and {option.Max}, not {value}."));
-            }
-
+            CheckRange(definition, option, value);
             values[key] = value;
         }
 
         long Get(string key) => values[key];
-        if (definition.Validate?.Invoke(Get) is { } problem)
-        {
-            throw new WorkloadException($"Workload '{name}': {problem}");
-        }
+        CheckRules(definition, Get);
 
         if (limits is not null && definition.Footprint?.Invoke(Get) is { } footprint
             && (footprint.Objects > limits.MaxObjects || footprint.Bytes > limits.MaxHeapBytes))
