@@ -1,3 +1,4 @@
+using System.Globalization;
 using HeapNotebook.Heap.Objects;
 
 namespace HeapNotebook.Heap.Workloads;
@@ -22,13 +23,23 @@ public sealed class BinaryTrees : Workload
     public BinaryTrees(int maxDepth)
     {
         WorkloadCatalog.Check(WorkloadName, ("depth", maxDepth));
+        RequestedDepth = maxDepth;
         MaxDepth = Math.Max(MinDepth + 2, maxDepth);
     }
+
+    /// <summary>The depth asked for; <see cref="MaxDepth"/> is the depth run.</summary>
+    public int RequestedDepth { get; }
+
+    /// <summary>Says so when the depth run is not the one asked for (4 or 5 runs as 6).</summary>
+    public override string? Adjustment => MaxDepth == RequestedDepth
+        ? null
+        : string.Create(CultureInfo.InvariantCulture, $"depth raised from {RequestedDepth} to {MaxDepth}, as the game raises n below {MinDepth + 2} to {MinDepth + 2}");
 
     public override string Name => WorkloadName;
 
     internal override WorkloadRecipe Recipe => new(Name, [MaxDepth]);
 
+    /// <summary>The depth run: the one asked for, or 6 when 4 or 5 was asked (the game's max(MinDepth + 2, n)).</summary>
     public int MaxDepth { get; }
 
     /// <summary>Allocations the program makes at this depth (every node of every tree).</summary>

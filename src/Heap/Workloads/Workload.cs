@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace HeapNotebook.Heap.Workloads;
 
 /// <summary>
@@ -20,6 +22,21 @@ public abstract class Workload : IWorkload
 
     /// <summary>How to make this workload again (built-in workloads only); a journal records a run of it as one entry.</summary>
     internal virtual WorkloadRecipe? Recipe => null;
+
+    /// <summary>
+    /// The option values this workload runs with, under the catalog's option names and in its order: what it will run,
+    /// which is not always what was asked (binary-trees raises a depth of 4 or 5 to 6, as the game does). Empty for a
+    /// workload outside the catalog.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, long>> Settings => Recipe is { } recipe
+        ? [.. WorkloadCatalog.Find(recipe.Name).Options.Zip(recipe.Arguments, (option, value) => KeyValuePair.Create(option.Name, value))]
+        : [];
+
+    /// <summary>What this workload runs differently from what it was asked, in words; null when it runs as asked.</summary>
+    public virtual string? Adjustment => null;
+
+    /// <summary><see cref="Settings"/> as the catalog writes them: "name=value, ...".</summary>
+    internal string SettingsText => string.Join(", ", Settings.Select(setting => string.Create(CultureInfo.InvariantCulture, $"{setting.Key}={setting.Value}")));
 
     public WorkloadResult Run(SimulatedHeap heap, WorkloadContext context)
     {
@@ -72,7 +89,7 @@ public abstract class Workload : IWorkload
             throw;
         }
 
-        return new WorkloadResult(Name, heap.Stats.Mallocs - mallocsAtStart, checksum, completed, FractionDone);
+        return new WorkloadResult(Name, heap.Stats.Mallocs - mallocsAtStart, checksum, completed, FractionDone) { Settings = SettingsText, Adjustment = Adjustment };
     }
 
     private static void Unwind(SimulatedHeap heap, int framesAtStart)

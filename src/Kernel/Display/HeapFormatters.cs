@@ -37,7 +37,14 @@ internal static class HeapFormatters
         Both<ObjectHandle>(handle => Line(handle.ToString()));
         Both<VerificationReport>(report => Line(report.ToString()));
         Both<WorkloadResult>(result => Line(string.Create(CultureInfo.InvariantCulture,
-            $"{result.Workload}: {result.Allocations:N0} allocations, checksum {result.Checksum}, {(result.Completed ? "completed" : $"stopped at {result.FractionDone:P0}")}")));
+            $"{result.Workload}{RunSettings(result)}: {result.Allocations:N0} allocations, checksum {result.Checksum}, {(result.Completed ? "completed" : $"stopped at {result.FractionDone:P0}")}")));
+    }
+
+    /// <summary>" (depth=6; depth raised from 4 to 6, ...)": what the run ran with, and what it changed of what was asked.</summary>
+    private static string RunSettings(WorkloadResult result)
+    {
+        var parts = new[] { result.Settings, result.Adjustment }.Where(part => !string.IsNullOrEmpty(part)).ToArray();
+        return parts.Length == 0 ? "" : $" ({string.Join("; ", parts)})";
     }
 
     /// <summary>A value that reads best as one line of text: the same line in plain text and in HTML.</summary>

@@ -43,6 +43,34 @@ public sealed class WorkloadTests
     }
 
     [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Given_binary_trees_asked_for_depth_4_or_5_then_its_result_shows_depth_6_and_says_it_was_raised(int asked)
+    {
+        var heap = SmallVerifiedHeap();
+
+        var result = heap.Run(new BinaryTrees(asked));
+
+        Assert.Equal(BinaryTrees.AllocationCount(6), result.Allocations);
+        Assert.Equal("depth=6", result.Settings);
+        Assert.Equal($"depth raised from {asked} to 6, as the game raises n below 6 to 6", result.Adjustment);
+    }
+
+    [Fact]
+    public void Given_a_workload_run_as_asked_then_its_result_shows_its_settings_and_no_adjustment()
+    {
+        var heap = SmallVerifiedHeap();
+
+        var trees = heap.Run(new BinaryTrees(7));
+        var churn = Run(heap, "churn", ("allocs", "500"), ("live", "20"));
+
+        Assert.Equal("depth=7", trees.Settings);
+        Assert.Null(trees.Adjustment);
+        Assert.Equal("allocs=500, live=20, long-lived-percent=5, long-lived-slots=20000, min-size=16, max-size=256", churn.Settings);
+        Assert.Null(churn.Adjustment);
+    }
+
+    [Theory]
     [InlineData(4, 4398)]     // the game raises max depth to at least min depth + 2 = 6
     [InlineData(8, 25_774)]   // 1023 + 511 + 256×31 + 64×127 + 16×511
     [InlineData(10, 135_854)] // 4095 + 2047 + 1024×31 + 256×127 + 64×511 + 16×2047

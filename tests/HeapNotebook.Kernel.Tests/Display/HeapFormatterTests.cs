@@ -101,6 +101,17 @@ public sealed class HeapFormatterTests
         Assert.Equal("#1v1", Mime(DisplayFormatter.Format(handle), "text/plain"));
         Assert.Equal("<pre>#1v1</pre>", Mime(DisplayFormatter.Format(handle), "text/html"));
         Assert.Equal(heap.Verify().ToString(), Mime(DisplayFormatter.Format(heap.Verify()), "text/plain"));
-        Assert.Equal(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"binary-trees: {result.Allocations:N0} allocations, checksum {result.Checksum}, completed"), Mime(DisplayFormatter.Format(result), "text/plain"));
+        Assert.Equal(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"binary-trees (depth=6): {result.Allocations:N0} allocations, checksum {result.Checksum}, completed"), Mime(DisplayFormatter.Format(result), "text/plain"));
+    }
+
+    [Fact]
+    public void A_workload_result_of_binary_trees_asked_for_depth_4_shows_depth_6_and_says_it_was_raised()
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = "marksweep" });
+
+        var result = heap.Run(new HeapNotebook.Heap.Workloads.BinaryTrees(4));
+
+        Assert.Equal("binary-trees (depth=6; depth raised from 4 to 6, as the game raises n below 6 to 6): 4,398 allocations, checksum 4398, completed",
+            Mime(DisplayFormatter.Format(result), "text/plain"));
     }
 }

@@ -461,6 +461,30 @@ public sealed class HeapMagicTests
         Assert.True(Current.Stats.Mallocs > 0);
     }
 
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Given_binary_trees_asked_for_depth_4_or_5_then_the_run_shows_depth_6_and_says_it_was_raised(int asked)
+    {
+        Ok("#!heap new");
+
+        var text = Ok($"#!heap run binary-trees --depth {asked}").TrimEnd('\n').Split('\n')[^1];
+        var asSix = new HeapMagicTests().Ok("#!heap new\n#!heap run binary-trees --depth 6").TrimEnd('\n').Split('\n')[^1];
+
+        Assert.StartsWith($"heap1: binary-trees (depth=6; depth raised from {asked} to 6, as the game raises n below 6 to 6): 4,398 allocations, ", text);
+        Assert.DoesNotContain($"depth={asked}", text);
+        Assert.Equal(asSix[asSix.IndexOf("): ", StringComparison.Ordinal)..], text[text.IndexOf("): ", StringComparison.Ordinal)..]);
+    }
+
+    [Fact]
+    public void Given_binary_trees_asked_for_depth_4_then_compare_shows_the_depth_it_ran()
+    {
+        var table = Ok("#!heap compare binary-trees --depth 4 --collectors marksweep");
+
+        Assert.Contains("binary-trees (depth=6), seed 1, GOGC 100\n", table);
+        Assert.DoesNotContain("depth=4", table);
+    }
+
     [Fact]
     public void Given_a_workload_then_the_options_are_shown_and_the_result_is_deterministic()
     {

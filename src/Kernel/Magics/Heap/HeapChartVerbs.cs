@@ -213,11 +213,7 @@ internal static partial class HeapVerbs
         var variable = VariableName(context, Value("--as"));
 
         var definition = words.Definition;
-        var settings = new OrderedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var option in definition.Options)
-        {
-            settings[option.Name] = words.Values.GetValueOrDefault(option.Name, option.Default.ToString(CultureInfo.InvariantCulture));
-        }
+        var settings = RunSettings(definition, words.Values, words.Workload);
         var label = $"compare {definition.Name}";
         var displayId = context.Session.NextDisplayId("compare");
         context.Show(Invariant($"{label}: {collectors[0]} (1 of {collectors.Count})"), displayId: displayId);

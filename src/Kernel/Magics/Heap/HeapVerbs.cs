@@ -465,8 +465,9 @@ internal static partial class HeapVerbs
             throw context.Error(HeapErrorCode.ResourceLimit, exception.Message, workloadToken);
         }
         var cyclesBefore = heap.Cycles.Count;
-        var settings = string.Join(", ", definition.Options.Select(option => $"{option.Name}={values.GetValueOrDefault(option.Name, option.Default.ToString(CultureInfo.InvariantCulture))}"));
-        var label = $"{entry.Name}: {definition.Name} ({settings})";
+        var settings = string.Join(", ", RunSettings(definition, values, workload).Select(setting => $"{setting.Key}={setting.Value}"));
+        var adjustment = workload is Workload { Adjustment: { } adjusted } ? "; " + adjusted : "";
+        var label = $"{entry.Name}: {definition.Name} ({settings}{adjustment})";
         // One display, updated in place: progress every 10 %, then the result.
         var displayId = context.Session.NextDisplayId("run");
         context.Show(label + ": running, 0%", displayId: displayId);
@@ -493,6 +494,27 @@ internal static partial class HeapVerbs
         context.Show(Invariant($"{label}: {Count(result.Allocations)} allocations, checksum {result.Checksum}, ")
             + Invariant($"{Count(heap.Cycles.Count - cyclesBefore)} collection{(heap.Cycles.Count - cyclesBefore == 1 ? "" : "s")}, {Count(heap.ObjectCount)} objects, {ByteSize.Format(heap.Stats.HeapAlloc)} in use (HeapAlloc), virtual time {heap.Clock.Nanoseconds / 1e6:0.###} ms")
             + (result.Completed ? "" : Invariant($" (interrupted at {result.FractionDone * 100:0}%)")), displayId: displayId, isUpdate: true);
+    }
+
+    /// <summary>
+    /// The option values a workload runs with, in the catalog's order: the workload's own account where it has one
+    /// (binary-trees runs depth 6 when asked for 4), else the values given and the defaults.
+    /// </summary>
+    internal static OrderedDictionary<string, string> RunSettings(WorkloadDefinition definition, IReadOnlyDictionary<string, string> values, IWorkload workload)
+    {
+        var settings = new OrderedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var option in definition.Options)
+        {
+            settings[option.Name] = values.GetValueOrDefault(option.Name, option.Default.ToString(CultureInfo.InvariantCulture));
+        }
+        if (workload is Workload builtIn)
+        {
+            foreach (var (name, value) in builtIn.Settings)
+            {
+                settings[name] = value.ToString(CultureInfo.InvariantCulture);
+            }
+        }
+        return settings;
     }
 
     /// <summary>The words of 'VERB WORKLOAD --option N ...': the workload, its option values, and the verb's own options among them (compare's --seed).</summary>
