@@ -1,4 +1,5 @@
 using System.Globalization;
+using HeapNotebook.Heap;
 using HeapNotebook.Heap.Objects;
 using HeapNotebook.Heap.Verification;
 using HeapNotebook.Heap.Workloads;
@@ -12,7 +13,8 @@ namespace HeapNotebook.Kernel.Display;
 /// <summary>
 /// Registers the heap's public types with Microsoft.DotNet.Interactive.Formatting, once per process, so a C#
 /// cell that returns Heap.Stats, Heap.Cycles, a fragmentation report, an imported gctrace or a comparison shows
-/// the same tables as the #!heap verbs (text/plain and text/html).
+/// the same tables as the #!heap verbs (text/plain and text/html), and one that returns Heap or
+/// WorkloadCatalog.All shows a summary line or a table instead of the default formatter's dump of every property.
 /// </summary>
 internal static class HeapFormatters
 {
@@ -34,6 +36,9 @@ internal static class HeapFormatters
         Both<FragmentationReport>(report => Rendered(HeapTables.Fragmentation(report)));
         Both<ImportedGcTrace>(trace => Rendered(HeapTables.ImportedTrace(trace, "Imported gctrace")));
         Both<CollectorComparison>(comparison => HeapTables.Comparison(comparison, comparison.Runs.Count));
+        Both<SimulatedHeap>(heap => Line(HeapTables.HeapSummary(heap)));
+        Both<IReadOnlyList<WorkloadDefinition>>(workloads => Rendered(HeapTables.Workloads(workloads)));
+        Both<WorkloadDefinition>(workload => Rendered(HeapTables.Workloads([workload])));
         Both<ObjectHandle>(handle => Line(handle.ToString()));
         Both<VerificationReport>(report => Line(report.ToString()));
         Both<WorkloadResult>(result => Line(string.Create(CultureInfo.InvariantCulture,

@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Net;
+using System.Text;
+using HeapNotebook.Heap;
 using HeapNotebook.Heap.Memory;
 using HeapNotebook.Heap.Telemetry;
+using HeapNotebook.Heap.Workloads;
 using HeapNotebook.Kernel.Magics.Heap;
 
 namespace HeapNotebook.Kernel.Display;
@@ -20,6 +23,50 @@ internal static class HeapTables
     private static string Ms(long nanoseconds) => (nanoseconds / 1e6).ToString("0.###", CultureInfo.InvariantCulture);
 
     private static string Ms(double milliseconds) => milliseconds.ToString("0.###", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A heap in one line: "small: go collector, GOGC 50: 13,042 objects, 1.2 MiB allocated (HeapAlloc), 2 MiB in use
+    /// (HeapInuse), 7 cycles", and the phase while a cycle is under way. A C# cell that shows Heap gets this, not the object tree.
+    /// </summary>
+    public static string HeapSummary(SimulatedHeap heap)
+    {
+        var options = heap.Options;
+        var stats = heap.Stats;
+        var text = new StringBuilder(heap.Name).Append(": ").Append(heap.Plan.Name).Append(" collector");
+        text.Append(", GOGC ").Append(options.Gogc is { } gogc ? gogc.ToString(CultureInfo.InvariantCulture) : "off");
+        if (options.Barrier is not null)
+        {
+            text.Append(", ").Append(options.Barrier).Append(" barrier");
+        }
+        text.Append(": ").Append(Count(heap.ObjectCount)).Append(heap.ObjectCount == 1 ? " object" : " objects");
+        text.Append(", ").Append(ByteSize.Format(stats.HeapAlloc)).Append(" allocated (HeapAlloc)");
+        text.Append(", ").Append(ByteSize.Format(stats.HeapInuse)).Append(" in use (HeapInuse)");
+        text.Append(", ").Append(Count(heap.Cycles.Count)).Append(heap.Cycles.Count == 1 ? " cycle" : " cycles");
+        if (heap.Phase is { } phase)
+        {
+            text.Append(", phase ").Append(phase);
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Workloads and their options: a row for each workload, then one for each of its options with its default and range.</summary>
+    public static TextTable Workloads(IEnumerable<WorkloadDefinition> workloads)
+    {
+        var table = new TextTable("Workload", "Option", "Default", "Range", "Description")
+        {
+            Caption = "Workloads ('#!heap run WORKLOAD --OPTION N', or WorkloadCatalog.Create in C#)",
+        };
+        foreach (var workload in workloads)
+        {
+            table.Add(workload.Name, "", "", "", workload.Description);
+            foreach (var option in workload.Options)
+            {
+                table.Add("", "--" + option.Name, option.Default.ToString(CultureInfo.InvariantCulture),
+                    string.Create(CultureInfo.InvariantCulture, $"{option.Min} to {option.Max}"), option.Description);
+            }
+        }
+        return table;
+    }
 
     public static TextTable MemStats(MemStats stats, string caption)
     {

@@ -1,4 +1,5 @@
 using HeapNotebook.Heap;
+using HeapNotebook.Heap.Telemetry;
 using HeapNotebook.Kernel.Cells;
 using HeapNotebook.Kernel.Display;
 using HeapNotebook.Kernel.Tests.Cells;
@@ -113,5 +114,66 @@ public sealed class HeapFormatterTests
 
         Assert.Equal("binary-trees (depth=6; depth raised from 4 to 6, as the game raises n below 6 to 6): 4,398 allocations, checksum 4398, completed",
             Mime(DisplayFormatter.Format(result), "text/plain"));
+    }
+
+    [Fact]
+    public void Heap_in_csharp_shows_one_summary_of_the_heap_not_its_object_tree()
+    {
+        Ok("#!heap new --collector go --gogc 50 --name small\n#!heap run churn --allocs 20000");
+        var heap = interpreter.Globals.Heap;
+        var stats = heap.Stats;
+        var expected = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"small: go collector, GOGC 50: {heap.ObjectCount:N0} objects, {HeapNotebook.Kernel.Magics.Heap.ByteSize.Format(stats.HeapAlloc)} allocated (HeapAlloc), {HeapNotebook.Kernel.Magics.Heap.ByteSize.Format(stats.HeapInuse)} in use (HeapInuse), {heap.Cycles.Count:N0} cycle{(heap.Cycles.Count == 1 ? "" : "s")}{(heap.Phase is { } phase ? $", phase {phase}" : "")}");
+
+        var cell = Ok("Heap").Bundles.Single();
+
+        Assert.Equal(["text/plain", "text/html"], cell.Data.Select(pair => pair.Key));
+        Assert.Equal(expected, Mime(cell, "text/plain"));
+        Assert.Equal("<pre>" + System.Net.WebUtility.HtmlEncode(expected) + "</pre>", Mime(cell, "text/html"));
+    }
+
+    [Fact]
+    public void A_heap_with_gogc_off_a_chosen_barrier_and_a_cycle_under_way_says_so()
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = "tricolor", Barrier = "yuasa", Gogc = null, Name = "stepping", IncrementalWork = 0 });
+        var first = heap.Alloc(32, 1);
+        heap.Roots["first"] = first;
+        heap.Write(first, 0, heap.Alloc(32, 1));
+        heap.Step(1);
+
+        var text = Mime(DisplayFormatter.Format(heap), "text/plain");
+
+        Assert.Equal(GcPhase.Mark, heap.Phase);
+        Assert.StartsWith("stepping: tricolor collector, GOGC off, yuasa barrier: 2 objects, ", text);
+        Assert.EndsWith(", 0 cycles, phase Mark", text);
+    }
+
+    [Fact]
+    public void The_workload_catalog_in_csharp_shows_a_table_of_workloads_and_their_options()
+    {
+        var cell = Ok("WorkloadCatalog.All").Bundles.Single();
+
+        var plain = Mime(cell, "text/plain");
+        var lines = plain.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["text/plain", "text/html"], cell.Data.Select(pair => pair.Key));
+        Assert.Equal("Workloads ('#!heap run WORKLOAD --OPTION N', or WorkloadCatalog.Create in C#)", lines[0]);
+        Assert.Matches(@"^Workload\s+Option\s+Default\s+Range\s+Description$", lines[1]);
+        var rows = HeapNotebook.Heap.Workloads.WorkloadCatalog.All.Sum(workload => 1 + workload.Options.Count);
+        Assert.Equal(3 + rows, lines.Length);
+        Assert.Matches(@"^binary-trees\s+The Benchmarks Game's binary-trees", lines[3]);
+        Assert.Matches(@"^\s+--depth\s+10\s+4 to 26\s+depth of the largest trees", lines[4]);
+        Assert.Contains(lines, line => System.Text.RegularExpressions.Regex.IsMatch(line, @"^\s+--escape-percent\s+100\s+0 to 100\s+percentage of temporaries"));
+        Assert.StartsWith("<table><caption>Workloads (", Mime(cell, "text/html"));
+        Assert.Equal(rows, Mime(cell, "text/html").Split("<tr>").Length - 2);
+    }
+
+    [Fact]
+    public void One_workload_definition_shows_the_same_table_for_that_workload()
+    {
+        var cell = Ok("WorkloadCatalog.Find(\"cycles\")").Bundles.Single();
+
+        var lines = Mime(cell, "text/plain").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3 + 1 + 3, lines.Length);
+        Assert.Matches(@"^cycles\s+Rings of objects", lines[3]);
     }
 }
