@@ -84,5 +84,13 @@ public sealed record HeapOptions
     /// <summary>A hint for how many objects to make room for up front.</summary>
     public int InitialObjectCapacity { get; init; } = 4096;
 
-    public string Name { get; init; } = "heap";
+    /// <summary>
+    /// The heap's name. Left at <see cref="DefaultName"/>, a notebook session takes it as no name given and names the
+    /// heap itself (heap1, heap2, ...) when that one is taken; any other name is the heap's own, and a session refuses
+    /// a second heap with the same one.
+    /// </summary>
+    public string Name { get; init; } = DefaultName;
+
+    /// <summary>The name of a heap that was given none.</summary>
+    public const string DefaultName = "heap";
 }

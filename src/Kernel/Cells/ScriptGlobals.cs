@@ -18,7 +18,24 @@ public sealed class ScriptGlobals
     /// keeping a journal so that '#!heap save' can save it;
     /// a cell can replace it (<c>Heap = new SimulatedHeap(new HeapOptions { ... })</c>).
     /// </summary>
-    public HeapNotebook.Heap.SimulatedHeap Heap { get; set; } = new(new HeapNotebook.Heap.HeapOptions { Collector = "go", Name = "default", Journal = true });
+    /// <exception cref="HeapNameInUseException">The heap's own name (HeapOptions.Name) belongs to another heap of the session; Heap is left as it was.</exception>
+    public HeapNotebook.Heap.SimulatedHeap Heap
+    {
+        get => heap;
+        set
+        {
+            if (value is not null && CheckHeap?.Invoke(value) is { } refusal)
+            {
+                throw new HeapNameInUseException(refusal);
+            }
+            heap = value!;
+        }
+    }
+
+    private HeapNotebook.Heap.SimulatedHeap heap = new(new HeapNotebook.Heap.HeapOptions { Collector = "go", Name = "default", Journal = true });
+
+    /// <summary>Set by the session's #!heap heaps: why a heap may not become the current one (its name is another heap's), or null when it may.</summary>
+    internal Func<HeapNotebook.Heap.SimulatedHeap, string?>? CheckHeap { get; set; }
 
     /// <summary>Shows a value as a display_data output; the handle updates it in place.</summary>
     public DisplayHandle display(object? value, params string[] mimeTypes)

@@ -277,6 +277,62 @@ public sealed class HeapMagicTests
     }
 
     [Fact]
+    public void Given_a_heap_named_by_new_then_a_csharp_heap_of_that_name_is_refused_as_new_refuses_it_and_heap_is_unchanged()
+    {
+        Ok("#!heap new --collector go --name small");
+        var small = Current;
+
+        var (error, _) = Run("Heap = new SimulatedHeap(new HeapOptions { Collector = \"marksweep\", Name = \"small\" });");
+
+        Assert.NotNull(error);
+        Assert.Equal(typeof(HeapNameInUseException).FullName, error.Name);
+        Assert.Equal("there is already a heap named 'small' (go collector); give this one another name (new HeapOptions { Name = \"...\" }), or make that one current with '#!heap use small'. Heap was not changed.", error.Value);
+        Assert.Same(small, Current);
+        var list = Ok("#!heap list");
+        Assert.Matches(@"\n\*\s+small\s+go ", list);
+        Assert.DoesNotContain("marksweep", list);
+    }
+
+    [Fact]
+    public void Given_a_csharp_heap_the_session_adopted_then_another_csharp_heap_of_its_name_is_refused()
+    {
+        Ok("Heap = new SimulatedHeap(new HeapOptions { Collector = \"marksweep\", Name = \"mine\" });\n");
+        Ok("#!heap list");
+
+        var (error, _) = Run("Heap = new SimulatedHeap(new HeapOptions { Collector = \"semispace\", Name = \"mine\" });");
+
+        Assert.Equal(typeof(HeapNameInUseException).FullName, error?.Name);
+        Assert.StartsWith("there is already a heap named 'mine' (marksweep collector)", error!.Value);
+        Assert.Equal("marksweep", Current.Plan.Name);
+    }
+
+    [Fact]
+    public void Given_csharp_heaps_with_no_name_of_their_own_then_the_session_names_them()
+    {
+        Ok("#!heap new --name small");
+
+        Ok("Heap = new SimulatedHeap(new HeapOptions { Collector = \"marksweep\" });");
+        Ok("#!heap alloc a");
+        Ok("Heap = new SimulatedHeap(new HeapOptions { Collector = \"semispace\" });");
+        var list = Ok("#!heap list");
+
+        Assert.Matches(@"\n\s+heap\s+marksweep ", list);
+        Assert.Matches(@"\n\*\s+heap1\s+semispace ", list);
+    }
+
+    [Fact]
+    public void Given_the_current_heap_assigned_again_or_a_session_heap_then_nothing_is_refused()
+    {
+        Ok("#!heap new --name small\n#!heap new --name other");
+
+        Ok("var keep = Heap; Heap = keep; Heap = keep;");
+        Ok("#!heap use small");
+        Ok("Heap = Heap;");
+
+        Assert.Equal("small", Current.Name);
+    }
+
+    [Fact]
     public void Given_an_existing_heap_name_then_new_refuses_it()
     {
         Ok("#!heap new --name small");

@@ -72,6 +72,8 @@ public sealed class HeapMagic : IMagicCommand
 
     private void Execute(MagicInvocation invocation)
     {
+        // From the session's first heap on, a C# cell cannot make current a heap whose name is another's.
+        invocation.Session.Globals.CheckHeap = session.NameClash;
         var tokens = CommandToken.Split(invocation.Arguments);
         if (tokens.Count == 0 || HelpWords.Contains(tokens[0].Text, StringComparer.Ordinal))
         {

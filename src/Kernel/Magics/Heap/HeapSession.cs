@@ -6,7 +6,9 @@ namespace HeapNotebook.Kernel.Magics.Heap;
 
 /// <summary>
 /// The named heaps of one kernel session. The current heap is always the one C# cells see as
-/// <see cref="ScriptGlobals.Heap"/>: a heap a cell assigns there joins the session under its own name.
+/// <see cref="ScriptGlobals.Heap"/>: a heap a cell assigns there joins the session under its own name, and as
+/// '#!heap new --name' does, the session refuses a name another of its heaps has (<see cref="NameClash"/>) rather than
+/// list the heap under another one. A heap given no name of its own is named heap1, heap2, ... when "heap" is taken.
 /// </summary>
 internal sealed class HeapSession
 {
@@ -27,11 +29,31 @@ internal sealed class HeapSession
         var entry = heaps.FirstOrDefault(candidate => ReferenceEquals(candidate.Heap, heap));
         if (entry is null)
         {
+            if (NameClash(heap) is { } clash)
+            {
+                // ScriptGlobals.Heap refuses such a heap when a cell assigns it; this is the same refusal, should one get past.
+                throw new HeapCommandException(HeapErrorCode.NameInUse, clash, null, null);
+            }
             var name = string.IsNullOrWhiteSpace(heap.Name) || Find(heap.Name) is not null ? NextName() : heap.Name;
             entry = new HeapEntry(name, heap);
             heaps.Add(entry);
         }
         return entry;
+    }
+
+    /// <summary>
+    /// Why <paramref name="heap"/> may not join the session: its own name (HeapOptions.Name, other than the default
+    /// "heap") belongs to another of the session's heaps. Null when it may join, or is in the session already.
+    /// </summary>
+    public string? NameClash(SimulatedHeap heap)
+    {
+        if (string.IsNullOrWhiteSpace(heap.Name) || heap.Name == HeapOptions.DefaultName
+            || heaps.Any(candidate => ReferenceEquals(candidate.Heap, heap)) || Find(heap.Name) is not { } taken)
+        {
+            return null;
+        }
+        return $"there is already a heap named '{heap.Name}' ({taken.Heap.Plan.Name} collector); give this one another name "
+            + $"(new HeapOptions {{ Name = \"...\" }}), or make that one current with '#!heap use {heap.Name}'. Heap was not changed.";
     }
 
     public HeapEntry? Find(string name) => heaps.FirstOrDefault(entry => string.Equals(entry.Name, name, StringComparison.Ordinal));
