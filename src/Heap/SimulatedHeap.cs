@@ -924,6 +924,9 @@ public sealed class SimulatedHeap
     /// <summary>No allocation takes the trigger's path until <see cref="EndCycle"/> sets the next trigger.</summary>
     internal void HoldTriggerUntilCycleEnds() => _triggerBytes = long.MaxValue;
 
+    /// <summary>A phase that ends after its cycle's record was made (go's lazy sweep) joins that record.</summary>
+    internal void AddPhaseToLastCycle(PhaseRecord phase) => _cycles[^1] = _cycles[^1] with { Phases = [.. _cycles[^1].Phases, phase] };
+
     /// <summary>A plan whose goal moves with the heap's memory (Go's memory limit) sets the goal in force, and the trigger when no cycle runs.</summary>
     internal void Repace(long goal, long? trigger)
     {

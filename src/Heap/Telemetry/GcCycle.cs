@@ -73,7 +73,7 @@ public sealed record GcCycle
     /// <summary>Total stop-the-world time of the cycle.</summary>
     public long PauseNs => Phases.Where(p => p.StopTheWorld).Sum(p => p.DurationNs);
 
-    /// <summary>Total GC CPU time of the cycle.</summary>
+    /// <summary>Total GC CPU time of the cycle, a lazy sweep's included (GCCPUFraction, as Go's, leaves sweeping out).</summary>
     public long CpuNs => Phases.Sum(p => p.CpuNs);
 
     public PhaseRecord? PhaseOf(GcPhase phase) => Phases.FirstOrDefault(p => p.Phase == phase);

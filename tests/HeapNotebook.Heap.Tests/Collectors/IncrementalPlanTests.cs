@@ -196,6 +196,34 @@ public class IncrementalPlanTests
     }
 
     [Fact]
+    public void Go_cycles_record_the_concurrent_sweep_as_their_fourth_phase_once_it_is_done()
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = "go", Procs = 2 });
+        heap.Run(new BinaryTrees(14));
+        var cycles = heap.Cycles;
+        Assert.True(cycles.Count > 10);
+
+        for (var i = 0; i < cycles.Count - 1; i++)
+        {
+            var cycle = cycles[i];
+            Assert.Equal([GcPhase.SweepTermination, GcPhase.Mark, GcPhase.MarkTermination, GcPhase.Sweep], cycle.Phases.Select(p => p.Phase));
+            var sweep = cycle.PhaseOf(GcPhase.Sweep)!;
+            var markTermination = cycle.PhaseOf(GcPhase.MarkTermination)!;
+            Assert.False(sweep.StopTheWorld);
+            Assert.Equal(markTermination.StartNs + markTermination.DurationNs, sweep.StartNs);
+            Assert.True(sweep.StartNs + sweep.DurationNs <= cycles[i + 1].StartNs, $"gc {cycle.Number}: the sweep ends before the next cycle starts");
+            Assert.True(sweep.CpuNs > 0);
+        }
+
+        // The sweep is not a pause: the pause ring and total count the two stop-the-world phases only.
+        Assert.Equal(cycles.Sum(c => c.Phases.Where(p => p.StopTheWorld).Sum(p => p.DurationNs)), heap.Stats.PauseTotalNs);
+
+        heap.Collect(); // runtime.GC() sweeps before it returns: its cycle is complete at once
+        Assert.Equal(GcPhase.Sweep, heap.Cycles[^1].Phases[^1].Phase);
+        Assert.Null(heap.Phase);
+    }
+
+    [Fact]
     public void Go_garbage_awaiting_the_lazy_sweep_is_already_dead_to_the_program()
     {
         var heap = new SimulatedHeap(new HeapOptions { Collector = "go", Verify = true });

@@ -10,8 +10,9 @@ namespace HeapNotebook.Heap.Collectors.Go;
 /// Go's collector (runtime/mgc.go, Go 1.18 and later): concurrent, non-generational and
 /// non-moving tri-colour mark-sweep, paced by GOGC and the memory limit.
 ///
-///   1. Sweep termination (world stopped): finish sweeping the previous cycle; turn on the
-///      hybrid write barrier; new objects are allocated black. Roots are shaded.
+///   1. Sweep termination (world stopped): turn on the hybrid write barrier; new objects are
+///      allocated black. Roots are shaded. What the previous cycle left unswept is swept just
+///      before, by the goroutine that starts the cycle, with the world running (gcStart).
 ///   2. Concurrent mark: background workers take 25 % of GOMAXPROCS (a fractional worker when
 ///      that is not a whole proc, which takes its share from the program), idle procs run idle
 ///      workers, and every allocating goroutine pays an assist: scan work in proportion to the
@@ -21,7 +22,8 @@ namespace HeapNotebook.Heap.Collectors.Go;
 ///      and trigger from the marked heap and this cycle's cons/mark ratio.
 ///   4. Concurrent sweep: lazy. A span is swept before it is allocated from, and every
 ///      allocation sweeps pages in proportion to the bytes it allocates, so the sweep is done
-///      by the time the next trigger is reached; HeapAlloc falls as the sweep goes.
+///      by the time the next trigger is reached; HeapAlloc falls as the sweep goes. When the
+///      last span is swept, the cycle's record gets this phase (gctrace does not show it).
 ///
 /// Invariant: the hybrid barrier's weak tri-colour invariant, with stacks scanned once (black).
 /// runtime.GC() finishes any cycle in progress, runs a whole new one and sweeps it completely.
@@ -306,6 +308,7 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         _sweepPagesPerByte = (double)pagesInUse / distance;
         _nextSweepAt = heapLiveAfterMark;
         AllocationHookAt = _nextSweepAt;
+        (_sweepStartNs, _sweepStartWorkPs, _sweepPhaseOpen) = (Heap.Clock.Nanoseconds, Sweeper.WorkPicoseconds(), true);
 
         // Objects placed from now on are told apart from the marked heap by their epoch (see LazySweeper).
         Heap.Objects.Epoch++;
@@ -320,6 +323,7 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         }
 
         Heap.Clock.Advance(Sweeper.WorkPicoseconds() - before);
+        RecordSweepPhaseIfDone();
 
         // The live heap at which the next page falls due.
         _nextSweepAt = _sweepHeapLiveBasis + (long)Math.Ceiling((Sweeper.PagesSwept + 1) / _sweepPagesPerByte);
@@ -345,15 +349,34 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         Heap.Clock.Advance(Sweeper.WorkPicoseconds() - before);
     }
 
-    protected override long FinishSweep()
+    protected override void FinishSweep()
     {
-        if (!Sweeper.LazySweepPending)
+        if (Sweeper.LazySweepPending)
         {
-            return 0;
+            var before = Sweeper.WorkPicoseconds();
+            Sweeper.FinishLazySweep();
+            Heap.Clock.Advance(Sweeper.WorkPicoseconds() - before);
         }
 
-        var before = Sweeper.WorkPicoseconds();
-        Sweeper.FinishLazySweep();
-        return Sweeper.WorkPicoseconds() - before;
+        RecordSweepPhaseIfDone();
+    }
+
+    // The lazy sweep of the last cycle: when it began (at mark termination's end) and the sweep work done by then.
+    private long _sweepStartNs, _sweepStartWorkPs;
+    private bool _sweepPhaseOpen;
+
+    /// <summary>
+    /// Once the last span is swept, the cycle that marked them gets its fourth phase: the concurrent
+    /// sweep, from mark termination to now, with the CPU of every span swept (by allocations, the
+    /// proportional sweep, or a forced finish). Go's gctrace leaves it out; the record keeps it.
+    /// </summary>
+    private void RecordSweepPhaseIfDone()
+    {
+        if (_sweepPhaseOpen && !Sweeper.LazySweepPending)
+        {
+            var now = Heap.Clock.Nanoseconds;
+            Heap.AddPhaseToLastCycle(new PhaseRecord(GcPhase.Sweep, false, _sweepStartNs, now - _sweepStartNs, (Sweeper.WorkPicoseconds() - _sweepStartWorkPs) / 1000));
+            _sweepPhaseOpen = false;
+        }
     }
 }

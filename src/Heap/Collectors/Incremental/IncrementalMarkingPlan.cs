@@ -164,7 +164,7 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         var heap = Heap;
         // Go's gcStart sweeps what the last cycle left unswept before it stops the world, on the
         // goroutine that starts the cycle: the program's time, not the pause's.
-        heap.Clock.Advance(FinishSweep());
+        FinishSweep();
         _cycle = heap.BeginCycle(trigger, CycleKind);
         var startWorkPs = PrepareForMark();
         Tracer.Reset();
@@ -346,7 +346,7 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         if (blocking)
         {
             // runtime.GC() sweeps everything before it returns; the caller pays for it.
-            heap.Clock.Advance(FinishSweep());
+            FinishSweep();
         }
     }
 
@@ -387,8 +387,10 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
     /// <summary>Work the plan does with the world stopped at the start of a cycle, before the roots are shaded; returns its picoseconds, which go into the sweep-termination pause.</summary>
     protected virtual long PrepareForMark() => 0;
 
-    /// <summary>Completes a lazy sweep left from the last cycle; returns the picoseconds of sweeping it took (none for an eager plan), which the caller's clock pays.</summary>
-    protected virtual long FinishSweep() => 0;
+    /// <summary>Completes a lazy sweep left from the last cycle (nothing for an eager plan), on the caller's clock.</summary>
+    protected virtual void FinishSweep()
+    {
+    }
 
     protected virtual void OnMarkStarted()
     {
