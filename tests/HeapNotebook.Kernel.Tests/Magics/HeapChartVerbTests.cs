@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using HeapNotebook.Heap;
+using HeapNotebook.Heap.Telemetry;
 using HeapNotebook.Kernel.Cells;
 using HeapNotebook.Kernel.Display;
 using HeapNotebook.Kernel.Display.Charts;
@@ -145,10 +146,14 @@ public sealed class HeapChartVerbTests
 
         var bundle = Ok("#!heap timeline").Bundles.Single();
 
-        Assert.Equal(["GC cycle running", "heap in use", "live heap (marked)", "heap goal", "trigger reached", "forced (runtime.GC)"], TraceNames(bundle));
+        Assert.Equal(["GC cycle running", "lazy sweep", "heap in use", "live heap (marked)", "heap goal", "trigger reached", "forced (runtime.GC)"], TraceNames(bundle));
         var band = Traces(bundle)[0]!;
         Assert.Equal("tozeroy", band["fill"]!.GetValue<string>());
         Assert.Equal(4 * interpreter.Globals.Heap.Cycles.Count, band["x"]!.AsArray().Count);
+        // go sweeps lazily after each cycle; '#!heap gc' sweeps before it returns, so every cycle's sweep is over and drawn.
+        var sweeps = Traces(bundle)[1]!;
+        Assert.Equal(4 * interpreter.Globals.Heap.Cycles.Count(cycle => cycle.PhaseOf(GcPhase.Sweep) is { DurationNs: > 0 }), sweeps["x"]!.AsArray().Count);
+        Assert.True(sweeps["x"]!.AsArray().Count >= 8);
         Assert.Matches(@"^heap1 \(go\): heap over [\d.]+ ms of virtual time, \d+ cycles\npeak ", Plain(bundle));
         Assert.EndsWith(", 1 runtime.GC (forced)", Plain(bundle));
     }
@@ -158,7 +163,9 @@ public sealed class HeapChartVerbTests
     {
         Ok("#!heap new --collector marksweep --gogc off\n#!heap run churn --allocs 2000\n#!heap gc");
 
-        Assert.DoesNotContain("heap goal", TraceNames(Ok("#!heap timeline").Bundles.Single()));
+        var names = TraceNames(Ok("#!heap timeline").Bundles.Single());
+        Assert.DoesNotContain("heap goal", names);
+        Assert.DoesNotContain("lazy sweep", names); // marksweep sweeps inside its pause
     }
 
     [Fact]

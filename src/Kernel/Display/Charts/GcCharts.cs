@@ -192,6 +192,15 @@ internal static class GcCharts
             var bandY = cycles.SelectMany(_ => new[] { 0, top, top, 0 });
             traces.Add(Chart.Line<double, double, string>(bandX, bandY, Name: "GC cycle running", Fill: StyleParam.Fill.ToZero_y,
                 FillColor: Color.fromString("rgba(186,176,172,0.3)"), LineWidth: 0, LineColor: Color.fromString("rgba(186,176,172,0.3)"), UseDefaults: false));
+            // A lazy sweep (go) runs on after its cycle, beside the program, until its last span is swept.
+            var swept = cycles.Where(cycle => cycle.SweepEndNs > cycle.EndNs).ToArray();
+            if (swept.Length > 0)
+            {
+                var sweepX = swept.SelectMany(cycle => new[] { X(cycle.EndNs), X(cycle.EndNs), X(cycle.SweepEndNs!.Value), X(cycle.SweepEndNs!.Value) });
+                var sweepY = swept.SelectMany(_ => new[] { 0, top, top, 0 });
+                traces.Add(Chart.Line<double, double, string>(sweepX, sweepY, Name: "lazy sweep", Fill: StyleParam.Fill.ToZero_y,
+                    FillColor: Color.fromString("rgba(118,183,178,0.15)"), LineWidth: 0, LineColor: Color.fromString("rgba(118,183,178,0.15)"), UseDefaults: false));
+            }
         }
         traces.Add(Chart.Line<double, double, string>(heapX, heapY, Name: "heap in use", LineColor: Color.fromString("#4e79a7"), UseDefaults: false));
         traces.Add(Chart.Line<double, double, string>(liveX, liveY, Name: "live heap (marked)", LineColor: Color.fromString("#59a14f"), UseDefaults: false));

@@ -24,7 +24,8 @@ internal sealed record ChartCycle(
     long? HeapAfterBytes,
     long? GoalBytes,
     long? NextGoalBytes,
-    IReadOnlyList<CollectorInterval> CollectorIntervals)
+    IReadOnlyList<CollectorInterval> CollectorIntervals,
+    long? SweepEndNs = null)
 {
     public long PauseNs => Pauses.Sum(pause => pause.DurationNs);
 }
@@ -49,7 +50,8 @@ internal sealed record GcHistory(string Title, IReadOnlyList<ChartCycle> Cycles,
                 cycle.EndNs,
                 cycle.Phases.Where(phase => phase.StopTheWorld && phase.DurationNs > 0).Select(phase => new ChartPause(phase.Phase, phase.StartNs, phase.DurationNs)).ToArray(),
                 cycle.HeapStartBytes, cycle.HeapMarkEndBytes, cycle.HeapMarkedBytes, cycle.HeapAfterBytes,
-                Goal(cycle.HeapGoalBytes), Goal(cycle.NextGoalBytes), MinimumMutatorUtilization.CollectorIntervals([cycle]));
+                Goal(cycle.HeapGoalBytes), Goal(cycle.NextGoalBytes), MinimumMutatorUtilization.CollectorIntervals([cycle]),
+                cycle.PhaseOf(GcPhase.Sweep) is { StopTheWorld: false } sweep ? sweep.StartNs + sweep.DurationNs : null);
         }).ToArray();
         return new GcHistory($"{name} ({heap.Plan.Name})", cycles, heap.Clock.Nanoseconds, heap.Stats.HeapAlloc, Goal(heap.HeapGoalBytes), Imported: false);
     }
