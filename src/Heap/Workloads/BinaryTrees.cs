@@ -11,36 +11,24 @@ namespace HeapNotebook.Heap.Workloads;
 /// are built first; the left one is held in a stack local while the right one is built, and both are
 /// the initial values of their parent's allocation, as in Go's <c>&amp;Node{left, right}</c>.
 /// </summary>
-public sealed class BinaryTrees : Workload
+/// <param name="maxDepth">The depth (4 to 26, the catalog's range); below 6 it runs depth 6, as the game does.</param>
+public sealed class BinaryTrees(int maxDepth) : Workload("binary-trees", maxDepth)
 {
     public const int MinDepth = 4;
     public const int NodeBytes = 16;
 
-    private const string WorkloadName = "binary-trees";
-
-    /// <summary>A run to depth <paramref name="maxDepth"/> (4 to 26, the catalog's range for its depth option); below 6 it runs depth 6, as the game does.</summary>
-    /// <exception cref="Errors.WorkloadException">The depth is out of range.</exception>
-    public BinaryTrees(int maxDepth)
-    {
-        WorkloadCatalog.Check(WorkloadName, ("depth", maxDepth));
-        RequestedDepth = maxDepth;
-        MaxDepth = Math.Max(MinDepth + 2, maxDepth);
-    }
-
     /// <summary>The depth asked for; <see cref="MaxDepth"/> is the depth run.</summary>
-    public int RequestedDepth { get; }
+    public int RequestedDepth { get; } = maxDepth;
 
     /// <summary>Says so when the depth run is not the one asked for (4 or 5 runs as 6).</summary>
     public override string? Adjustment => MaxDepth == RequestedDepth
         ? null
         : string.Create(CultureInfo.InvariantCulture, $"depth raised from {RequestedDepth} to {MaxDepth}, as the game raises n below {MinDepth + 2} to {MinDepth + 2}");
 
-    public override string Name => WorkloadName;
-
     internal override WorkloadRecipe Recipe => new(Name, [MaxDepth]);
 
     /// <summary>The depth run: the one asked for, or 6 when 4 or 5 was asked (the game's max(MinDepth + 2, n)).</summary>
-    public int MaxDepth { get; }
+    public int MaxDepth { get; } = Math.Max(MinDepth + 2, maxDepth);
 
     /// <summary>Allocations the program makes at this depth (every node of every tree).</summary>
     public static long AllocationCount(int maxDepth)

@@ -9,67 +9,41 @@ namespace HeapNotebook.Heap.Workloads;
 /// instead to a long-lived table, where lifetimes are far longer. A quarter of new objects
 /// point to an object already in the table, so the heap is a graph, not a bag.
 /// </summary>
-public sealed class Churn : Workload
+public sealed class Churn(long allocations, int live, int longLivedPercent, int longLivedSlots, int minSize, int maxSize)
+    : Workload("churn", allocations, live, longLivedPercent, longLivedSlots, minSize, maxSize)
 {
-    private const string WorkloadName = "churn";
-
-    private readonly long _allocations;
-    private readonly int _live;
-    private readonly int _longLivedPercent;
-    private readonly int _longLivedSlots;
-    private readonly int _minSize;
-    private readonly int _maxSize;
-
-    /// <summary>Arguments are the catalog's options allocs, live, long-lived-percent, long-lived-slots, min-size and max-size, with the same ranges.</summary>
-    /// <exception cref="Errors.WorkloadException">A value is out of range, or maxSize is below minSize.</exception>
-    public Churn(long allocations, int live, int longLivedPercent, int longLivedSlots, int minSize, int maxSize)
-    {
-        WorkloadCatalog.Check(WorkloadName, ("allocs", allocations), ("live", live), ("long-lived-percent", longLivedPercent),
-            ("long-lived-slots", longLivedSlots), ("min-size", minSize), ("max-size", maxSize));
-        _allocations = allocations;
-        _live = live;
-        _longLivedPercent = longLivedPercent;
-        _longLivedSlots = longLivedSlots;
-        _minSize = minSize;
-        _maxSize = maxSize;
-    }
-
-    public override string Name => WorkloadName;
-
-    internal override WorkloadRecipe Recipe => new(Name, [_allocations, _live, _longLivedPercent, _longLivedSlots, _minSize, _maxSize]);
-
     protected override long Execute(SimulatedHeap heap)
     {
         var random = heap.Random;
         heap.PushFrame("churn", "young", "old", "fresh");
-        var young = heap.Alloc(_live * 8, _live);
+        var young = heap.Alloc(live * 8, live);
         heap.SetLocal(0, young);
-        var old = heap.Alloc(Math.Max(8, _longLivedSlots * 8), Math.Max(1, _longLivedSlots));
+        var old = heap.Alloc(Math.Max(8, longLivedSlots * 8), Math.Max(1, longLivedSlots));
         heap.SetLocal(1, old);
         long checksum = 0;
-        var checkEvery = Math.Max(1, _allocations / 100);
-        for (long i = 0; i < _allocations; i++)
+        var checkEvery = Math.Max(1, allocations / 100);
+        for (long i = 0; i < allocations; i++)
         {
             if (i % checkEvery == 0)
             {
-                Checkpoint((double)i / _allocations);
+                Checkpoint((double)i / allocations);
             }
 
-            var size = random.NextInt(_minSize, _maxSize);
+            var size = random.NextInt(minSize, maxSize);
             var fresh = heap.Alloc(size, 2);
             heap.SetLocal(2, fresh);
             if (random.NextInt(4) == 0)
             {
-                heap.Write(fresh, 0, heap.Read(young, random.NextInt(_live)));
+                heap.Write(fresh, 0, heap.Read(young, random.NextInt(live)));
             }
 
-            if (random.NextInt(100) < _longLivedPercent)
+            if (random.NextInt(100) < longLivedPercent)
             {
                 heap.Write(old, random.NextInt(heap.SlotCountOf(old)), fresh);
             }
             else
             {
-                heap.Write(young, random.NextInt(_live), fresh);
+                heap.Write(young, random.NextInt(live), fresh);
             }
 
             checksum += size;

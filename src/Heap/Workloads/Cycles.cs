@@ -6,47 +6,27 @@ namespace HeapNotebook.Heap.Workloads;
 /// table slots, dropping the ring that was there. A dropped ring is garbage to a tracing
 /// collector and a leak to plain reference counting, since every member still has a count of one.
 /// </summary>
-public sealed class Cycles : Workload
+public sealed class Cycles(int rings, int ringSize, int live) : Workload("cycles", rings, ringSize, live)
 {
-    private const string WorkloadName = "cycles";
-
-    private readonly int _rings;
-    private readonly int _ringSize;
-    private readonly int _live;
-
-    /// <summary>Arguments are the catalog's options rings, ring-size and live, with the same ranges.</summary>
-    /// <exception cref="Errors.WorkloadException">A value is out of range.</exception>
-    public Cycles(int rings, int ringSize, int live)
-    {
-        WorkloadCatalog.Check(WorkloadName, ("rings", rings), ("ring-size", ringSize), ("live", live));
-        _rings = rings;
-        _ringSize = ringSize;
-        _live = live;
-    }
-
-    public override string Name => WorkloadName;
-
-    internal override WorkloadRecipe Recipe => new(Name, [_rings, _ringSize, _live]);
-
     protected override long Execute(SimulatedHeap heap)
     {
         var random = heap.Random;
         heap.PushFrame("cycles", "table", "first", "last");
-        var table = heap.Alloc(_live * 8, _live);
+        var table = heap.Alloc(live * 8, live);
         heap.SetLocal(0, table);
         long checksum = 0;
-        var checkEvery = Math.Max(1, _rings / 100);
-        for (var r = 0; r < _rings; r++)
+        var checkEvery = Math.Max(1, rings / 100);
+        for (var r = 0; r < rings; r++)
         {
             if (r % checkEvery == 0)
             {
-                Checkpoint((double)r / _rings);
+                Checkpoint((double)r / rings);
             }
 
             var first = heap.Alloc(32, 1);
             heap.SetLocal(1, first);
             var last = first;
-            for (var i = 1; i < _ringSize; i++)
+            for (var i = 1; i < ringSize; i++)
             {
                 var node = heap.Alloc(32, 1);
                 heap.Write(last, 0, node);
@@ -55,8 +35,8 @@ public sealed class Cycles : Workload
             }
 
             heap.Write(last, 0, first);
-            heap.Write(table, random.NextInt(_live), first);
-            checksum += _ringSize;
+            heap.Write(table, random.NextInt(live), first);
+            checksum += ringSize;
         }
 
         heap.PopFrame();

@@ -9,70 +9,50 @@ namespace HeapNotebook.Heap.Workloads;
 /// size class and cannot use those holes. A non-moving heap keeps the holes as fragmentation
 /// (HeapInuse − HeapAlloc) until the surviving neighbours die; a compacting one closes them.
 /// </summary>
-public sealed class Fragment : Workload
+public sealed class Fragment(int objects, int smallSize, int mediumSize, int rounds) : Workload("fragment", objects, smallSize, mediumSize, rounds)
 {
-    private const string WorkloadName = "fragment";
-
-    private readonly int _objects;
-    private readonly int _smallSize;
-    private readonly int _mediumSize;
-    private readonly int _rounds;
-
-    /// <summary>Arguments are the catalog's options objects, small-size, medium-size and rounds, with the same ranges.</summary>
-    /// <exception cref="Errors.WorkloadException">A value is out of range, or objects × rounds needs too large a table.</exception>
-    public Fragment(int objects, int smallSize, int mediumSize, int rounds)
-    {
-        WorkloadCatalog.Check(WorkloadName, ("objects", objects), ("small-size", smallSize), ("medium-size", mediumSize), ("rounds", rounds));
-        _objects = objects;
-        _smallSize = smallSize;
-        _mediumSize = mediumSize;
-        _rounds = rounds;
-    }
-
     /// <summary>Table slots one run needs: per round, every small object and half as many medium ones.</summary>
     public static long TableSlots(long objects, long rounds) => (objects + objects / 2) * rounds;
 
-    public override string Name => WorkloadName;
 
-    internal override WorkloadRecipe Recipe => new(Name, [_objects, _smallSize, _mediumSize, _rounds]);
 
     protected override long Execute(SimulatedHeap heap)
     {
         heap.PushFrame("fragment", "table");
-        var slots = (int)TableSlots(_objects, _rounds);
+        var slots = (int)TableSlots(objects, rounds);
         var table = heap.Alloc(slots * 8, slots);
         heap.SetLocal(0, table);
         long checksum = 0;
-        var perRound = _objects + _objects / 2;
-        var checkEvery = Math.Max(1, _objects / 20);
-        for (var round = 0; round < _rounds; round++)
+        var perRound = objects + objects / 2;
+        var checkEvery = Math.Max(1, objects / 20);
+        for (var round = 0; round < rounds; round++)
         {
             var offset = round * perRound;
-            for (var i = 0; i < _objects; i++)
+            for (var i = 0; i < objects; i++)
             {
                 if (i % checkEvery == 0)
                 {
-                    Checkpoint((round + 0.5 * i / _objects) / _rounds);
+                    Checkpoint((round + 0.5 * i / objects) / rounds);
                 }
 
-                heap.Write(table, offset + i, heap.Alloc(_smallSize, 0));
-                checksum += _smallSize;
+                heap.Write(table, offset + i, heap.Alloc(smallSize, 0));
+                checksum += smallSize;
             }
 
-            for (var i = 0; i < _objects; i += 2)
+            for (var i = 0; i < objects; i += 2)
             {
                 heap.Write(table, offset + i, ObjectHandle.Null);
             }
 
-            for (var i = 0; i < _objects / 2; i++)
+            for (var i = 0; i < objects / 2; i++)
             {
                 if (i % checkEvery == 0)
                 {
-                    Checkpoint((round + 0.5 + (double)i / _objects) / _rounds);
+                    Checkpoint((round + 0.5 + (double)i / objects) / rounds);
                 }
 
-                heap.Write(table, offset + _objects + i, heap.Alloc(_mediumSize, 0));
-                checksum += _mediumSize;
+                heap.Write(table, offset + objects + i, heap.Alloc(mediumSize, 0));
+                checksum += mediumSize;
             }
         }
 

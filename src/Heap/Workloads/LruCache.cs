@@ -10,32 +10,13 @@ namespace HeapNotebook.Heap.Workloads;
 /// garbage. The key index lives outside the simulated heap, as a hash map's buckets would in a
 /// language with value-typed maps.
 /// </summary>
-public sealed class LruCache : Workload
+public sealed class LruCache(int capacity, long requests, int keys, int valueSize) : Workload("lru-cache", capacity, requests, keys, valueSize)
 {
     private const int Previous = 0;
     private const int Next = 1;
     private const int Value = 2;
-    private const string WorkloadName = "lru-cache";
 
-    private readonly int _capacity;
-    private readonly long _requests;
-    private readonly int _keys;
-    private readonly int _valueSize;
 
-    /// <summary>Arguments are the catalog's options capacity, requests, keys and value-size, with the same ranges.</summary>
-    /// <exception cref="Errors.WorkloadException">A value is out of range.</exception>
-    public LruCache(int capacity, long requests, int keys, int valueSize)
-    {
-        WorkloadCatalog.Check(WorkloadName, ("capacity", capacity), ("requests", requests), ("keys", keys), ("value-size", valueSize));
-        _capacity = capacity;
-        _requests = requests;
-        _keys = keys;
-        _valueSize = valueSize;
-    }
-
-    public override string Name => WorkloadName;
-
-    internal override WorkloadRecipe Recipe => new(Name, [_capacity, _requests, _keys, _valueSize]);
 
     protected override long Execute(SimulatedHeap heap)
     {
@@ -50,16 +31,16 @@ public sealed class LruCache : Workload
         heap.Write(head, Next, tail);
         heap.Write(tail, Previous, head);
         long hits = 0;
-        var hotKeys = Math.Max(1, _keys / 5);
-        var checkEvery = Math.Max(1, _requests / 100);
-        for (long r = 0; r < _requests; r++)
+        var hotKeys = Math.Max(1, keys / 5);
+        var checkEvery = Math.Max(1, requests / 100);
+        for (long r = 0; r < requests; r++)
         {
             if (r % checkEvery == 0)
             {
-                Checkpoint((double)r / _requests);
+                Checkpoint((double)r / requests);
             }
 
-            var key = random.NextInt(10) < 8 ? random.NextInt(hotKeys) : random.NextInt(_keys);
+            var key = random.NextInt(10) < 8 ? random.NextInt(hotKeys) : random.NextInt(keys);
             if (index.TryGetValue(key, out var entry))
             {
                 hits++;
@@ -68,7 +49,7 @@ public sealed class LruCache : Workload
                 continue;
             }
 
-            var value = heap.Alloc(_valueSize, 0);
+            var value = heap.Alloc(valueSize, 0);
             heap.SetLocal(2, value);
             entry = heap.Alloc(48, 3);
             heap.SetLocal(3, entry);
@@ -76,7 +57,7 @@ public sealed class LruCache : Workload
             LinkAfter(heap, head, entry);
             index[key] = entry;
             keyOf[entry] = key;
-            if (index.Count > _capacity)
+            if (index.Count > capacity)
             {
                 var victim = heap.Read(tail, Previous);
                 Unlink(heap, victim);

@@ -13,59 +13,33 @@ namespace HeapNotebook.Heap.Workloads;
 /// the rest live on the request's stack frame (pointing at the request, dying with the frame),
 /// so what escape analysis saves can be measured.
 /// </summary>
-public sealed class Server : Workload
+public sealed class Server(int requests, int garbagePerRequest, int cacheSize, int sessionSize, bool pooled = false, int escapePercent = 100)
+    : Workload("server", requests, garbagePerRequest, cacheSize, sessionSize, pooled ? 1 : 0, escapePercent)
 {
-    private const string WorkloadName = "server";
-
-    private readonly int _requests;
-    private readonly int _garbagePerRequest;
-    private readonly int _cacheSize;
-    private readonly int _sessionSize;
-    private readonly bool _pooled;
-    private readonly int _escapePercent;
-
-    /// <summary>Arguments are the catalog's options requests, garbage, cache-size, session-size, pool and escape-percent, with the same ranges.</summary>
-    /// <exception cref="Errors.WorkloadException">A value is out of range.</exception>
-    public Server(int requests, int garbagePerRequest, int cacheSize, int sessionSize, bool pooled = false, int escapePercent = 100)
-    {
-        WorkloadCatalog.Check(WorkloadName, ("requests", requests), ("garbage", garbagePerRequest), ("cache-size", cacheSize),
-            ("session-size", sessionSize), ("pool", pooled ? 1 : 0), ("escape-percent", escapePercent));
-        _requests = requests;
-        _garbagePerRequest = garbagePerRequest;
-        _cacheSize = cacheSize;
-        _sessionSize = sessionSize;
-        _pooled = pooled;
-        _escapePercent = escapePercent;
-    }
-
-    public override string Name => WorkloadName;
-
-    internal override WorkloadRecipe Recipe => new(Name, [_requests, _garbagePerRequest, _cacheSize, _sessionSize, _pooled ? 1 : 0, _escapePercent]);
-
     protected override long Execute(SimulatedHeap heap)
     {
         var random = heap.Random;
         heap.PushFrame("server", "cache", "request", "temp");
-        var pool = _pooled ? heap.Pools.FirstOrDefault(p => p.Name == "requests") ?? heap.NewPool("requests", 64, 2) : null;
-        var cache = heap.Alloc(_cacheSize * 8, _cacheSize);
+        var pool = pooled ? heap.Pools.FirstOrDefault(p => p.Name == "requests") ?? heap.NewPool("requests", 64, 2) : null;
+        var cache = heap.Alloc(cacheSize * 8, cacheSize);
         heap.SetLocal(0, cache);
         long checksum = 0;
-        var checkEvery = Math.Max(1, _requests / 100);
-        for (var r = 0; r < _requests; r++)
+        var checkEvery = Math.Max(1, requests / 100);
+        for (var r = 0; r < requests; r++)
         {
             if (r % checkEvery == 0)
             {
-                Checkpoint((double)r / _requests);
+                Checkpoint((double)r / requests);
             }
 
             var request = pool?.Get() ?? heap.Alloc(64, 2);
             heap.SetLocal(1, request);
             heap.PushFrame(0);
             var previous = request;
-            for (var g = 0; g < _garbagePerRequest; g++)
+            for (var g = 0; g < garbagePerRequest; g++)
             {
                 var size = 16 << random.NextInt(6);
-                if (random.NextInt(100) < _escapePercent)
+                if (random.NextInt(100) < escapePercent)
                 {
                     var temp = heap.Alloc(size, 1);
                     heap.Write(previous, 0, temp);
@@ -84,10 +58,10 @@ public sealed class Server : Workload
 
             if (random.NextInt(10) == 0)
             {
-                var session = heap.Alloc(_sessionSize, 1);
+                var session = heap.Alloc(sessionSize, 1);
                 heap.SetLocal(2, session);
                 heap.Write(session, 0, ObjectHandle.Null);
-                heap.Write(cache, random.NextInt(_cacheSize), session);
+                heap.Write(cache, random.NextInt(cacheSize), session);
             }
 
             if (pool is not null)

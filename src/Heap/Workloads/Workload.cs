@@ -16,12 +16,31 @@ public abstract class Workload : IWorkload
     private long _stopAtCheckpoint;
     private bool _insideCheckpoint;
 
-    public abstract string Name { get; }
+    private readonly WorkloadRecipe? _recipe;
+
+    /// <summary>A workload of a C# cell's own: it has no recipe, and is named after its type unless it says otherwise.</summary>
+    protected Workload()
+    {
+    }
+
+    /// <summary>
+    /// A workload of the catalog, made with its arguments in the order of the catalog's options. They are
+    /// checked by the catalog's rules first, so <c>new Churn(...)</c> in a C# cell refuses what
+    /// '#!heap run churn' refuses, with the same <see cref="Errors.WorkloadException"/>; they are also the
+    /// recipe a journal records a run by.
+    /// </summary>
+    private protected Workload(string catalogName, params long[] arguments)
+    {
+        WorkloadCatalog.CheckArguments(catalogName, arguments);
+        _recipe = new WorkloadRecipe(catalogName, arguments);
+    }
+
+    public virtual string Name => _recipe?.Name ?? GetType().Name;
 
     protected double FractionDone { get; private set; }
 
     /// <summary>How to make this workload again (built-in workloads only); a journal records a run of it as one entry.</summary>
-    internal virtual WorkloadRecipe? Recipe => null;
+    internal virtual WorkloadRecipe? Recipe => _recipe;
 
     /// <summary>
     /// The option values this workload runs with, under the catalog's option names and in its order: what it will run,

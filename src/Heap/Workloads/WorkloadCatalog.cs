@@ -3,7 +3,7 @@ using HeapNotebook.Heap.Errors;
 
 namespace HeapNotebook.Heap.Workloads;
 
-/// <summary>Every workload the simulator offers, with its options, and the one place that checks option values (<see cref="Check"/>).</summary>
+/// <summary>Every workload the simulator offers, with its options, and the one place that checks option values (<see cref="CheckArguments"/>).</summary>
 public static class WorkloadCatalog
 {
     public static IReadOnlyList<WorkloadDefinition> All { get; } =
@@ -111,24 +111,23 @@ public static class WorkloadCatalog
     /// same values with the same <see cref="WorkloadException"/>, which says what was wrong and the valid range.
     /// </summary>
     /// <param name="name">The workload's catalog name.</param>
-    /// <param name="values">Every option of the workload with its value, in any order.</param>
-    internal static void Check(string name, params ReadOnlySpan<(string Option, long Value)> values)
+    /// <param name="arguments">A value for every option of the workload, in the catalog's order of its options.</param>
+    internal static void CheckArguments(string name, IReadOnlyList<long> arguments)
     {
         var definition = Find(name);
-        var given = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var (option, value) in values)
+        var options = definition.Options;
+        if (arguments.Count != options.Count)
         {
-            given[option] = value;
+            throw new ArgumentException($"Workload '{name}' takes {options.Count} arguments, one per option; {arguments.Count} were given.", nameof(arguments));
         }
 
-        foreach (var option in definition.Options)
+        for (var i = 0; i < options.Count; i++)
         {
-            CheckRange(definition, option, given.TryGetValue(option.Name, out var value)
-                ? value
-                : throw new ArgumentException($"Workload '{name}' was checked without its option '{option.Name}'.", nameof(values)));
+            CheckRange(definition, options[i], arguments[i]);
         }
 
-        CheckRules(definition, key => given[key]);
+        var byName = options.Select((option, i) => KeyValuePair.Create(option.Name, arguments[i])).ToDictionary(StringComparer.Ordinal);
+        CheckRules(definition, key => byName[key]);
     }
 
     private static void CheckRange(WorkloadDefinition definition, WorkloadOption option, long value)
