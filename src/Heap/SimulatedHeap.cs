@@ -82,7 +82,7 @@ public sealed class SimulatedHeap
     /// <summary>The goal of the next cycle, in bytes of live heap.</summary>
     public long HeapGoalBytes { get; private set; }
 
-    /// <summary>Objects the heap holds now, reachable or not yet swept.</summary>
+    /// <summary>Objects alive now: on the heap (reachable, or garbage not yet swept) and on the stack. <see cref="Stats"/>' HeapObjects counts the heap's alone, as Go's does.</summary>
     public int ObjectCount => Objects.LiveCount;
 
     /// <summary>Stack frames, innermost last.</summary>
