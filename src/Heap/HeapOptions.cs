@@ -37,7 +37,7 @@ public sealed record HeapOptions
     /// </summary>
     public bool DisableCardMarking { get; init; }
 
-    /// <summary>GOMEMLIMIT: a soft limit on the heap in bytes, or null for none.</summary>
+    /// <summary>GOMEMLIMIT: a soft limit, in bytes, on the memory the runtime keeps (heap spans with their free room, stacks, globals), or null for none.</summary>
     public long? MemoryLimitBytes { get; init; }
 
     /// <summary>GOMAXPROCS: processors available to the program and the collector.</summary>

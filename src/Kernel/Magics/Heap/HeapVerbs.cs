@@ -147,7 +147,7 @@ internal static partial class HeapVerbs
         tenuring = verb.Add(new Option<int?>("--tenuring") { HelpName = "N", Description = "Minor collections survived before promotion, 0 to 15 (default 2; generational only)." });
         barrier = verb.Add(new Option<string?>("--barrier") { HelpName = string.Join('|', WriteBarriers.Names), Description = "The write barrier of an incremental plan (default: the plan's own, hybrid)." });
         gogc = verb.Add(new Option<string?>("--gogc") { HelpName = "N|off", Description = "GOGC: how far the heap grows over the live heap before the next cycle, in percent (default 100)." });
-        memoryLimit = verb.Add(new Option<string?>("--memory-limit") { HelpName = "SIZE", Description = "GOMEMLIMIT: a soft limit on the heap (default none)." });
+        memoryLimit = verb.Add(new Option<string?>("--memory-limit") { HelpName = "SIZE", Description = "GOMEMLIMIT: a soft limit on the memory the runtime keeps, spans and stacks included, not only live objects (default none)." });
         heapSize = verb.Add(new Option<string?>("--heap-size") { HelpName = "SIZE", Description = "The most memory the heap may obtain; more is a simulated out-of-memory (default 16GiB)." });
         maxHeap = verb.Add(new Option<string?>("--max-heap") { HelpName = "SIZE", Description = Invariant($"The kernel's guard on its own memory: at most SIZE of simulated heap and one object per {HeapOptions.BytesPerObjectAllowed} bytes of it, whatever --heap-size says (default 4GiB: {MaxObjectsFor(HeapOptions.DefaultMaxHeapBytes):N0} objects).") });
         procs = verb.Add(new Option<int?>("--procs") { HelpName = "N", Description = "GOMAXPROCS (default 4)." });
