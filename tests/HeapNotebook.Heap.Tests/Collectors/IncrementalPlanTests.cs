@@ -224,6 +224,34 @@ public class IncrementalPlanTests
     }
 
     [Fact]
+    public void Go_finishing_a_mark_by_stepping_leaves_the_lazy_sweep_pending_as_finishing_it_by_work_does()
+    {
+        SimulatedHeap Marking()
+        {
+            var heap = new SimulatedHeap(new HeapOptions { Collector = "go", Verify = true });
+            heap.Roots["kept"] = heap.Alloc(64, 1);
+            for (var i = 0; i < 1000; i++)
+            {
+                heap.Alloc(64, 0);
+            }
+
+            heap.Step(0);
+            return heap;
+        }
+
+        var byPhase = Marking();
+        var byWork = Marking();
+
+        byPhase.StepToNextPhase();
+        byWork.Step(1_000_000);
+
+        Assert.Equal(GcPhase.Sweep, byWork.Phase);
+        Assert.Equal(GcPhase.Sweep, byPhase.Phase);
+        Assert.Null(byPhase.Cycles[^1].PhaseOf(GcPhase.Sweep)); // recorded only once the sweep ends
+        Assert.True(byPhase.Verify().Passed);
+    }
+
+    [Fact]
     public void Go_garbage_awaiting_the_lazy_sweep_is_already_dead_to_the_program()
     {
         var heap = new SimulatedHeap(new HeapOptions { Collector = "go", Verify = true });

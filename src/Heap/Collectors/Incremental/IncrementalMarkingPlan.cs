@@ -123,7 +123,8 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
             return;
         }
 
-        FinishMark(blocking: true);
+        // The program waits for the mark, as for runtime.GC's, but a lazy sweep stays pending, as after any mark.
+        FinishMark(blocking: true, sweepNow: false);
     }
 
     internal override void WriteBarrier(int source, int slot, int oldTarget, int newTarget)
@@ -283,8 +284,15 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         FinishMarkIfDone();
     }
 
-    /// <summary>Ends marking: drains what is left (with every proc when the program is blocked on it), rescans stacks if the barrier needs it, then sweeps.</summary>
-    protected void FinishMark(bool blocking)
+    /// <summary>Ends marking; a blocked program (runtime.GC) also waits for the sweep.</summary>
+    protected void FinishMark(bool blocking) => FinishMark(blocking, sweepNow: blocking);
+
+    /// <summary>
+    /// Ends marking: drains what is left (with every proc when <paramref name="blocking"/>: the program waits for it),
+    /// rescans stacks if the barrier needs it, then sweeps: at once when <paramref name="sweepNow"/> (runtime.GC
+    /// returns with everything swept), else as the plan sweeps after a mark (lazily, for go).
+    /// </summary>
+    protected void FinishMark(bool blocking, bool sweepNow)
     {
         var heap = Heap;
         var cycle = _cycle!;
@@ -343,7 +351,7 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
             BarrierShades: BarrierShades,
             HeapScanMarkedBytes: scanMarked)));
         _cycle = null;
-        if (blocking)
+        if (sweepNow)
         {
             // runtime.GC() sweeps everything before it returns; the caller pays for it.
             FinishSweep();
