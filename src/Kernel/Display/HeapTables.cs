@@ -38,7 +38,8 @@ internal static class HeapTables
         {
             text.Append(", ").Append(options.Barrier).Append(" barrier");
         }
-        text.Append(": ").Append(Count(heap.ObjectCount)).Append(heap.ObjectCount == 1 ? " object" : " objects");
+        var objects = heap.Stats.HeapObjects;
+        text.Append(": ").Append(Count(objects)).Append(objects == 1 ? " object" : " objects");
         text.Append(", ").Append(ByteSize.Format(stats.HeapAlloc)).Append(" allocated (HeapAlloc)");
         text.Append(", ").Append(ByteSize.Format(stats.HeapInuse)).Append(" in use (HeapInuse)");
         text.Append(", ").Append(Count(heap.Cycles.Count)).Append(heap.Cycles.Count == 1 ? " cycle" : " cycles");

@@ -343,6 +343,19 @@ public sealed class HeapMagicTests
     // ---- the object graph ------------------------------------------------------------------------
 
     [Fact]
+    public void Given_objects_on_the_stack_then_gc_counts_heap_objects_only_as_stats_does()
+    {
+        Ok("#!heap new --collector go --name s\n#!heap alloc a --root\n#!heap alloc b --root");
+        Current.PushFrame("work");
+        Current.AllocOnStack(16);
+        Current.AllocOnStack(16);
+
+        Assert.StartsWith("s: 0 objects freed, 2 left\ngc 1 @", Ok("#!heap gc"));
+        Assert.Equal(2, Current.Stats.HeapObjects);
+        Assert.Equal(4, Current.ObjectCount);
+    }
+
+    [Fact]
     public void Given_a_hand_built_graph_then_links_keep_objects_alive_and_a_freed_name_is_reported()
     {
         Ok("#!heap new --collector marksweep");

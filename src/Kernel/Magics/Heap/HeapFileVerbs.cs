@@ -174,7 +174,7 @@ internal static partial class HeapVerbs
                 }
                 context.Invocation.Session.Globals.Heap = loaded.Heap;
                 context.Show(Invariant($"{Describe(heapName, loaded.Heap)}; loaded from {Path.GetFullPath(path)}: {Count(loaded.Operations)} recorded operations replayed, ")
-                    + Invariant($"{Count(loaded.Heap.Cycles.Count)} cycles, {Count(loaded.Heap.ObjectCount)} objects, {Count(loaded.Names.Count)} named objects; it is now the current heap (Heap in C# cells)"),
+                    + Invariant($"{Count(loaded.Heap.Cycles.Count)} cycles, {Count(loaded.Heap.Stats.HeapObjects)} objects, {Count(loaded.Names.Count)} named objects; it is now the current heap (Heap in C# cells)"),
                     displayId: displayId, isUpdate: true);
             })
         {

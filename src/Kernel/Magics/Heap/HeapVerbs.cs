@@ -492,7 +492,7 @@ internal static partial class HeapVerbs
             throw;
         }
         context.Show(Invariant($"{label}: {Count(result.Allocations)} allocations, checksum {result.Checksum}, ")
-            + Invariant($"{Count(heap.Cycles.Count - cyclesBefore)} collection{(heap.Cycles.Count - cyclesBefore == 1 ? "" : "s")}, {Count(heap.ObjectCount)} objects, {ByteSize.Format(heap.Stats.HeapAlloc)} in use (HeapAlloc), virtual time {heap.Clock.Nanoseconds / 1e6:0.###} ms")
+            + Invariant($"{Count(heap.Cycles.Count - cyclesBefore)} collection{(heap.Cycles.Count - cyclesBefore == 1 ? "" : "s")}, {Count(heap.Stats.HeapObjects)} objects, {ByteSize.Format(heap.Stats.HeapAlloc)} in use (HeapAlloc), virtual time {heap.Clock.Nanoseconds / 1e6:0.###} ms")
             + (result.Completed ? "" : Invariant($" (interrupted at {result.FractionDone * 100:0}%)")), displayId: displayId, isUpdate: true);
     }
 
@@ -648,11 +648,11 @@ internal static partial class HeapVerbs
                     throw context.Error(HeapErrorCode.InvalidValue, "use --minor or --full, not both", context.TokenOf("--full"));
                 }
                 var cyclesBefore = heap.Cycles.Count;
-                var objectsBefore = heap.ObjectCount;
+                var objectsBefore = heap.Stats.HeapObjects;
                 var liveBefore = entry.ObjectOrder.Where(name => heap.IsLive(entry.Objects[name])).ToArray();
                 context.Simulate(youngOnly ? heap.CollectMinor : heap.Collect, youngOnly ? context.TokenOf("--minor") : null);
-                var freed = objectsBefore - heap.ObjectCount;
-                var text = new StringBuilder(Invariant($"{entry.Name}: {Count(freed)} object{(freed == 1 ? "" : "s")} freed, {Count(heap.ObjectCount)} left"));
+                var freed = objectsBefore - heap.Stats.HeapObjects;
+                var text = new StringBuilder(Invariant($"{entry.Name}: {Count(freed)} object{(freed == 1 ? "" : "s")} freed, {Count(heap.Stats.HeapObjects)} left"));
                 var lost = liveBefore.Where(name => !heap.IsLive(entry.Objects[name])).ToArray();
                 if (lost.Length > 0)
                 {
@@ -903,7 +903,7 @@ internal static partial class HeapVerbs
                     ?? throw context.Error(HeapErrorCode.UnknownHeap,
                         $"there is no heap named '{heapName}'.{Suggestions.DidYouMean(heapName, names)} Heaps: {string.Join(", ", names)}.", context.TokenOf(heapName));
                 context.Invocation.Session.Globals.Heap = entry.Heap;
-                context.Print($"{entry.Name} is now the current heap ({entry.Heap.Plan.Name} collector, {Count(entry.Heap.ObjectCount)} objects)");
+                context.Print($"{entry.Name} is now the current heap ({entry.Heap.Plan.Name} collector, {Count(entry.Heap.Stats.HeapObjects)} objects)");
             });
         verb.Add(name);
         return verb;
@@ -918,7 +918,7 @@ internal static partial class HeapVerbs
                 var table = new TextTable("", "Heap", "Collector", "Objects", "Cycles", "HeapAlloc");
                 foreach (var entry in context.Session.Heaps)
                 {
-                    table.Add(ReferenceEquals(entry, current) ? "*" : "", entry.Name, entry.Heap.Plan.Name, Count(entry.Heap.ObjectCount),
+                    table.Add(ReferenceEquals(entry, current) ? "*" : "", entry.Name, entry.Heap.Plan.Name, Count(entry.Heap.Stats.HeapObjects),
                         Count(entry.Heap.Cycles.Count), ByteSize.Format(entry.Heap.Stats.HeapAlloc));
                 }
                 context.Show(table.Plain(), table.Html());
