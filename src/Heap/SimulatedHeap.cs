@@ -1276,9 +1276,12 @@ public sealed class SimulatedHeap
             throw new StaleHandleException($"Cannot {action} object {handle}: this heap never allocated it (is it from another heap?).");
         }
 
-        throw new StaleHandleException(
-            $"Cannot {action} object {handle}: it was freed by the collector, so the handle is stale. " +
-            "An object survives a collection only while a root, a stack local or a live object points to it.");
+        // Dead stack objects are not remembered as such: on a heap that has had some, name both ways to die.
+        throw new StaleHandleException(Counters.StackAllocs == 0
+            ? $"Cannot {action} object {handle}: it was freed by the collector, so the handle is stale. " +
+              "An object survives a collection only while a root, a stack local or a live object points to it."
+            : $"Cannot {action} object {handle}: it was freed, so the handle is stale: by the collector, or, if it was allocated on the stack, when its frame was popped. " +
+              "A heap object survives a collection only while a root, a stack local or a live object points to it; a stack object lives until its frame is popped.");
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

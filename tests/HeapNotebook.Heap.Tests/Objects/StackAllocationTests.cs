@@ -29,6 +29,7 @@ public class StackAllocationTests
         Assert.False(heap.IsLive(onStack));
         Assert.Equal(cycles, heap.Cycles.Count);
         Assert.Equal(0, heap.Stats.StackInuse);
+        Assert.Contains("if it was allocated on the stack, when its frame was popped", Assert.Throws<StaleHandleException>(() => heap.AddressOf(onStack)).Message);
         heap.Collect();
         Assert.False(heap.IsLive(target));
     }
