@@ -110,7 +110,10 @@ internal static class HeapTables
         var caption = shown.Length == cycles.Count
             ? $"{Count(cycles.Count)} GC cycle{(cycles.Count == 1 ? "" : "s")}"
             : $"the last {Count(shown.Length)} of {Count(cycles.Count)} GC cycles";
-        var table = new TextTable("gc", "Kind", "Trigger", "Start ms", "Pause ms", "GC CPU ms", "Heap start", "Mark end", "Marked", "Goal", "Freed objects") { Caption = caption };
+        var table = new TextTable("gc", "Kind", "Trigger", "Start ms", "Pause ms", "GC CPU ms", "Heap start", "Mark end", "Marked", "Goal", "Freed objects")
+        {
+            Caption = caption + $"; {CycleColumnsNote}",
+        };
         foreach (var cycle in shown)
         {
             table.Add(Count(cycle.Number), cycle.Kind.ToString().ToLowerInvariant(), Trigger(cycle.Trigger), Ms(cycle.StartNs), Ms(cycle.PauseNs), Ms(cycle.CpuNs),
@@ -120,6 +123,9 @@ internal static class HeapTables
         var plain = (shown.Length == cycles.Count ? "" : caption + ":\n") + string.Join('\n', shown.Select(cycle => GcTrace.Format(cycle)));
         return (plain, table.Html());
     }
+
+    /// <summary>What the pause and CPU columns of the cycles and compare tables add up.</summary>
+    private const string CycleColumnsNote = "pause: a cycle's stop-the-world phases together (Go's PauseNs); GC CPU: all of a cycle's collector work, a lazy sweep's included (gctrace and GCCPUFraction leave sweeping out)";
 
     private static string Trigger(GcTrigger trigger) => trigger switch
     {
@@ -197,6 +203,7 @@ internal static class HeapTables
             notes.Add($"{string.Join(", ", quiet)} ran no collection cycle: "
                 + (comparison.Gogc is null ? "GOGC is off, so only a full heap would start one" : "the heap never reached its goal (never below 4 MiB × GOGC/100); allocate more to see them collect"));
         }
+        notes.Add(CycleColumnsNote);
         var checksums = comparison.Runs.Where(run => run.Completed && run.Error is null).Select(run => run.Checksum).Distinct().Count();
         notes.Add(checksums switch
         {

@@ -46,7 +46,9 @@ public sealed class HeapFormatterTests
 
         Assert.Equal(Mime(trace, "text/plain"), Mime(cycles, "text/plain"));
         var count = interpreter.Globals.Heap.Cycles.Count;
-        Assert.StartsWith($"<table><caption>{count} GC cycles</caption><thead><tr><th>gc</th><th>Kind</th><th>Trigger</th>", Mime(cycles, "text/html"));
+        Assert.StartsWith($"<table><caption>{count} GC cycles; pause: a cycle", Mime(cycles, "text/html"));
+        Assert.Contains("GC CPU: all of a cycle", Mime(cycles, "text/html"));
+        Assert.Contains("</caption><thead><tr><th>gc</th><th>Kind</th><th>Trigger</th>", Mime(cycles, "text/html"));
         Assert.Equal(count, Mime(cycles, "text/html").Split("<tr>").Length - 2);
         Assert.Equal(Mime(trace, "text/plain").Split('\n')[^1], Mime(one, "text/plain"));
         Assert.Contains("<td>forced</td>", Mime(one, "text/html"));
