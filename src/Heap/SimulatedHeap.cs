@@ -1199,6 +1199,7 @@ public sealed class SimulatedHeap
         _ when bytes % (1L << 30) == 0 => string.Create(CultureInfo.InvariantCulture, $"{bytes >> 30} GiB"),
         _ when bytes % (1L << 20) == 0 => string.Create(CultureInfo.InvariantCulture, $"{bytes >> 20} MiB"),
         _ when bytes % (1L << 10) == 0 => string.Create(CultureInfo.InvariantCulture, $"{bytes >> 10} KiB"),
+        1 => "1 byte",
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes:N0} bytes"),
     };
 
@@ -1395,7 +1396,7 @@ public sealed class SimulatedHeap
         if (options.MemoryLimitBytes is { } limit && limit < options.MinimumHeapBytes)
         {
             throw new InvalidHeapOptionException(
-                $"A memory limit of {FormatExact(limit)} is below the minimum heap of {FormatExact(options.MinimumHeapBytes)}: the heap could not even start. Use a limit of at least {FormatExact(options.MinimumHeapBytes)}, or none.");
+                $"A memory limit of {FormatExact(limit)} is below {FormatExact(options.MinimumHeapBytes)} (MinimumHeapBytes, Go's heap minimum at GOGC=100), which the simulator refuses: with so little memory the collector would run at nearly every allocation (Go would accept it and run the collector without end). Use a limit of at least {FormatExact(options.MinimumHeapBytes)}, or none.");
         }
 
         if (options.CycleCollector is { } cycleCollector && options.Collector != "refcount")

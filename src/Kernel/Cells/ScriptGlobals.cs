@@ -18,7 +18,7 @@ public sealed class ScriptGlobals
     /// keeping a journal so that '#!heap save' can save it;
     /// a cell can replace it (<c>Heap = new SimulatedHeap(new HeapOptions { ... })</c>).
     /// </summary>
-    /// <exception cref="HeapNameInUseException">The heap's own name (HeapOptions.Name) belongs to another heap of the session; Heap is left as it was.</exception>
+    /// <exception cref="HeapNameRefusedException">The heap's own name (HeapOptions.Name) belongs to another heap of the session; Heap is left as it was.</exception>
     public HeapNotebook.Heap.SimulatedHeap Heap
     {
         get => heap;
@@ -26,7 +26,7 @@ public sealed class ScriptGlobals
         {
             if (value is not null && CheckHeap?.Invoke(value) is { } refusal)
             {
-                throw new HeapNameInUseException(refusal);
+                throw new HeapNameRefusedException(refusal);
             }
             heap = value!;
         }

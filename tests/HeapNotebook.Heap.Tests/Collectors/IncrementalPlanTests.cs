@@ -128,7 +128,8 @@ public class IncrementalPlanTests
     public void Bad_pacing_options_are_refused()
     {
         Assert.Contains("GOGC cannot be -5", Assert.Throws<InvalidHeapOptionException>(() => new SimulatedHeap(new HeapOptions { Gogc = -5 })).Message);
-        Assert.Contains("below the minimum heap", Assert.Throws<InvalidHeapOptionException>(() => new SimulatedHeap(new HeapOptions { Collector = "go", MemoryLimitBytes = 1 << 20 })).Message);
+        Assert.Contains("A memory limit of 1 MiB is below 4 MiB (MinimumHeapBytes", Assert.Throws<InvalidHeapOptionException>(() => new SimulatedHeap(new HeapOptions { Collector = "go", MemoryLimitBytes = 1 << 20 })).Message);
+        Assert.Contains("A memory limit of 1 byte is below", Assert.Throws<InvalidHeapOptionException>(() => new SimulatedHeap(new HeapOptions { Collector = "go", MemoryLimitBytes = 1 })).Message);
         Assert.Contains("no collector named 'g1'", Assert.Throws<InvalidHeapOptionException>(() => new SimulatedHeap(new HeapOptions { Collector = "g1" })).Message);
     }
 

@@ -285,12 +285,28 @@ public sealed class HeapMagicTests
         var (error, _) = Run("Heap = new SimulatedHeap(new HeapOptions { Collector = \"marksweep\", Name = \"small\" });");
 
         Assert.NotNull(error);
-        Assert.Equal(typeof(HeapNameInUseException).FullName, error.Name);
+        Assert.Equal(typeof(HeapNameRefusedException).FullName, error.Name);
         Assert.Equal("there is already a heap named 'small' (go collector); give this one another name (new HeapOptions { Name = \"...\" }), or make that one current with '#!heap use small'. Heap was not changed.", error.Value);
         Assert.Same(small, Current);
         var list = Ok("#!heap list");
         Assert.Matches(@"\n\*\s+small\s+go ", list);
         Assert.DoesNotContain("marksweep", list);
+    }
+
+    [Theory]
+    [InlineData("has space")]
+    [InlineData("")]
+    [InlineData("9lives")]
+    public void Given_a_csharp_heap_with_a_name_heap_commands_cannot_use_then_it_is_refused_and_heap_is_unchanged(string name)
+    {
+        Ok("#!heap new --collector marksweep --name first");
+        var before = Current;
+
+        var (error, _) = Run($"Heap = new SimulatedHeap(new HeapOptions {{ Collector = \"go\", Name = \"{name}\" }});");
+
+        Assert.Equal(typeof(HeapNameRefusedException).FullName, error?.Name);
+        Assert.StartsWith($"'{name}' is not a name '#!heap' commands can use: give the heap one of letters, digits and _", error!.Value);
+        Assert.Same(before, Current);
     }
 
     [Fact]
@@ -301,7 +317,7 @@ public sealed class HeapMagicTests
 
         var (error, _) = Run("Heap = new SimulatedHeap(new HeapOptions { Collector = \"semispace\", Name = \"mine\" });");
 
-        Assert.Equal(typeof(HeapNameInUseException).FullName, error?.Name);
+        Assert.Equal(typeof(HeapNameRefusedException).FullName, error?.Name);
         Assert.StartsWith("there is already a heap named 'mine' (marksweep collector)", error!.Value);
         Assert.Equal("marksweep", Current.Plan.Name);
     }

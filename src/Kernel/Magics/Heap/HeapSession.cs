@@ -43,11 +43,17 @@ internal sealed class HeapSession
 
     /// <summary>
     /// Why <paramref name="heap"/> may not join the session: its own name (HeapOptions.Name, other than the default
-    /// "heap") belongs to another of the session's heaps. Null when it may join, or is in the session already.
+    /// "heap") is not one '#!heap' commands can use, or belongs to another of the session's heaps. Null when it may
+    /// join, or is in the session already.
     /// </summary>
     public string? NameClash(SimulatedHeap heap)
     {
-        if (string.IsNullOrWhiteSpace(heap.Name) || heap.Name == HeapOptions.DefaultName
+        if (heap.Name != HeapOptions.DefaultName && !HeapVerbs.IsName(heap.Name) && !heaps.Any(candidate => ReferenceEquals(candidate.Heap, heap)))
+        {
+            return $"'{heap.Name}' is not a name '#!heap' commands can use: give the heap one of letters, digits and _, not starting "
+                + $"with a digit, at most {HeapVerbs.MaxNameLength} characters (new HeapOptions {{ Name = \"...\" }}). Heap was not changed.";
+        }
+        if (heap.Name == HeapOptions.DefaultName
             || heaps.Any(candidate => ReferenceEquals(candidate.Heap, heap)) || Find(heap.Name) is not { } taken)
         {
             return null;
