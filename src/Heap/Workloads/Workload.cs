@@ -31,7 +31,7 @@ public abstract class Workload : IWorkload
     /// </summary>
     private protected Workload(string catalogName, params long[] arguments)
     {
-        WorkloadCatalog.CheckArguments(catalogName, arguments);
+        WorkloadCatalog.CheckArguments(catalogName, arguments, GetType().Name);
         _recipe = new WorkloadRecipe(catalogName, arguments);
     }
 

@@ -112,7 +112,8 @@ public static class WorkloadCatalog
     /// </summary>
     /// <param name="name">The workload's catalog name.</param>
     /// <param name="arguments">A value for every option of the workload, in the catalog's order of its options.</param>
-    internal static void CheckArguments(string name, IReadOnlyList<long> arguments)
+    /// <param name="constructor">The C# type the arguments were given to; its message says which argument is which option.</param>
+    internal static void CheckArguments(string name, IReadOnlyList<long> arguments, string constructor)
     {
         var definition = Find(name);
         var options = definition.Options;
@@ -121,31 +122,28 @@ public static class WorkloadCatalog
             throw new ArgumentException($"Workload '{name}' takes {options.Count} arguments, one per option; {arguments.Count} were given.", nameof(arguments));
         }
 
-        for (var i = 0; i < options.Count; i++)
-        {
-            CheckRange(definition, options[i], arguments[i]);
-        }
-
         var byName = options.Select((option, i) => KeyValuePair.Create(option.Name, arguments[i])).ToDictionary(StringComparer.Ordinal);
-        CheckRules(definition, key => byName[key]);
-    }
-
-    private static void CheckRange(WorkloadDefinition definition, WorkloadOption option, long value)
-    {
-        if (value < option.Min || value > option.Max)
+        if (options.Select((option, i) => RangeProblem(definition, option, arguments[i])).FirstOrDefault(problem => problem is not null) is { } outOfRange)
         {
-            throw new WorkloadException(string.Create(CultureInfo.InvariantCulture,
-                $"Option '{option.Name}' of workload '{definition.Name}' must be between {option.Min} and {option.Max}, not {value}."));
+            throw new WorkloadException(outOfRange + ArgumentOrder(definition, constructor));
+        }
+
+        if (RulesProblem(definition, key => byName[key]) is { } broken)
+        {
+            throw new WorkloadException(broken + ArgumentOrder(definition, constructor));
         }
     }
 
-    private static void CheckRules(WorkloadDefinition definition, Func<string, long> get)
-    {
-        if (definition.Validate?.Invoke(get) is { } problem)
-        {
-            throw new WorkloadException($"Workload '{definition.Name}': {problem}");
-        }
-    }
+    private static string ArgumentOrder(WorkloadDefinition definition, string constructor) =>
+        $" new {constructor}(...) takes the options in this order: {string.Join(", ", definition.Options.Select(option => option.Name))}.";
+
+    private static string? RangeProblem(WorkloadDefinition definition, WorkloadOption option, long value) =>
+        value < option.Min || value > option.Max
+            ? string.Create(CultureInfo.InvariantCulture, $"Option '{option.Name}' of workload '{definition.Name}' must be between {option.Min} and {option.Max}, not {value}.")
+            : null;
+
+    private static string? RulesProblem(WorkloadDefinition definition, Func<string, long> get) =>
+        definition.Validate?.Invoke(get) is { } problem ? $"Workload '{definition.Name}': {problem}" : null;
 
     /// <summary>Makes a workload from option values given as text (as a notebook command gives them); every option is checked before anything runs.</summary>
     public static IWorkload Create(string name, IReadOnlyDictionary<string, string>? options = null) => Create(name, options, limits: null);
@@ -176,12 +174,19 @@ public static class WorkloadCatalog
                 throw new WorkloadException($"Option '{key}' of workload '{name}' must be a whole number, not '{text}'.");
             }
 
-            CheckRange(definition, option, value);
+            if (RangeProblem(definition, option, value) is { } outOfRange)
+            {
+                throw new WorkloadException(outOfRange);
+            }
+
             values[key] = value;
         }
 
         long Get(string key) => values[key];
-        CheckRules(definition, Get);
+        if (RulesProblem(definition, Get) is { } broken)
+        {
+            throw new WorkloadException(broken);
+        }
 
         if (limits is not null && definition.Footprint?.Invoke(Get) is { } footprint
             && (footprint.Objects > limits.MaxObjects || footprint.Bytes > limits.MaxHeapBytes))

@@ -3,7 +3,7 @@ using HeapNotebook.Heap.Workloads;
 
 namespace HeapNotebook.Heap.Tests.Workloads;
 
-/// <summary>A workload made in C# (<c>new Churn(...)</c>) is checked by the same rules, with the same messages, as one made by '#!heap run'.</summary>
+/// <summary>A workload made in C# (<c>new Churn(...)</c>) is checked by the same rules, with the same messages, as one made by '#!heap run', and its message says which argument is which option.</summary>
 public sealed class WorkloadConstructorTests
 {
     private static string CatalogRefusal(string name, params (string Option, string Value)[] options) =>
@@ -33,8 +33,9 @@ public sealed class WorkloadConstructorTests
     {
         var error = Assert.Throws<WorkloadException>(create);
 
-        Assert.Equal(CatalogRefusal(name, asCatalogOptions), error.Message);
+        Assert.StartsWith(CatalogRefusal(name, asCatalogOptions) + " new ", error.Message);
         Assert.Contains("must be between", error.Message);
+        Assert.Contains("(...) takes the options in this order: ", error.Message);
     }
 
     [Fact]
@@ -42,7 +43,7 @@ public sealed class WorkloadConstructorTests
     {
         var error = Assert.Throws<WorkloadException>(() => new BinaryTrees(3));
 
-        Assert.Equal("Option 'depth' of workload 'binary-trees' must be between 4 and 26, not 3.", error.Message);
+        Assert.Equal("Option 'depth' of workload 'binary-trees' must be between 4 and 26, not 3. new BinaryTrees(...) takes the options in this order: depth.", error.Message);
     }
 
     [Fact]
@@ -50,7 +51,8 @@ public sealed class WorkloadConstructorTests
     {
         var error = Assert.Throws<WorkloadException>(() => new Churn(1_000, 100, 5, 100, minSize: 300, maxSize: 100));
 
-        Assert.Equal(CatalogRefusal("churn", ("min-size", "300"), ("max-size", "100")), error.Message);
+        Assert.Equal(CatalogRefusal("churn", ("min-size", "300"), ("max-size", "100"))
+            + " new Churn(...) takes the options in this order: allocs, live, long-lived-percent, long-lived-slots, min-size, max-size.", error.Message);
         Assert.StartsWith("Workload 'churn': max-size (100) is below min-size (300)", error.Message);
     }
 
@@ -59,7 +61,7 @@ public sealed class WorkloadConstructorTests
     {
         var error = Assert.Throws<WorkloadException>(() => new Fragment(2_000_000, 32, 96, 100));
 
-        Assert.Equal(CatalogRefusal("fragment", ("objects", "2000000"), ("rounds", "100")), error.Message);
+        Assert.StartsWith(CatalogRefusal("fragment", ("objects", "2000000"), ("rounds", "100")) + " new Fragment(...) takes", error.Message);
     }
 
     [Fact]
