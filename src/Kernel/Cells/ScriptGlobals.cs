@@ -18,7 +18,7 @@ public sealed class ScriptGlobals
     /// keeping a journal so that '#!heap save' can save it;
     /// a cell can replace it (<c>Heap = new SimulatedHeap(new HeapOptions { ... })</c>).
     /// </summary>
-    /// <exception cref="HeapNameRefusedException">The heap's own name (HeapOptions.Name) belongs to another heap of the session; Heap is left as it was.</exception>
+    /// <exception cref="HeapNameRefusedException">The heap's own name (HeapOptions.Name) belongs to another heap of the session, or is not one '#!heap' commands can use; Heap is left as it was.</exception>
     public HeapNotebook.Heap.SimulatedHeap Heap
     {
         get => heap;
@@ -34,7 +34,7 @@ public sealed class ScriptGlobals
 
     private HeapNotebook.Heap.SimulatedHeap heap = new(new HeapNotebook.Heap.HeapOptions { Collector = "go", Name = "default", Journal = true });
 
-    /// <summary>Set by the session's #!heap heaps: why a heap may not become the current one (its name is another heap's), or null when it may.</summary>
+    /// <summary>Set by the session's #!heap heaps: why a heap may not become the current one (its name is another heap's, or unusable), or null when it may.</summary>
     internal Func<HeapNotebook.Heap.SimulatedHeap, string?>? CheckHeap { get; set; }
 
     /// <summary>Shows a value as a display_data output; the handle updates it in place.</summary>

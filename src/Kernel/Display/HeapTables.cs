@@ -38,7 +38,7 @@ internal static class HeapTables
         {
             text.Append(", ").Append(options.Barrier).Append(" barrier");
         }
-        var objects = heap.Stats.HeapObjects;
+        var objects = stats.HeapObjects;
         text.Append(": ").Append(Count(objects)).Append(objects == 1 ? " object" : " objects");
         text.Append(", ").Append(ByteSize.Format(stats.HeapAlloc)).Append(" allocated (HeapAlloc)");
         text.Append(", ").Append(ByteSize.Format(stats.HeapInuse)).Append(" in use (HeapInuse)");

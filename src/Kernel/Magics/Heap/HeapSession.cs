@@ -34,7 +34,7 @@ internal sealed class HeapSession
                 // ScriptGlobals.Heap refuses such a heap when a cell assigns it; this is the same refusal, should one get past.
                 throw new HeapCommandException(HeapErrorCode.NameInUse, clash, null, null);
             }
-            var name = string.IsNullOrWhiteSpace(heap.Name) || Find(heap.Name) is not null ? NextName() : heap.Name;
+            var name = Find(heap.Name) is not null ? NextName() : heap.Name;
             entry = new HeapEntry(name, heap);
             heaps.Add(entry);
         }

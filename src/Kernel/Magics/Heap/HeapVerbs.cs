@@ -225,7 +225,7 @@ internal static partial class HeapVerbs
     /// <summary>The longest heap or object name: names are columns of the tables that list them.</summary>
     internal const int MaxNameLength = 64;
 
-    internal static bool IsName(string name) => name.Length <= MaxNameLength && NamePattern().IsMatch(name);
+    internal static bool IsName(string? name) => name is not null && name.Length <= MaxNameLength && NamePattern().IsMatch(name);
 
     private static void CheckName(HeapCommandContext context, string what, string name, CommandToken at)
     {
