@@ -8,22 +8,23 @@ namespace HeapNotebook.Heap.Workloads;
 /// (previous, next, value) on a doubly linked list between two rooted sentinels; a miss
 /// allocates a value and an entry and evicts the least recently used one, which becomes
 /// garbage. The key index lives outside the simulated heap, as a hash map's buckets would in a
-/// language with value-typed maps.
+/// language with value-typed maps. An entry being moved or evicted is held in the local
+/// <c>moving</c> while it is off the list, as the function's variable would hold it: without it
+/// a reference-counting heap frees the entry the moment it is unlinked.
 /// </summary>
 public sealed class LruCache(int capacity, long requests, int keys, int valueSize) : Workload("lru-cache", capacity, requests, keys, valueSize)
 {
     private const int Previous = 0;
     private const int Next = 1;
     private const int Value = 2;
-
-
+    private const int MovingLocal = 4;
 
     protected override long Execute(SimulatedHeap heap)
     {
         var random = heap.Random;
         var index = new Dictionary<int, ObjectHandle>();
         var keyOf = new Dictionary<ObjectHandle, int>();
-        heap.PushFrame("lru", "head", "tail", "value", "entry");
+        heap.PushFrame("lru", "head", "tail", "value", "entry", "moving");
         var head = heap.Alloc(48, 3);
         heap.SetLocal(0, head);
         var tail = heap.Alloc(48, 3);
@@ -44,8 +45,10 @@ public sealed class LruCache(int capacity, long requests, int keys, int valueSiz
             if (index.TryGetValue(key, out var entry))
             {
                 hits++;
+                heap.SetLocal(MovingLocal, entry);
                 Unlink(heap, entry);
                 LinkAfter(heap, head, entry);
+                heap.SetLocal(MovingLocal, ObjectHandle.Null);
                 continue;
             }
 
@@ -60,9 +63,11 @@ public sealed class LruCache(int capacity, long requests, int keys, int valueSiz
             if (index.Count > capacity)
             {
                 var victim = heap.Read(tail, Previous);
+                heap.SetLocal(MovingLocal, victim);
                 Unlink(heap, victim);
                 index.Remove(keyOf[victim]);
                 keyOf.Remove(victim);
+                heap.SetLocal(MovingLocal, ObjectHandle.Null);
             }
         }
 
