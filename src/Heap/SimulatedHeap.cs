@@ -56,6 +56,7 @@ public sealed class SimulatedHeap
         Stack = new RootStack();
         Roots = new RootSet(this);
         Model = Options.Verify ? new ReferenceModel() : null;
+        CpuLimiter = new GcCpuLimiter(Options.Procs);
         Plan = CollectorRegistry.Create(Options.Collector, this);
         _recorder = Plan as Collectors.Incremental.IncrementalMarkingPlan;
         HeapGoalBytes = Plan.InitialGoal();
@@ -65,6 +66,20 @@ public sealed class SimulatedHeap
     }
 
     public HeapOptions Options { get; }
+
+    /// <summary>
+    /// Go's GC CPU limiter. The go plan turns assists off while it is on. A stop-the-world plan has
+    /// no assists to turn off, so a cycle its trigger calls for waits until the bucket has room for
+    /// as much GC time as the last stop-the-world cycle took; a collection an allocation cannot do
+    /// without never waits.
+    /// </summary>
+    internal GcCpuLimiter CpuLimiter { get; }
+
+    /// <summary>Go's GC CPU limiter so far: on or off, how many times it turned on, and the GC time its full bucket overflowed with.</summary>
+    public CpuLimiterReport CpuLimiterActivity => new(CpuLimiter.Limiting, CpuLimiter.TimesEnabled, CpuLimiter.OverflowPs / 1000);
+
+    /// <summary>CPU time (every proc) of the last stop-the-world cycle: the room the limiter must have before a triggered one starts.</summary>
+    private long _lastStopTheWorldCyclePs;
 
     public string Name => Options.Name;
 
@@ -159,7 +174,7 @@ public sealed class SimulatedHeap
 
         var plan = Plan;
         var counters = Counters;
-        if (counters.HeapLive >= _triggerBytes || (plan.ChecksRoomBeforeAllocation && plan.NeedsCollectionBefore(size)))
+        if ((counters.HeapLive >= _triggerBytes && !TriggerHeldByCpuLimiter()) || (plan.ChecksRoomBeforeAllocation && plan.NeedsCollectionBefore(size)))
         {
             CollectHolding(initial, GcTrigger.HeapGoal);
         }
@@ -861,6 +876,11 @@ public sealed class SimulatedHeap
 
     internal CycleInProgress BeginCycle(GcTrigger trigger, GcKind kind = GcKind.Full)
     {
+        if (!Plan.Constraints.Incremental)
+        {
+            CpuLimiter.Update(Clock.Picoseconds);
+        }
+
         CleanUpPools();
         return new(this, trigger, kind);
     }
@@ -922,6 +942,19 @@ public sealed class SimulatedHeap
     }
 
     /// <summary>No allocation takes the trigger's path until <see cref="EndCycle"/> sets the next trigger.</summary>
+    /// <summary>For a stop-the-world plan: true while the CPU limiter's bucket has no room for another cycle as long as the last one.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TriggerHeldByCpuLimiter()
+    {
+        if (Plan.Constraints.Incremental || _lastStopTheWorldCyclePs == 0)
+        {
+            return false;
+        }
+
+        CpuLimiter.Update(Clock.Picoseconds);
+        return CpuLimiter.FillPs + _lastStopTheWorldCyclePs > CpuLimiter.CapacityPs;
+    }
+
     internal void HoldTriggerUntilCycleEnds() => _triggerBytes = long.MaxValue;
 
     /// <summary>A phase that ends after its cycle's record was made (go's lazy sweep) joins that record.</summary>
@@ -947,6 +980,12 @@ public sealed class SimulatedHeap
         }
 
         counters.GcCpuPicoseconds += cycle.GcCpuPicoseconds;
+        if (!Plan.Constraints.Incremental)
+        {
+            // The whole cycle stopped the world: every proc's time in it was the GC's.
+            _lastStopTheWorldCyclePs = (Clock.Picoseconds - cycle.StartNs * 1000) * Options.Procs;
+            CpuLimiter.FinishGcTransition(Clock.Picoseconds);
+        }
         var pause = cycle.Phases.Where(p => p.StopTheWorld).Sum(p => p.DurationNs);
         counters.PauseTotalNs += pause;
         counters.PauseRing[(counters.NumGC + HeapCounters.PauseRingSize - 1) % HeapCounters.PauseRingSize] = pause;

@@ -99,6 +99,19 @@ internal static class HeapTables
         return table;
     }
 
+    /// <summary>A row for Go's GC CPU limiter, once it has turned on (it stays silent on heaps whose collector never took more than half the CPU for long).</summary>
+    public static void AddCpuLimiter(TextTable table, CpuLimiterReport limiter)
+    {
+        if (limiter.TimesTurnedOn == 0)
+        {
+            return;
+        }
+
+        var times = limiter.TimesTurnedOn == 1 ? "once" : $"{Count(limiter.TimesTurnedOn)} times";
+        table.Add("GC CPU limiter", (limiter.On ? "on; " : "off; ") + "on " + times,
+            string.Create(CultureInfo.InvariantCulture, $"not a MemStats field: GC time over its bucket {limiter.OverflowNs / 1e6:0.###} ms (assists skipped on go; cycles held on stop-the-world plans)"));
+    }
+
     /// <summary>The cycles as a table (the last <see cref="MaxCycleRows"/>); its plain text is the gctrace lines of those cycles.</summary>
     public static (string Plain, string Html) Cycles(IReadOnlyList<GcCycle> cycles)
     {

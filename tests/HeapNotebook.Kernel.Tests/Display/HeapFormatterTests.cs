@@ -178,4 +178,18 @@ public sealed class HeapFormatterTests
         Assert.Equal(3 + 1 + 3, lines.Length);
         Assert.Matches(@"^cycles\s+Rings of objects", lines[3]);
     }
+
+    [Fact]
+    public void The_stats_table_gets_a_gc_cpu_limiter_row_only_once_the_limiter_has_turned_on()
+    {
+        var quiet = HeapTables.MemStats(new SimulatedHeap().Stats, "MemStats");
+        var rows = quiet.Plain().Split('\n').Length;
+        HeapTables.AddCpuLimiter(quiet, new CpuLimiterReport(On: false, TimesTurnedOn: 0, OverflowNs: 0));
+        Assert.Equal(rows, quiet.Plain().Split('\n').Length);
+        Assert.DoesNotContain("limiter", quiet.Plain());
+
+        var limited = HeapTables.MemStats(new SimulatedHeap().Stats, "MemStats");
+        HeapTables.AddCpuLimiter(limited, new CpuLimiterReport(On: true, TimesTurnedOn: 472, OverflowNs: 9_206_500));
+        Assert.Matches(@"\nGC CPU limiter +on; on 472 times +not a MemStats field: GC time over its bucket 9\.207 ms \(assists skipped on go; cycles held on stop-the-world plans\)\n?$", limited.Plain());
+    }
 }

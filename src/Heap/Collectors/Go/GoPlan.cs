@@ -17,7 +17,9 @@ namespace HeapNotebook.Heap.Collectors.Go;
 ///      that is not a whole proc, which takes its share from the program), idle procs run idle
 ///      workers, and every allocating goroutine pays an assist: scan work in proportion to the
 ///      bytes it allocates, at the pacer's ratio (scan work left / heap runway left), less the
-///      credit the background workers have banked.
+///      credit the background workers have banked. While Go's GC CPU limiter is on (the collector
+///      has taken more than half the CPU for a CPU-second per proc, see GcCpuLimiter), allocations
+///      skip their assists and carry the debt until it is off.
 ///   3. Mark termination (world stopped): the barrier goes off; the pacer sets the next goal
 ///      and trigger from the marked heap and this cycle's cons/mark ratio.
 ///   4. Concurrent sweep: lazy. A span is swept before it is allocated from, and every
@@ -38,6 +40,8 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         Spaces: ["size-class", "large-object"]);
 
     private readonly GoPacer _pacer = new();
+    private readonly GcCpuLimiter _limiter;
+    private long _assistDebtBytes;
     private readonly double _backgroundProcs;
     private readonly double _idleProcs;
     private readonly double _fractionalShare;
@@ -65,6 +69,7 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         _backgroundProcs = GoPacer.BackgroundUtilization * procs;
         _idleProcs = Math.Max(0, procs - 1 - _backgroundProcs);
         _fractionalShare = Math.Max(0, _backgroundProcs - (procs - 1));
+        _limiter = heap.CpuLimiter;
         LazySweeper = Sweeper;
         heap.SmallObjects.SweepBeforeUse = SweepForAllocation;
         if (heap.Options.MemoryLimitBytes is not null)
@@ -85,12 +90,19 @@ internal sealed class GoPlan : IncrementalMarkingPlan
 
     public GoPacer Pacer => _pacer;
 
+    protected override void OnMarkTransition(bool markingOn, long pauseStartPs, long pauseEndPs)
+    {
+        _limiter.StartGcTransition(markingOn, pauseStartPs);
+        _limiter.FinishGcTransition(pauseEndPs);
+    }
+
     protected override void OnMarkStarted()
     {
         _lastHookPs = Heap.Clock.Picoseconds;
         _heapLiveAtTrigger = Heap.Counters.HeapLive;
         _scanCredit = 0;
         _unsettledBytes = 0;
+        _assistDebtBytes = 0; // gcResetMarkState: every goroutine starts the cycle owing nothing
         _backgroundCreditPs = _idleCreditPs = 0;
         ReviseAssistRatio();
     }
@@ -112,14 +124,25 @@ internal sealed class GoPlan : IncrementalMarkingPlan
                 return;
             }
 
-            var owed = _unsettledBytes;
+            var owed = _unsettledBytes + _assistDebtBytes;
             _unsettledBytes = 0;
             RunBackgroundWorkers();
             if (base.Phase == GcPhase.Mark)
             {
                 // Go revises the assist ratio whenever the live heap moves (each span refill).
                 ReviseAssistRatio();
-                Assist(owed);
+                var now = Heap.Clock.Picoseconds;
+                if (_limiter.NeedsUpdate(now))
+                {
+                    _limiter.Update(now);
+                }
+
+                // While the CPU limiter is on the goroutine skips its assist, and owes the bytes until it is off.
+                _assistDebtBytes = _limiter.Limiting ? owed : 0;
+                if (!_limiter.Limiting)
+                {
+                    Assist(owed);
+                }
             }
         }
         else if (Sweeper.LazySweepPending && Heap.Counters.HeapLive >= _nextSweepAt)
@@ -162,7 +185,13 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         {
             var before = Tracer.HeapScanBytes;
             Tracer.Drain(Math.Max(1, (long)(creditPs / perObject)));
-            creditPs -= AccountMarkWork(worker);
+            var workPs = AccountMarkWork(worker);
+            creditPs -= workPs;
+            if (worker == MarkWorker.Idle)
+            {
+                _limiter.AddIdleMarkTime(workPs);
+            }
+
             _scanCredit += Tracer.HeapScanBytes - before;
         }
 
@@ -183,7 +212,7 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         _scanCredit = 0;
         var before = Tracer.HeapScanBytes;
         Tracer.DrainScanWork((long)Math.Ceiling(debt));
-        AccountMarkWork(MarkWorker.Assist);
+        _limiter.AddAssistTime(AccountMarkWork(MarkWorker.Assist));
         _scanCredit = Math.Max(0, Tracer.HeapScanBytes - before - debt);
         ReviseAssistRatio();
         FinishMarkIfDone();

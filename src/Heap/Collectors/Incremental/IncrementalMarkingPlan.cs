@@ -191,7 +191,9 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
 
         var procs = heap.Options.Procs;
         var pausePs = startWorkPs + snapshotPs;
+        var pauseStartPs = heap.Clock.Picoseconds;
         _cycle.StopTheWorldPhase(GcPhase.SweepTermination, heap.Costs.SweepTermination + pausePs / procs, heap.Costs.SweepTermination * procs + pausePs);
+        OnMarkTransition(markingOn: true, pauseStartPs, heap.Clock.Picoseconds);
         BarrierActive = true;
         AllocationHookAt = 0;
         AllocationColor = ObjectColor.Black;
@@ -318,7 +320,9 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
             _accountedMarkPs += rescanPs;
         }
 
+        var terminationStartPs = heap.Clock.Picoseconds;
         cycle.StopTheWorldPhase(GcPhase.MarkTermination, heap.Costs.MarkTermination + rescanPs / procs, (heap.Costs.MarkTermination * procs) + rescanPs);
+        OnMarkTransition(markingOn: false, terminationStartPs, heap.Clock.Picoseconds);
         BarrierActive = BarrierOutsideMarking;
         AllocationHookAt = NoAllocationHook; // until a plan's sweep sets its own threshold (SweepAfterMark)
         AllocationColor = ObjectColor.White;
@@ -397,6 +401,11 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
 
     /// <summary>Completes a lazy sweep left from the last cycle (nothing for an eager plan), on the caller's clock.</summary>
     protected virtual void FinishSweep()
+    {
+    }
+
+    /// <summary>Called after each stop-the-world pause that turns marking on (sweep termination) or off (mark termination), with the pause's start and end.</summary>
+    protected virtual void OnMarkTransition(bool markingOn, long pauseStartPs, long pauseEndPs)
     {
     }
 

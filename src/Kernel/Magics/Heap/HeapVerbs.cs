@@ -784,6 +784,7 @@ internal static partial class HeapVerbs
                 var entry = context.Current;
                 var stats = entry.Heap.Stats;
                 var table = HeapTables.MemStats(stats, $"MemStats of {entry.Name}");
+                HeapTables.AddCpuLimiter(table, entry.Heap.CpuLimiterActivity);
                 if (variable is not null)
                 {
                     Bind(context, variable, typeof(HeapNotebook.Heap.Telemetry.MemStats), stats);
