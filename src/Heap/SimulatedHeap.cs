@@ -942,7 +942,7 @@ public sealed class SimulatedHeap
     }
 
     /// <summary>No allocation takes the trigger's path until <see cref="EndCycle"/> sets the next trigger.</summary>
-    /// <summary>For a stop-the-world plan: true while the CPU limiter's bucket has no room for another cycle as long as the last one.</summary>
+    /// <summary>For a stop-the-world plan: true while the CPU limiter's bucket has no room for another cycle as long as the last one (or is not empty, when the last one was longer than the bucket).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool TriggerHeldByCpuLimiter()
     {
@@ -951,8 +951,9 @@ public sealed class SimulatedHeap
             return false;
         }
 
+        // A cycle dearer than the whole bucket waits for it to empty, not forever.
         CpuLimiter.Update(Clock.Picoseconds);
-        return CpuLimiter.FillPs + _lastStopTheWorldCyclePs > CpuLimiter.CapacityPs;
+        return CpuLimiter.FillPs > Math.Max(0, CpuLimiter.CapacityPs - _lastStopTheWorldCyclePs);
     }
 
     internal void HoldTriggerUntilCycleEnds() => _triggerBytes = long.MaxValue;

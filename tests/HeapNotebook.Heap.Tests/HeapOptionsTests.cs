@@ -88,6 +88,34 @@ public sealed class HeapOptionsTests
     }
 
     [Fact]
+    public void Scaled_costs_multiply_every_cost_and_stretch_virtual_time_by_the_factor_without_changing_the_program_or_its_shares()
+    {
+        var defaults = HeapNotebook.Heap.Time.CostModel.Default;
+        var slow = defaults.Scaled(1000);
+        foreach (var property in typeof(HeapNotebook.Heap.Time.CostModel).GetProperties().Where(p => p.PropertyType == typeof(double)))
+        {
+            Assert.Equal((double)property.GetValue(defaults)! * 1000, (double)property.GetValue(slow)!, 9);
+        }
+
+        SimulatedHeap Run(HeapNotebook.Heap.Time.CostModel costs)
+        {
+            var heap = new SimulatedHeap(new HeapOptions { Collector = "marksweep", MinimumHeapBytes = 256 << 10, Costs = costs });
+            heap.Run(new BinaryTrees(12));
+            return heap;
+        }
+
+        // The CPU limiter's bucket is a fixed CPU-second, so this holds while the collector takes under half the CPU.
+        var (fast, slowHeap) = (Run(defaults), Run(slow));
+        Assert.Equal(0, slowHeap.CpuLimiterActivity.TimesTurnedOn);
+        Assert.True(fast.Cycles.Count > 5);
+        Assert.Equal(fast.Cycles.Count, slowHeap.Cycles.Count);
+        Assert.Equal(fast.Clock.Nanoseconds * 1000.0, slowHeap.Clock.Nanoseconds, fast.Clock.Nanoseconds * 1.0); // to rounding of picoseconds
+        Assert.Equal(fast.Stats.GCCPUFraction, slowHeap.Stats.GCCPUFraction, 3);
+        Assert.Throws<ArgumentOutOfRangeException>(() => defaults.Scaled(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => defaults.Scaled(double.NaN));
+    }
+
+    [Fact]
     public void The_defaults_are_Gos()
     {
         var options = new HeapOptions();

@@ -53,5 +53,33 @@ public sealed record CostModel
     /// <summary>Fixed stop-the-world cost of mark termination.</summary>
     public double MarkTerminationNs { get; init; } = 30_000;
 
+    /// <summary>Every cost times <paramref name="factor"/>: the same program on a machine that many times slower (or faster), so virtual time stretches while every share of it stays the same.</summary>
+    public CostModel Scaled(double factor)
+    {
+        if (!(factor > 0) || double.IsInfinity(factor))
+        {
+            throw new ArgumentOutOfRangeException(nameof(factor), factor, "Scale costs by a positive, finite factor.");
+        }
+
+        return new CostModel
+        {
+            AllocationNs = AllocationNs * factor,
+            ZeroingNsPerByte = ZeroingNsPerByte * factor,
+            PointerWriteNs = PointerWriteNs * factor,
+            PointerReadNs = PointerReadNs * factor,
+            RootScanNs = RootScanNs * factor,
+            MarkObjectNs = MarkObjectNs * factor,
+            ScanPointerNs = ScanPointerNs * factor,
+            SweepSpanNs = SweepSpanNs * factor,
+            SweepObjectNs = SweepObjectNs * factor,
+            BarrierNs = BarrierNs * factor,
+            RefCountNs = RefCountNs * factor,
+            FreeObjectNs = FreeObjectNs * factor,
+            CopyNsPerByte = CopyNsPerByte * factor,
+            SweepTerminationNs = SweepTerminationNs * factor,
+            MarkTerminationNs = MarkTerminationNs * factor,
+        };
+    }
+
     internal static long ToPicoseconds(double ns) => (long)Math.Round(ns * 1000.0, MidpointRounding.AwayFromZero);
 }

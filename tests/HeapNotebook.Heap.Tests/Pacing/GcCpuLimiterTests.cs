@@ -66,7 +66,7 @@ public class GcCpuLimiterTests
     }
 
     /// <summary>A live heap over a tiny memory limit, so the goal is the marked heap and every cycle starts as the last ends.</summary>
-    private static SimulatedHeap DeathSpiral(string collector, int garbageObjects, int liveObjects = 400, long memoryLimit = 256 << 10)
+    private static SimulatedHeap DeathSpiral(string collector, int garbageObjects, int liveObjects = 400, long memoryLimit = 256 << 10, double markObjectNs = 20_000)
     {
         var heap = new SimulatedHeap(new HeapOptions
         {
@@ -74,7 +74,7 @@ public class GcCpuLimiterTests
             Procs = 1,
             MinimumHeapBytes = 16 << 10,
             MemoryLimitBytes = memoryLimit,
-            Costs = new CostModel { AllocationNs = 5_000, MarkObjectNs = 20_000 },
+            Costs = new CostModel { AllocationNs = 5_000, MarkObjectNs = markObjectNs },
         });
         heap.PushFrame("main", "table", "garbage");
         var table = heap.Alloc(8 * liveObjects, liveObjects);
@@ -117,5 +117,18 @@ public class GcCpuLimiterTests
         Assert.True(heap.Cycles.Count < 1000, $"{heap.Cycles.Count} cycles");
         Assert.InRange(heap.Stats.GCCPUFraction, 0.45, 0.65); // 0.86 without: 32 ms of marking per 5 us allocation
         Assert.True(heap.Verify().Passed);
+    }
+
+    [Fact]
+    public void A_stop_the_world_cycle_longer_than_the_whole_bucket_waits_for_it_to_empty_and_then_runs()
+    {
+        // Each cycle marks 1600 objects at 1 ms each: 1.6 s, more than the bucket's one CPU-second.
+        var heap = DeathSpiral("marksweep", 400_000, liveObjects: 1600, memoryLimit: 1 << 20, markObjectNs: 1_000_000);
+
+        var longCycles = heap.Cycles.Where(c => c.EndNs - c.StartNs > 1_000_000_000).ToList();
+        Assert.True(longCycles.Count >= 2, $"{longCycles.Count} cycles over a second");
+        // The next one waits for the bucket to empty: a CPU-second of the program's time on one proc.
+        Assert.True(longCycles[1].StartNs - longCycles[0].EndNs >= 1_000_000_000);
+        Assert.True(heap.Stats.GCCPUFraction < 0.75, $"GC CPU {heap.Stats.GCCPUFraction}");
     }
 }
