@@ -528,6 +528,9 @@ public sealed class SimulatedHeap
         Model?.OnPushFrame(locals.Length);
     }
 
+    /// <summary>The dearest a unit of work may be (one virtual second), so the picosecond clock cannot overflow in any run the host can do.</summary>
+    public const double MaxCostNs = 1e9;
+
     /// <summary>The most locals one frame may have, and the most the whole stack may hold.</summary>
     public const int MaxStackLocals = 1 << 22;
 
@@ -1472,6 +1475,12 @@ public sealed class SimulatedHeap
             {
                 throw new InvalidHeapOptionException(string.Create(CultureInfo.InvariantCulture,
                     $"The cost {name} cannot be {value}: every cost is a non-negative number of virtual nanoseconds, or the clock would run backwards."));
+            }
+
+            if (value > MaxCostNs)
+            {
+                throw new InvalidHeapOptionException(string.Create(CultureInfo.InvariantCulture,
+                    $"The cost {name} cannot be {value} ns: at most {MaxCostNs:0} ns (one virtual second) per unit of work, or a long run would overflow the virtual clock. Use a smaller cost or scale factor."));
             }
         }
     }

@@ -116,6 +116,16 @@ public sealed class HeapOptionsTests
     }
 
     [Fact]
+    public void A_cost_over_one_virtual_second_per_unit_is_refused_with_the_limit_named()
+    {
+        var options = new HeapOptions { Costs = HeapNotebook.Heap.Time.CostModel.Default.Scaled(100_000) };
+
+        var error = Assert.Throws<InvalidHeapOptionException>(() => new SimulatedHeap(options));
+
+        Assert.Equal("The cost SweepTerminationNs cannot be 1500000000 ns: at most 1000000000 ns (one virtual second) per unit of work, or a long run would overflow the virtual clock. Use a smaller cost or scale factor.", error.Message);
+    }
+
+    [Fact]
     public void The_defaults_are_Gos()
     {
         var options = new HeapOptions();

@@ -71,7 +71,7 @@ internal sealed class GcCpuLimiter
             return;
         }
 
-        var totalPs = (nowPs - LastUpdatePs) * _procs;
+        var totalPs = AllProcs(nowPs - LastUpdatePs);
         LastUpdatePs = nowPs;
         var gcPs = _assistPoolPs;
         if (_gcEnabled)
@@ -97,11 +97,14 @@ internal sealed class GcCpuLimiter
     {
         if (nowPs >= LastUpdatePs)
         {
-            Accumulate(0, (nowPs - LastUpdatePs) * _procs);
+            Accumulate(0, AllProcs(nowPs - LastUpdatePs));
         }
 
         LastUpdatePs = nowPs;
     }
+
+    /// <summary>CPU time of every proc over a window (saturating: a window of virtual hours on many procs stays a long).</summary>
+    private long AllProcs(long windowPs) => windowPs > long.MaxValue / 4 / _procs ? long.MaxValue / 4 : windowPs * _procs;
 
     /// <summary>Go's accumulate: the bucket takes the GC time's excess over the mutator's (or gives back the mutator's excess); full means limiting.</summary>
     internal void Accumulate(long mutatorPs, long gcPs)
