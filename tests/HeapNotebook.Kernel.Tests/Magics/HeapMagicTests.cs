@@ -218,6 +218,33 @@ public sealed class HeapMagicTests
     }
 
     [Fact]
+    public void Given_a_cost_scale_then_the_heap_runs_the_same_program_on_a_slower_machine_and_says_so()
+    {
+        var made = Ok("#!heap new --collector go --procs 1 --cost-scale 100 --name slow");
+        Ok("#!heap run binary-trees --depth 8");
+        var slow = Current;
+        Ok("#!heap new --collector go --procs 1 --name fast\n#!heap run binary-trees --depth 8");
+        var fast = Current;
+
+        Assert.EndsWith(", 1 proc, seed 1, costs ×100; it is now the current heap (Heap in C# cells)\n", made);
+        Assert.Equal(HeapNotebook.Heap.Time.CostModel.Default.Scaled(100), slow.Options.Costs);
+        Assert.Equal(fast.Cycles.Count, slow.Cycles.Count);
+        Assert.Equal(fast.Clock.Nanoseconds * 100.0, slow.Clock.Nanoseconds, fast.Clock.Nanoseconds * 0.001);
+        Assert.DoesNotContain("costs", Ok("#!heap use fast"));
+    }
+
+    [Fact]
+    public void Given_a_bad_cost_scale_then_new_says_what_it_takes_and_makes_nothing()
+    {
+        var before = Current;
+
+        Assert.Contains("--cost-scale must be a number above 0 (100: a machine 100 times slower; 0.5: twice as fast), not '0'", Fails("#!heap new --cost-scale 0").Value);
+        Assert.Contains("--cost-scale must be a number above 0 (100: a machine 100 times slower; 0.5: twice as fast), not 'fast'", Fails("#!heap new --cost-scale fast").Value);
+        Assert.Contains("error HN0100: The cost SweepTerminationNs cannot be 1500000000 ns: at most 1000000000 ns (one virtual second) per unit of work", Fails("#!heap new --cost-scale 100000").Value);
+        Assert.Same(before, Current);
+    }
+
+    [Fact]
     public void Given_a_heap_too_small_for_a_moving_plan_then_new_names_the_plans_minimum_and_makes_nothing()
     {
         var before = Current;

@@ -8,6 +8,7 @@ using HeapNotebook.Heap.Collectors;
 using HeapNotebook.Heap.Errors;
 using HeapNotebook.Heap.Objects;
 using HeapNotebook.Heap.Telemetry;
+using HeapNotebook.Heap.Time;
 using HeapNotebook.Heap.Workloads;
 using HeapNotebook.Kernel.Display;
 
@@ -44,7 +45,7 @@ internal static partial class HeapVerbs
     private static HeapVerb New()
     {
         HeapVerb verb = null!;
-        Option<string?> collector = null!, barrier = null!, gogc = null!, memoryLimit = null!, heapSize = null!, maxHeap = null!, name = null!, cycleCollector = null!, nursery = null!;
+        Option<string?> collector = null!, barrier = null!, gogc = null!, memoryLimit = null!, heapSize = null!, maxHeap = null!, name = null!, cycleCollector = null!, nursery = null!, costScale = null!;
         Option<int?> procs = null!, tenuring = null!;
         Option<ulong?> seed = null!;
         Option<bool> verifyOption = null!;
@@ -121,6 +122,15 @@ internal static partial class HeapVerbs
                 {
                     options = options with { Seed = seedValue };
                 }
+                if (parse.GetValue(costScale) is { } scaleText)
+                {
+                    if (!double.TryParse(scaleText, NumberStyles.Float, CultureInfo.InvariantCulture, out var scale) || !double.IsFinite(scale) || scale <= 0)
+                    {
+                        throw context.Error(HeapErrorCode.InvalidValue, $"--cost-scale must be a number above 0 (100: a machine 100 times slower; 0.5: twice as fast), not '{scaleText}'", context.ValueOf("--cost-scale"));
+                    }
+
+                    options = options with { Costs = CostModel.Default.Scaled(scale) };
+                }
                 options = options with { Verify = parse.GetValue(verifyOption) };
                 if (options.Verify)
                 {
@@ -151,6 +161,7 @@ internal static partial class HeapVerbs
         heapSize = verb.Add(new Option<string?>("--heap-size") { HelpName = "SIZE", Description = "The most memory the heap may obtain; more is a simulated out-of-memory (default 16GiB)." });
         maxHeap = verb.Add(new Option<string?>("--max-heap") { HelpName = "SIZE", Description = Invariant($"The kernel's guard on its own memory: at most SIZE of simulated heap and one object per {HeapOptions.BytesPerObjectAllowed} bytes of it, whatever --heap-size says (default 4GiB: {MaxObjectsFor(HeapOptions.DefaultMaxHeapBytes):N0} objects).") });
         procs = verb.Add(new Option<int?>("--procs") { HelpName = "N", Description = "GOMAXPROCS (default 4)." });
+        costScale = verb.Add(new Option<string?>("--cost-scale") { HelpName = "F", Description = "Every virtual cost times F: the same program on a machine F times slower (0.5: twice as fast). Virtual time stretches, every share of it stays, until Go's GC CPU limiter, whose bucket is a fixed CPU-second, acts (default 1)." });
         seed = verb.Add(new Option<ulong?>("--seed") { HelpName = "N", Description = "The seed of the heap's random choices (default 1)." });
         name = verb.Add(new Option<string?>("--name") { HelpName = "NAME", Description = "The heap's name (default heap1, heap2, ...)." });
         cycleCollector = verb.Add(new Option<string?>("--cycle-collector") { HelpName = string.Join('|', CycleCollectors), Description = "The refcount plan's cycle collector (default none: cycles leak)." });
@@ -178,6 +189,11 @@ internal static partial class HeapVerbs
         text.Append(", heap size ").Append(ByteSize.Format(options.HeapSizeLimitBytes));
         text.Append(", max heap ").Append(ByteSize.Format(options.MaxHeapBytes));
         text.Append(Invariant($", {options.Procs} proc{(options.Procs == 1 ? "" : "s")}, seed {options.Seed}"));
+        if (options.Costs != CostModel.Default)
+        {
+            var factor = options.Costs.AllocationNs / CostModel.Default.AllocationNs;
+            text.Append(options.Costs == CostModel.Default.Scaled(factor) ? Invariant($", costs ×{factor:0.###}") : ", custom costs");
+        }
         if (options.Verify)
         {
             text.Append(", verified");
