@@ -15,6 +15,7 @@ internal sealed class BumpSpace(string name, SpanRegistry spans, long capacityBy
 
     private readonly List<Span> _chunks = [];
     private readonly List<int> _objects = [];
+    private long[] _forwarding = [];
     private Span? _current;
     private long _top;
 
@@ -66,11 +67,17 @@ internal sealed class BumpSpace(string name, SpanRegistry spans, long capacityBy
     /// <summary>
     /// Lisp-2's first pass: the address each object of <paramref name="liveInOrder"/> slides to,
     /// packing them from the start of the first chunk in the same order. Every object lands at
-    /// or below where it was, so the packing always fits in the chunks the space has.
+    /// or below where it was, so the packing always fits in the chunks the space has. The array
+    /// is the space's own, reused by every collection (entries past the live count are stale).
     /// </summary>
     public long[] ForwardingAddresses(IReadOnlyList<int> liveInOrder, Objects.ObjectTable objects)
     {
-        var forwarding = new long[liveInOrder.Count];
+        if (_forwarding.Length < liveInOrder.Count)
+        {
+            _forwarding = GC.AllocateUninitializedArray<long>(Math.Max(liveInOrder.Count, _forwarding.Length * 2));
+        }
+
+        var forwarding = _forwarding;
         var chunk = 0;
         var top = _chunks.Count > 0 ? _chunks[0].BaseOffset : 0;
         for (var i = 0; i < liveInOrder.Count; i++)

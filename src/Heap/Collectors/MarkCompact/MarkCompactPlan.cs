@@ -35,6 +35,9 @@ internal sealed class MarkCompactPlan : CollectorPlan
     private readonly BumpSpace _space;
     private readonly Tracer _tracer;
 
+    /// <summary>The live objects of a collection in address order, kept between collections so each does not grow a new list.</summary>
+    private readonly List<int> _live = [];
+
     public MarkCompactPlan(SimulatedHeap heap)
         : base(heap)
     {
@@ -71,7 +74,8 @@ internal sealed class MarkCompactPlan : CollectorPlan
         cycle.StopTheWorldPhase(GcPhase.MarkTermination, costs.MarkTermination);
 
         // 3. Forwarding addresses, in address order.
-        var live = new List<int>();
+        var live = _live;
+        live.Clear();
         long freed = 0, freedBytes = 0;
         foreach (var index in _space.Objects)
         {
