@@ -37,6 +37,10 @@ internal sealed class SemispacePlan : CollectorPlan
     private BumpSpace _from;
     private BumpSpace _to;
 
+    // The copy in progress: what Forward has copied so far, and Forward as a delegate for the root pass (made once).
+    private long _copiedObjects, _copiedBytes;
+    private readonly Action<int> _forward;
+
     public SemispacePlan(SimulatedHeap heap)
         : base(heap)
     {
@@ -45,6 +49,7 @@ internal sealed class SemispacePlan : CollectorPlan
         var half = heap.Options.EffectiveHeapLimitBytes / 2;
         _from = new BumpSpace("from-space", heap.Spans, half);
         _to = new BumpSpace("to-space", heap.Spans, half);
+        _forward = Forward;
         PlacesInBumpSpaces = true;
     }
 
@@ -61,6 +66,26 @@ internal sealed class SemispacePlan : CollectorPlan
 
     internal override long LiveBytesCapacity => HalfBytes;
 
+    /// <summary>Copies an object to to-space the first time a pointer to it is seen (black marks it copied); its index stays, its address changes.</summary>
+    private void Forward(int index)
+    {
+        var objects = Heap.Objects;
+        if (index == 0 || objects.Records[index].Color == ObjectColor.Black)
+        {
+            return;
+        }
+
+        ref var record = ref objects.Records[index];
+        record.Color = ObjectColor.Black;
+        // During the copy to-space may outgrow its half (and the page limit): the copy must
+        // finish for the heap to stay whole; the out-of-memory is reported after it. Allocate
+        // cannot move the table (the index exists), so the reference stays valid.
+        var offset = _to.Allocate(record.Size, index, mayExceedCapacity: true);
+        record.AddressUnits = (uint)(offset >> 3);
+        _copiedObjects++;
+        _copiedBytes += BumpSpace.Align(record.Size);
+    }
+
     internal override void Collect(GcTrigger trigger)
     {
         var heap = Heap;
@@ -71,33 +96,21 @@ internal sealed class SemispacePlan : CollectorPlan
         var heapAtStart = heap.Counters.HeapLive;
         cycle.StopTheWorldPhase(GcPhase.SweepTermination, costs.SweepTermination);
 
-        long copiedObjects = 0, copiedBytes = 0, pointersScanned = 0;
-        void Forward(int index)
+        _copiedObjects = _copiedBytes = 0;
+        long pointersScanned = 0;
+        var (globals, stack) = Tracer.ForEachRoot(heap, _forward);
+        var copied = _to.Objects;
+        for (var scan = 0; scan < copied.Count; scan++)
         {
-            if (index == 0 || objects.Records[index].Color == ObjectColor.Black)
-            {
-                return;
-            }
-
-            objects.Records[index].Color = ObjectColor.Black;
-            // During the copy to-space may outgrow its half (and the page limit): the copy must
-            // finish for the heap to stay whole; the out-of-memory is reported after it.
-            var offset = _to.Allocate(objects.Records[index].Size, index, mayExceedCapacity: true);
-            objects.Records[index].AddressUnits = (uint)(offset >> 3);
-            copiedObjects++;
-            copiedBytes += BumpSpace.Align(objects.Records[index].Size);
-        }
-
-        var (globals, stack) = Tracer.ForEachRoot(heap, Forward);
-        for (var scan = 0; scan < _to.Objects.Count; scan++)
-        {
-            var slots = objects.SlotsOf(_to.Objects[scan]);
+            var slots = objects.SlotsOf(copied[scan]);
             pointersScanned += slots.Length;
             foreach (var target in slots)
             {
                 Forward(target);
             }
         }
+
+        var (copiedObjects, copiedBytes) = (_copiedObjects, _copiedBytes);
 
         var (freed, freedBytes) = _from.FreeUnreached(objects);
         foreach (var index in _to.Objects)
