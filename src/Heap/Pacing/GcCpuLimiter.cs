@@ -30,12 +30,12 @@ internal sealed class GcCpuLimiter
     private long _idleMarkPoolPs;
     private bool _gcEnabled;
 
-    public GcCpuLimiter(int procs, long nowPs = 0)
+    /// <summary>A limiter for a heap whose clock starts at 0, with an empty bucket.</summary>
+    public GcCpuLimiter(int procs)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(procs, 1);
         _procs = procs;
         CapacityPs = procs * CapacityPerProcPs;
-        LastUpdatePs = nowPs;
     }
 
     public long CapacityPs { get; }

@@ -108,7 +108,7 @@ internal static class HeapTables
         }
 
         var times = limiter.TimesTurnedOn == 1 ? "once" : $"{Count(limiter.TimesTurnedOn)} times";
-        table.Add("GC CPU limiter", (limiter.On ? "on; " : "off; ") + "on " + times,
+        table.Add("GC CPU limiter", (limiter.On ? "on now" : "off now") + ", turned on " + times,
             string.Create(CultureInfo.InvariantCulture, $"not a MemStats field: GC time over its bucket {limiter.OverflowNs / 1e6:0.###} ms (assists skipped on go; cycles held on stop-the-world plans)"));
     }
 

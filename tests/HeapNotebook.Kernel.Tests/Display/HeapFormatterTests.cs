@@ -190,6 +190,6 @@ public sealed class HeapFormatterTests
 
         var limited = HeapTables.MemStats(new SimulatedHeap().Stats, "MemStats");
         HeapTables.AddCpuLimiter(limited, new CpuLimiterReport(On: true, TimesTurnedOn: 472, OverflowNs: 9_206_500));
-        Assert.Matches(@"\nGC CPU limiter +on; on 472 times +not a MemStats field: GC time over its bucket 9\.207 ms \(assists skipped on go; cycles held on stop-the-world plans\)\n?$", limited.Plain());
+        Assert.Matches(@"\nGC CPU limiter +on now, turned on 472 times +not a MemStats field: GC time over its bucket 9\.207 ms \(assists skipped on go; cycles held on stop-the-world plans\)\n?$", limited.Plain());
     }
 }

@@ -138,9 +138,13 @@ internal sealed class GoPlan : IncrementalMarkingPlan
                 }
 
                 // While the CPU limiter is on the goroutine skips its assist, and owes the bytes until it is off.
-                _assistDebtBytes = _limiter.Limiting ? owed : 0;
-                if (!_limiter.Limiting)
+                if (_limiter.Limiting)
                 {
+                    _assistDebtBytes = owed;
+                }
+                else
+                {
+                    _assistDebtBytes = 0;
                     Assist(owed);
                 }
             }

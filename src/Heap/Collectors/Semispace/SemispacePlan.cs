@@ -69,13 +69,17 @@ internal sealed class SemispacePlan : CollectorPlan
     /// <summary>Copies an object to to-space the first time a pointer to it is seen (black marks it copied); its index stays, its address changes.</summary>
     private void Forward(int index)
     {
-        var objects = Heap.Objects;
-        if (index == 0 || objects.Records[index].Color == ObjectColor.Black)
+        if (index == 0)
         {
             return;
         }
 
-        ref var record = ref objects.Records[index];
+        ref var record = ref Heap.Objects.Records[index];
+        if (record.Color == ObjectColor.Black)
+        {
+            return;
+        }
+
         record.Color = ObjectColor.Black;
         // During the copy to-space may outgrow its half (and the page limit): the copy must
         // finish for the heap to stay whole; the out-of-memory is reported after it. Allocate
