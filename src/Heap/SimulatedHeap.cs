@@ -665,13 +665,13 @@ public sealed class SimulatedHeap
     /// <summary>The grey objects waiting to be scanned, next first; empty when no incremental mark is running.</summary>
     public IReadOnlyList<ObjectHandle> GreyWorklist => Plan.GreyWorklist.Select(Objects.HandleOf).ToArray();
 
-    /// <summary>Advances incremental marking by about <paramref name="work"/> grey objects, starting a cycle when none is running.</summary>
+    /// <summary>Advances incremental marking by about <paramref name="work"/> grey objects, starting a cycle when none is running; 0 scans nothing (with no cycle running, it only starts one: the roots turn grey).</summary>
     public void Step(long work = 1)
     {
         _journal?.Step(work);
         if (work < 0)
         {
-            throw new InvalidHeapOptionException($"Cannot step by {work} units of work; use 0 or more (0 starts a cycle without scanning an object).");
+            throw new InvalidHeapOptionException($"Cannot step by {work} units of work; use 0 or more (0 scans nothing: it only starts a cycle when none is running).");
         }
 
         Plan.Step(work);

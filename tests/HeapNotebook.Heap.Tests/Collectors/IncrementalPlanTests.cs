@@ -32,6 +32,10 @@ public class IncrementalPlanTests
         Assert.Equal(ObjectColor.Grey, heap.ColorOf(root));
         Assert.Equal(ObjectColor.White, heap.ColorOf(left));
 
+        heap.Step(0); // no work: nothing is scanned, in a running mark as before one
+        Assert.Equal(ObjectColor.Grey, heap.ColorOf(root));
+        Assert.Equal([root], heap.GreyWorklist);
+
         heap.Step(1);
         Assert.Equal(ObjectColor.Black, heap.ColorOf(root));
         Assert.Equal([right, left], heap.GreyWorklist);

@@ -696,6 +696,20 @@ public sealed class HeapMagicTests
     }
 
     [Fact]
+    public void Given_step_with_no_work_then_a_cycle_starts_with_its_roots_grey_and_nothing_more_is_scanned()
+    {
+        Ok("#!heap new --collector tricolor\n#!heap alloc a --fields 1 --root\n#!heap alloc b\n#!heap link a.0 b");
+
+        var started = Ok("#!heap step --work 0");
+        Assert.StartsWith("heap1: phase Mark, 1 grey object waiting", started);
+        Assert.Contains("colours: a grey, b white", started);
+
+        var again = Ok("#!heap step --work 0");
+        Assert.StartsWith("heap1: phase Mark, 1 grey object waiting", again);
+        Assert.Contains("colours: a grey, b white", again);
+    }
+
+    [Fact]
     public void Given_step_on_a_stop_the_world_plan_then_the_simulators_error_comes_back_and_nothing_changes()
     {
         Ok("#!heap new --collector marksweep\n#!heap alloc a --root");
@@ -706,7 +720,7 @@ public sealed class HeapMagicTests
         Assert.StartsWith("(1,8): error HN0100: The marksweep collector stops the world for a whole cycle, so there is nothing to step.", error.Value);
         Assert.Equal(before, Snapshot(Current));
         Assert.Contains("HN0004: use --work N or --phase, not both", Fails("#!heap step --work 2 --phase").Value);
-        Assert.Contains("HN0004: --work must be 1 or more, not 0", Fails("#!heap step --work 0").Value);
+        Assert.Contains("HN0004: --work must be 0 or more, not -1", Fails("#!heap step --work -1").Value);
     }
 
     [Fact]
@@ -832,7 +846,7 @@ public sealed class HeapMagicTests
         "#!heap allocc c", "#!heap alloc c --sise 8", "#!heap alloc a", "#!heap alloc c --size -5", "#!heap alloc c --fields -1",
         "#!heap link a.9 b", "#!heap link a.0 nobody", "#!heap link b.0 a", "#!heap unlink z.0", "#!heap root nobody",
         "#!heap unroot zed", "#!heap run churn --allocs 0", "#!heap run churn --bogus 1", "#!heap run nothing",
-        "#!heap step --work 0", "#!heap step --phase --work 3", "#!heap use nowhere", "#!heap new --collector gen",
+        "#!heap step --work -1", "#!heap step --phase --work 3", "#!heap use nowhere", "#!heap new --collector gen",
         "#!heap new --name heap1", "#!heap new --collector go --cycle-collector trial-deletion", "#!heap new --memory-limit 1KiB",
         "#!heap stats --as 9s", "#!heap trace --last -1", "#!heap gc --major", "#!heap gc --minor --full",
         "#!heap alloc c --root\n#!heap link c.0 a", "#!heap new --heap-size 1KiB", "#!heap run churn --min-size 300 --max-size 100",

@@ -106,13 +106,12 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         if (_phase != GcPhase.Mark)
         {
             StartCycle(GcTrigger.Stepped);
-            if (work <= 0)
-            {
-                return;
-            }
         }
 
-        DoMarkWork(Math.Max(1, work), assist: true);
+        if (work > 0)
+        {
+            DoMarkWork(work, assist: true);
+        }
     }
 
     internal override void StepToNextPhase()

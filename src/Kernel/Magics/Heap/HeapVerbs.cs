@@ -706,9 +706,9 @@ internal static partial class HeapVerbs
                 {
                     throw context.Error(HeapErrorCode.InvalidValue, "use --work N or --phase, not both", context.TokenOf("--phase"));
                 }
-                if (amount is < 1)
+                if (amount is < 0)
                 {
-                    throw context.Error(HeapErrorCode.InvalidValue, Invariant($"--work must be 1 or more, not {amount}"), context.ValueOf("--work"));
+                    throw context.Error(HeapErrorCode.InvalidValue, Invariant($"--work must be 0 or more, not {amount}"), context.ValueOf("--work"));
                 }
                 var cyclesBefore = heap.Cycles.Count;
                 if (toPhase)
@@ -736,7 +736,7 @@ internal static partial class HeapVerbs
                 context.Print(text.ToString());
                 RedrawGraph(context, entry);
             });
-        work = verb.Add(new Option<long?>("--work") { HelpName = "N", Description = "Scan about N grey objects (default 1)." });
+        work = verb.Add(new Option<long?>("--work") { HelpName = "N", Description = "Scan about N grey objects (default 1); 0 scans none, so with no mark running it only starts one (roots grey)." });
         phase = verb.Add(new Option<bool>("--phase") { Description = "Instead of N objects: with no mark running, start a cycle and stop as its mark begins (roots grey); during a mark, finish it, with mark termination and the sweep (go leaves its lazy sweep pending)." });
         return verb;
     }
