@@ -75,8 +75,14 @@ public sealed class SimulatedHeap
     /// </summary>
     internal GcCpuLimiter CpuLimiter { get; }
 
-    /// <summary>Go's GC CPU limiter so far: on or off, how many times it turned on, and the GC time its full bucket overflowed with.</summary>
-    public CpuLimiterReport CpuLimiterActivity => new(CpuLimiter.Limiting, CpuLimiter.TimesEnabled, CpuLimiter.OverflowPs / 1000);
+    /// <summary>Go's GC CPU limiter so far: on or off, how many times it turned on, the GC time its full bucket overflowed with, when it was on, and (stop-the-world plans) when a triggered cycle waited for it.</summary>
+    public CpuLimiterReport CpuLimiterActivity => new(CpuLimiter.Limiting, CpuLimiter.TimesEnabled, CpuLimiter.OverflowPs / 1000,
+        CpuLimiter.OnSpells.Select(spell => new CpuLimiterSpell(spell.StartPs / 1000, spell.EndPs < 0 ? null : spell.EndPs / 1000)).ToArray())
+    {
+        CycleWaits = _triggerWaits.Select(wait => new CpuLimiterSpell(wait.StartPs / 1000, wait.EndPs / 1000))
+            .Concat(_triggerHeldSincePs >= 0 ? [new CpuLimiterSpell(_triggerHeldSincePs / 1000, null)] : [])
+            .ToArray(),
+    };
 
     /// <summary>CPU time (every proc) of the last stop-the-world cycle: the room the limiter must have before a triggered one starts.</summary>
     private long _lastStopTheWorldCyclePs;
@@ -882,6 +888,11 @@ public sealed class SimulatedHeap
         if (!Plan.Constraints.Incremental)
         {
             CpuLimiter.Update(Clock.Picoseconds);
+            if (_triggerHeldSincePs >= 0)
+            {
+                _triggerWaits.Add((_triggerHeldSincePs, Clock.Picoseconds));
+                _triggerHeldSincePs = -1;
+            }
         }
 
         CleanUpPools();
@@ -944,7 +955,6 @@ public sealed class SimulatedHeap
         AfterMutation();
     }
 
-    /// <summary>No allocation takes the trigger's path until <see cref="EndCycle"/> sets the next trigger.</summary>
     /// <summary>For a stop-the-world plan: true while the CPU limiter's bucket has no room for another cycle as long as the last one (or is not empty, when the last one was longer than the bucket).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool TriggerHeldByCpuLimiter()
@@ -956,9 +966,20 @@ public sealed class SimulatedHeap
 
         // A cycle dearer than the whole bucket waits for it to empty, not forever.
         CpuLimiter.Update(Clock.Picoseconds);
-        return CpuLimiter.FillPs > Math.Max(0, CpuLimiter.CapacityPs - _lastStopTheWorldCyclePs);
+        var held = CpuLimiter.FillPs > Math.Max(0, CpuLimiter.CapacityPs - _lastStopTheWorldCyclePs);
+        if (held && _triggerHeldSincePs < 0)
+        {
+            _triggerHeldSincePs = Clock.Picoseconds;
+        }
+
+        return held;
     }
 
+    // Since when a triggered stop-the-world cycle has waited for the CPU limiter (-1: none waits), and the waits that ended.
+    private long _triggerHeldSincePs = -1;
+    private readonly List<(long StartPs, long EndPs)> _triggerWaits = [];
+
+    /// <summary>No allocation takes the trigger's path until <see cref="EndCycle"/> sets the next trigger.</summary>
     internal void HoldTriggerUntilCycleEnds() => _triggerBytes = long.MaxValue;
 
     /// <summary>A phase that ends after its cycle's record was made (go's lazy sweep) joins that record.</summary>

@@ -52,6 +52,11 @@ internal sealed class GcCpuLimiter
     /// <summary>How many times the limiter turned on.</summary>
     public long TimesEnabled { get; private set; }
 
+    private readonly List<(long StartPs, long EndPs)> _onSpells = [];
+
+    /// <summary>When the limiter was on, in time order: each turn-on's update to the turn-off's (-1 while still on).</summary>
+    public IReadOnlyList<(long StartPs, long EndPs)> OnSpells => _onSpells;
+
     public long LastUpdatePs { get; private set; }
 
     /// <summary>Go's addAssistTime: assist time (mark work and the time its goroutine waited) counted at the next update.</summary>
@@ -82,7 +87,7 @@ internal sealed class GcCpuLimiter
         // Idle mark time comes out after the background share is taken: that share is of the real total.
         totalPs -= _idleMarkPoolPs;
         _assistPoolPs = _idleMarkPoolPs = 0;
-        Accumulate(totalPs - gcPs, gcPs);
+        Accumulate(totalPs - gcPs, gcPs, nowPs);
     }
 
     /// <summary>Go's startGCTransition, at the start of a stop-the-world pause that turns marking on or off.</summary>
@@ -97,7 +102,7 @@ internal sealed class GcCpuLimiter
     {
         if (nowPs >= LastUpdatePs)
         {
-            Accumulate(0, AllProcs(nowPs - LastUpdatePs));
+            Accumulate(0, AllProcs(nowPs - LastUpdatePs), nowPs);
         }
 
         LastUpdatePs = nowPs;
@@ -106,8 +111,8 @@ internal sealed class GcCpuLimiter
     /// <summary>CPU time of every proc over a window (saturating: a window of virtual hours on many procs stays a long).</summary>
     private long AllProcs(long windowPs) => windowPs > long.MaxValue / 4 / _procs ? long.MaxValue / 4 : windowPs * _procs;
 
-    /// <summary>Go's accumulate: the bucket takes the GC time's excess over the mutator's (or gives back the mutator's excess); full means limiting.</summary>
-    internal void Accumulate(long mutatorPs, long gcPs)
+    /// <summary>Go's accumulate, at <paramref name="nowPs"/>: the bucket takes the GC time's excess over the mutator's (or gives back the mutator's excess); full means limiting.</summary>
+    internal void Accumulate(long mutatorPs, long gcPs, long nowPs)
     {
         var headroom = CapacityPs - FillPs;
         var wasLimiting = headroom == 0;
@@ -120,6 +125,7 @@ internal sealed class GcCpuLimiter
             {
                 Limiting = true;
                 TimesEnabled++;
+                _onSpells.Add((nowPs, -1));
             }
 
             return;
@@ -129,6 +135,7 @@ internal sealed class GcCpuLimiter
         if (change != 0 && wasLimiting)
         {
             Limiting = false;
+            _onSpells[^1] = (_onSpells[^1].StartPs, nowPs);
         }
     }
 }

@@ -1,4 +1,5 @@
 using HeapNotebook.Heap.Pacing;
+using HeapNotebook.Heap.Telemetry;
 using HeapNotebook.Heap.Time;
 
 namespace HeapNotebook.Heap.Tests.Pacing;
@@ -19,29 +20,36 @@ public class GcCpuLimiterTests
     {
         var limiter = new GcCpuLimiter(1);
 
-        limiter.Accumulate(mutatorPs: 200 * Ms, gcPs: 700 * Ms);
+        limiter.Accumulate(mutatorPs: 200 * Ms, gcPs: 700 * Ms, nowPs: 900 * Ms);
         Assert.Equal(500 * Ms, limiter.FillPs);
         Assert.False(limiter.Limiting);
 
-        limiter.Accumulate(mutatorPs: 100 * Ms, gcPs: 800 * Ms);
+        limiter.Accumulate(mutatorPs: 100 * Ms, gcPs: 800 * Ms, nowPs: 1800 * Ms);
         Assert.Equal(Second, limiter.FillPs);
         Assert.True(limiter.Limiting);
         Assert.Equal(200 * Ms, limiter.OverflowPs); // 700 ms arrived with 500 ms of room
         Assert.Equal(1, limiter.TimesEnabled);
+        Assert.Equal([(1800 * Ms, -1L)], limiter.OnSpells);
 
-        // Any time the mutator gains turns it off; the bucket never goes below empty.
-        limiter.Accumulate(mutatorPs: 1 * Ms, gcPs: 0);
+        // More GC time while full extends the spell; any time the mutator gains turns it off; the bucket never goes below empty.
+        limiter.Accumulate(mutatorPs: 0, gcPs: 5 * Ms, nowPs: 1805 * Ms);
+        Assert.Equal(1, limiter.TimesEnabled);
+        limiter.Accumulate(mutatorPs: 1 * Ms, gcPs: 0, nowPs: 1806 * Ms);
         Assert.False(limiter.Limiting);
         Assert.Equal(999 * Ms, limiter.FillPs);
-        limiter.Accumulate(mutatorPs: 5 * Second, gcPs: 0);
+        Assert.Equal([(1800 * Ms, 1806 * Ms)], limiter.OnSpells);
+        limiter.Accumulate(mutatorPs: 5 * Second, gcPs: 0, nowPs: 6806 * Ms);
         Assert.Equal(0, limiter.FillPs);
+
+        limiter.Accumulate(mutatorPs: 0, gcPs: 2 * Second, nowPs: 8806 * Ms);
+        Assert.Equal([(1800 * Ms, 1806 * Ms), (8806 * Ms, -1L)], limiter.OnSpells);
     }
 
     [Fact]
     public void While_marking_the_background_workers_count_a_quarter_of_every_procs_time_and_idle_mark_time_comes_out_of_the_total()
     {
         var limiter = new GcCpuLimiter(4);
-        limiter.Accumulate(0, 3 * Second); // start near full: 1 s of room
+        limiter.Accumulate(0, 3 * Second, nowPs: 0); // start near full: 1 s of room
 
         limiter.StartGcTransition(enableGc: true, nowPs: 0);
         limiter.FinishGcTransition(nowPs: 0);
@@ -101,6 +109,7 @@ public class GcCpuLimiterTests
         Assert.True(heap.CpuLimiter.TimesEnabled > 0);
         Assert.True(heap.CpuLimiter.OverflowPs > 0);
         Assert.InRange(heap.Stats.GCCPUFraction, 0.45, 0.62);
+        Assert.Empty(heap.CpuLimiterActivity.CycleWaits); // go skips assists; its cycles never wait
         Assert.True(heap.Verify().Passed);
     }
 
@@ -115,6 +124,27 @@ public class GcCpuLimiterTests
 
         Assert.True(heap.CpuLimiter.TimesEnabled > 0);
         Assert.True(heap.Cycles.Count < 1000, $"{heap.Cycles.Count} cycles");
+
+        // The spells it was on, in order, one per turn-on; no cycle the trigger called for started inside one.
+        var limiter = heap.CpuLimiterActivity;
+        Assert.Equal(limiter.TimesTurnedOn, limiter.Spells.Count);
+        Assert.Equal(limiter.On, limiter.Spells[^1].EndNs is null);
+        for (var i = 0; i < limiter.Spells.Count; i++)
+        {
+            var spell = limiter.Spells[i];
+            Assert.True(spell.EndNs is null ? i == limiter.Spells.Count - 1 : spell.EndNs > spell.StartNs, $"spell {i}: {spell}");
+            Assert.True(i == 0 || spell.StartNs >= limiter.Spells[i - 1].EndNs, $"spell {i} overlaps the one before");
+            var end = spell.EndNs ?? long.MaxValue;
+            Assert.DoesNotContain(heap.Cycles, c => c.Trigger == GcTrigger.HeapGoal && c.StartNs > spell.StartNs && c.StartNs < end);
+        }
+
+        // Each wait of a triggered cycle ends as a cycle starts, and no cycle starts inside one.
+        Assert.NotEmpty(limiter.CycleWaits);
+        foreach (var wait in limiter.CycleWaits.Where(w => w.EndNs is not null))
+        {
+            Assert.Contains(heap.Cycles, c => c.StartNs == wait.EndNs);
+            Assert.DoesNotContain(heap.Cycles, c => c.StartNs > wait.StartNs && c.StartNs < wait.EndNs);
+        }
         Assert.InRange(heap.Stats.GCCPUFraction, 0.45, 0.65); // 0.86 without: 32 ms of marking per 5 us allocation
         Assert.True(heap.Verify().Passed);
     }
@@ -129,6 +159,10 @@ public class GcCpuLimiterTests
         Assert.True(longCycles.Count >= 2, $"{longCycles.Count} cycles over a second");
         // The next one waits for the bucket to empty: a CPU-second of the program's time on one proc.
         Assert.True(longCycles[1].StartNs - longCycles[0].EndNs >= 1_000_000_000);
+        var wait = Assert.Single(heap.CpuLimiterActivity.CycleWaits, w => w.EndNs == longCycles[1].StartNs);
+        // It began at the first allocation past the trigger, a few hundred ns after the long cycle ended.
+        Assert.InRange(wait.StartNs - longCycles[0].EndNs, 0, 1_000_000);
+        Assert.True(wait.EndNs - wait.StartNs >= 999_000_000, $"waited {wait}");
         Assert.True(heap.Stats.GCCPUFraction < 0.75, $"GC CPU {heap.Stats.GCCPUFraction}");
     }
 }

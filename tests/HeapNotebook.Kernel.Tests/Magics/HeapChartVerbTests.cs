@@ -159,6 +159,33 @@ public sealed class HeapChartVerbTests
     }
 
     [Fact]
+    public void Timeline_marks_when_the_gc_cpu_limiter_was_on_and_when_triggered_cycles_waited_for_it()
+    {
+        // A memory limit below what the cache keeps alive, on a stop-the-world plan 100 times slower: it spirals until the bucket is full.
+        Ok("#!heap new --collector marksweep --gogc off --memory-limit 4MiB --procs 1 --cost-scale 100\n"
+            + "#!heap run lru-cache --capacity 20000 --requests 100000 --keys 100000 --value-size 256");
+        var limiter = interpreter.Globals.Heap.CpuLimiterActivity;
+        Assert.True(limiter.TimesTurnedOn > 0);
+        Assert.NotEmpty(limiter.CycleWaits);
+
+        var bundle = Ok("#!heap timeline").Bundles.Single();
+
+        var names = TraceNames(bundle);
+        var on = Traces(bundle)[Array.IndexOf(names, "GC CPU limiter on")]!;
+        Assert.Equal(4 * limiter.Spells.Count, on["x"]!.AsArray().Count);
+        var turnedOn = Traces(bundle)[Array.IndexOf(names, "GC CPU limiter turned on")]!;
+        Assert.Equal(limiter.Spells.Select(spell => ChartStyle.Milliseconds(spell.StartNs)), turnedOn["x"]!.AsArray().Select(x => x!.GetValue<double>()));
+        var waits = Traces(bundle)[Array.IndexOf(names, "cycle waiting for the limiter")]!;
+        var waitStarts = waits["x"]!.AsArray().Select(x => x!.GetValue<double>()).Where((_, i) => i % 4 == 0);
+        Assert.Equal(limiter.CycleWaits.Select(wait => ChartStyle.Milliseconds(wait.StartNs)), waitStarts);
+        var lines = Plain(bundle).Split('\n');
+        var now = interpreter.Globals.Heap.Clock.Nanoseconds;
+        Assert.Equal(string.Create(CultureInfo.InvariantCulture, $"GC CPU limiter on {limiter.TimesTurnedOn} times, first at {ChartStyle.Ms(limiter.Spells[0].StartNs)}, ")
+            + ChartStyle.Ms(limiter.Spells.Sum(spell => (spell.EndNs ?? now) - spell.StartNs)) + " in all", lines[^2]);
+        Assert.StartsWith(string.Create(CultureInfo.InvariantCulture, $"triggered cycles waited for room in the GC CPU limiter's bucket {limiter.CycleWaits.Count} times, "), lines[^1]);
+    }
+
+    [Fact]
     public void Timeline_without_a_goal_draws_no_goal_line()
     {
         Ok("#!heap new --collector marksweep --gogc off\n#!heap run churn --allocs 2000\n#!heap gc");

@@ -202,6 +202,30 @@ internal static class GcCharts
                     FillColor: Color.fromString("rgba(118,183,178,0.15)"), LineWidth: 0, LineColor: Color.fromString("rgba(118,183,178,0.15)"), UseDefaults: false));
             }
         }
+        // Strips above the heap: where the GC CPU limiter was on (go skips assists), and where a triggered
+        // stop-the-world cycle waited for room in its bucket.
+        void Strip(IReadOnlyList<(long StartNs, long EndNs)> spans, double from, double to, string name, string color)
+        {
+            if (spans.Count == 0)
+            {
+                return;
+            }
+            var low = ChartStyle.Round(largest / divisor * from);
+            var high = ChartStyle.Round(largest / divisor * to);
+            traces.Add(Chart.Line<double, double, string>(
+                spans.SelectMany(span => new[] { X(span.StartNs), X(span.StartNs), X(span.EndNs), X(span.EndNs) }),
+                spans.SelectMany(_ => new[] { low, high, high, low }),
+                Name: name, Fill: StyleParam.Fill.ToSelf, FillColor: Color.fromString(color), LineWidth: 0, LineColor: Color.fromString(color), UseDefaults: false));
+        }
+        Strip(history.LimiterSpells, 1.07, 1.12, "GC CPU limiter on", "rgba(225,87,89,0.6)");
+        if (history.LimiterSpells.Count > 0)
+        {
+            // A spell can last microseconds (a stop-the-world plan's next allocation drains the bucket): mark where each began.
+            traces.Add(Chart.Point<double, double, string>(history.LimiterSpells.Select(spell => X(spell.StartNs)),
+                history.LimiterSpells.Select(_ => ChartStyle.Round(largest / divisor * 1.095)), Name: "GC CPU limiter turned on",
+                MarkerColor: Color.fromString("#e15759"), MarkerSymbol: StyleParam.MarkerSymbol.TriangleDown, UseDefaults: false));
+        }
+        Strip(history.LimiterWaits, 1.12, 1.17, "cycle waiting for the limiter", "rgba(242,142,43,0.6)");
         traces.Add(Chart.Line<double, double, string>(heapX, heapY, Name: "heap in use", LineColor: Color.fromString("#4e79a7"), UseDefaults: false));
         traces.Add(Chart.Line<double, double, string>(liveX, liveY, Name: "live heap (marked)", LineColor: Color.fromString("#59a14f"), UseDefaults: false));
         if (goalX.Count > 0)
@@ -254,8 +278,20 @@ internal static class GcCharts
         }
         var triggers = cycles.GroupBy(cycle => cycle.Trigger).OrderBy(group => group.Key).Select(group => $"{Count(group.Count())} {TriggerName(group.Key)}");
         plain.Append("\ncycles started by: ").Append(string.Join(", ", triggers));
+        if (history.LimiterSpells.Count > 0)
+        {
+            var spells = history.LimiterSpells;
+            plain.Append(Invariant($"\nGC CPU limiter on {Times(spells.Count)}, first at {ChartStyle.Ms(spells[0].StartNs)}, {ChartStyle.Ms(spells.Sum(spell => spell.EndNs - spell.StartNs))} in all"));
+        }
+        if (history.LimiterWaits.Count > 0)
+        {
+            var waits = history.LimiterWaits;
+            plain.Append(Invariant($"\ntriggered cycles waited for room in the GC CPU limiter's bucket {Times(waits.Count)}, {ChartStyle.Ms(waits.Sum(wait => wait.EndNs - wait.StartNs))} in all"));
+        }
         return new ChartView(plain.ToString(), chart);
     }
+
+    private static string Times(int count) => count == 1 ? "once" : $"{Count(count)} times";
 
     private static string TriggerName(GcTrigger trigger) => trigger switch
     {

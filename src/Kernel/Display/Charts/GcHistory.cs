@@ -36,6 +36,12 @@ internal sealed record ChartCycle(
 /// </summary>
 internal sealed record GcHistory(string Title, IReadOnlyList<ChartCycle> Cycles, long NowNs, long? HeapNowBytes, long? GoalNowBytes, bool Imported)
 {
+    /// <summary>When Go's GC CPU limiter was on (start and end ns; a spell still running ends now); none for a real trace, whose gctrace does not say.</summary>
+    public IReadOnlyList<(long StartNs, long EndNs)> LimiterSpells { get; init; } = [];
+
+    /// <summary>When a triggered stop-the-world cycle waited for the limiter's bucket to have room (a wait still running ends now).</summary>
+    public IReadOnlyList<(long StartNs, long EndNs)> LimiterWaits { get; init; } = [];
+
     /// <summary>What the times are: virtual for the simulator, wall-clock for a real program.</summary>
     public string TimeKind => Imported ? "wall-clock" : "virtual";
 
@@ -53,7 +59,13 @@ internal sealed record GcHistory(string Title, IReadOnlyList<ChartCycle> Cycles,
                 Goal(cycle.HeapGoalBytes), Goal(cycle.NextGoalBytes), MinimumMutatorUtilization.CollectorIntervals([cycle]),
                 cycle.PhaseOf(GcPhase.Sweep) is { StopTheWorld: false } sweep ? sweep.StartNs + sweep.DurationNs : null);
         }).ToArray();
-        return new GcHistory($"{name} ({heap.Plan.Name})", cycles, heap.Clock.Nanoseconds, heap.Stats.HeapAlloc, Goal(heap.HeapGoalBytes), Imported: false);
+        var now = heap.Clock.Nanoseconds;
+        var limiter = heap.CpuLimiterActivity;
+        return new GcHistory($"{name} ({heap.Plan.Name})", cycles, now, heap.Stats.HeapAlloc, Goal(heap.HeapGoalBytes), Imported: false)
+        {
+            LimiterSpells = limiter.Spells.Select(spell => (spell.StartNs, spell.EndNs ?? now)).ToArray(),
+            LimiterWaits = limiter.CycleWaits.Select(wait => (wait.StartNs, wait.EndNs ?? now)).ToArray(),
+        };
     }
 
     public static GcHistory Of(string name, ImportedGcTrace trace)
