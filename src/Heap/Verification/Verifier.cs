@@ -1,6 +1,5 @@
 using System.Numerics;
 using HeapNotebook.Heap.Memory;
-using HeapNotebook.Heap.Objects;
 
 namespace HeapNotebook.Heap.Verification;
 

@@ -1,4 +1,3 @@
-using HeapNotebook.Kernel.Cells;
 
 namespace HeapNotebook.Kernel.Documents;
 

@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using HeapNotebook.Heap.Barriers;
 using HeapNotebook.Heap.Objects;
-using HeapNotebook.Heap.Pacing;
 using HeapNotebook.Heap.Telemetry;
 
 namespace HeapNotebook.Heap.Collectors.Incremental;

@@ -1,4 +1,3 @@
-using HeapNotebook.Heap.Errors;
 using HeapNotebook.Heap.Memory;
 using HeapNotebook.Heap.Objects;
 using HeapNotebook.Heap.Telemetry;

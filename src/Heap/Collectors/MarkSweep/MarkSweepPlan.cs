@@ -1,4 +1,3 @@
-using HeapNotebook.Heap.Pacing;
 using HeapNotebook.Heap.Telemetry;
 
 namespace HeapNotebook.Heap.Collectors.MarkSweep;

@@ -1,0 +1,559 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using HeapNotebook.Heap.Collectors;
+using HeapNotebook.Heap.Errors;
+using HeapNotebook.Heap.Memory;
+using HeapNotebook.Heap.Objects;
+using HeapNotebook.Heap.Snapshots;
+using HeapNotebook.Heap.Telemetry;
+using HeapNotebook.Heap.Verification;
+using HeapNotebook.Heap.Workloads;
+
+namespace HeapNotebook.Heap;
+
+// The mutator: allocation, pointer reads and writes, frames and locals, collections and steps asked for by the program.
+public sealed partial class SimulatedHeap
+{
+    /// <summary>Allocates an object of <paramref name="size"/> bytes with <paramref name="slots"/> pointer slots, all null.</summary>
+    public ObjectHandle Alloc(int size, int slots = 0) => Alloc(size, slots, ReadOnlySpan<ObjectHandle>.Empty);
+
+    /// <summary>
+    /// Allocates an object and fills its first slots with <paramref name="initial"/>, as Go's
+    /// <c>&amp;Node{left, right}</c> does. While the allocation may run a collection the initial
+    /// values are held as roots, as the arguments of Go's mallocgc are; the stores go through the
+    /// write barrier like any other.
+    /// </summary>
+    public ObjectHandle Alloc(int size, int slots, ReadOnlySpan<ObjectHandle> initial)
+    {
+        if (_journal is not null)
+        {
+            _journal.Alloc(size, slots, initial);
+        }
+
+        ValidateAllocation(size, slots);
+        if (initial.Length != 0)
+        {
+            CheckInitialValues(initial, slots);
+        }
+
+        var plan = Plan;
+        var counters = Counters;
+        if ((counters.HeapLive >= _triggerBytes && !TriggerHeldByCpuLimiter()) || (plan.ChecksRoomBeforeAllocation && plan.NeedsCollectionBefore(size)))
+        {
+            CollectHolding(initial, GcTrigger.HeapGoal);
+        }
+
+        var sizeClass = SizeClasses.ClassOf(size);
+        if (slots > ObjectRecord.InlineSlots && Slots.Top + (long)slots > _maxSlots)
+        {
+            CheckSlotRoom(slots, PlacesBySlot(sizeClass));
+        }
+
+        var index = TryPlace(size, sizeClass, out var offset);
+        if (index < 0)
+        {
+            index = PlaceAfterCollecting(size, sizeClass, slots, initial, out offset);
+        }
+
+        var objects = Objects;
+        objects.Commit(index, size, offset, slots, plan.AllocationColor);
+        var rounded = plan.PlacesInBumpSpaces ? plan.BumpAllocatedBytes(size)
+            : sizeClass == 0 ? (long)SizeClasses.PagesFor(size) * SizeClasses.PageSize : SizeClasses.ObjectSize(sizeClass);
+        counters.HeapAlloc += rounded;
+        counters.HeapLive += rounded;
+        counters.HeapScan += slots * 8L;
+        counters.TotalAlloc += rounded;
+        counters.Mallocs++;
+        var handle = objects.HandleOf(index);
+        Model?.OnAlloc(handle, size, slots);
+        if (initial.Length != 0)
+        {
+            if (Model is not null || slots > ObjectRecord.InlineSlots || (plan.BarrierActive && plan.BarrierSeesInitialStores(index)))
+            {
+                StoreInitialValues(handle, initial);
+            }
+            else
+            {
+                // No barrier with work to do and no model to tell: the values go straight into the record's inline slots.
+                ref var record = ref objects.Records[index];
+                record.SlotA = initial[0].Index;
+                if (initial.Length > 1)
+                {
+                    record.SlotB = initial[1].Index;
+                }
+            }
+        }
+
+        Clock.Advance(Costs.Allocation + rounded * Costs.ZeroingPerByte + initial.Length * Costs.PointerWrite);
+        if (counters.HeapLive >= plan.AllocationHookAt)
+        {
+            RunAllocationHooks(index, rounded);
+        }
+
+        AfterMutation();
+        return handle;
+    }
+
+    /// <summary>Refuses initial values that do not fit, are stale, or would let a stack object escape.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CheckInitialValues(ReadOnlySpan<ObjectHandle> initial, int slots)
+    {
+        if (initial.Length > slots)
+        {
+            ThrowTooManyInitialValues(initial.Length, slots);
+        }
+
+        foreach (var value in initial)
+        {
+            if (!value.IsNull)
+            {
+                CheckLive(value, "store");
+                CheckNoEscape(value, -1, "a new heap object");
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowTooManyInitialValues(int given, int slots) =>
+        throw new InvalidAllocationException(string.Create(CultureInfo.InvariantCulture,
+            $"Cannot fill {given} slots of an object with {slots} pointer slots: give at most {slots} initial values."));
+
+    /// <summary>No room was found: collect (holding the initial values) and try once more, or fail with a simulated out-of-memory.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int PlaceAfterCollecting(int size, int sizeClass, int slots, ReadOnlySpan<ObjectHandle> initial, out long offset)
+    {
+        // A collection cannot free what the roots (and the initial values) reach: when that alone leaves
+        // no room, fail now, before collecting, so the failed allocation changes nothing.
+        var (reachableBytes, reachableObjects) = ReachableFootprint(initial);
+        var placedSize = Plan.PlacesInBumpSpaces ? BumpSpace.Align(size) : SizeClasses.RoundedSize(size);
+        if (reachableObjects + 1 > Options.MaxObjects || reachableBytes + placedSize > Plan.LiveBytesCapacity)
+        {
+            throw OutOfMemory(size, collected: false);
+        }
+
+        CollectHolding(initial, GcTrigger.AllocationFailure);
+        if (slots > ObjectRecord.InlineSlots && Slots.Top + (long)slots > _maxSlots)
+        {
+            CheckSlotRoom(slots, PlacesBySlot(sizeClass));
+        }
+
+        var index = TryPlace(size, sizeClass, out offset);
+        return index >= 0 ? index : throw OutOfMemory(size, collected: true);
+    }
+
+    /// <summary>
+    /// Bytes (as the plan places them: 8-byte aligned in bump spaces, else rounded to the size class
+    /// or whole pages) and objects reachable from the roots and
+    /// <paramref name="held"/>, found without changing anything: what any complete collection keeps.
+    /// </summary>
+    private (long Bytes, long Objects) ReachableFootprint(ReadOnlySpan<ObjectHandle> held)
+    {
+        var seen = new ulong[(Objects.HighWater + 63) >> 6];
+        var pending = new Stack<int>();
+        void Reach(int index)
+        {
+            if (index != 0 && (seen[index >> 6] & (1UL << index)) == 0 && !(Stack.StackObjectCount > 0 && Stack.IsStackObject(index)))
+            {
+                seen[index >> 6] |= 1UL << index;
+                pending.Push(index);
+            }
+        }
+
+        Tracer.ForEachRoot(this, Reach);
+        foreach (var value in held)
+        {
+            Reach(value.Index);
+        }
+
+        long bytes = 0, objects = 0;
+        var placedAligned = Plan.PlacesInBumpSpaces;
+        while (pending.TryPop(out var index))
+        {
+            objects++;
+            var size = Objects.Records[index].Size;
+            bytes += placedAligned ? BumpSpace.Align(size) : SizeClasses.RoundedSize(size);
+            foreach (var target in Objects.SlotsOf(index))
+            {
+                Reach(target);
+            }
+        }
+
+        return (bytes, objects);
+    }
+
+    /// <summary>The initialising stores of a new object: through the write barrier, like any other store.</summary>
+    private void StoreInitialValues(ObjectHandle handle, ReadOnlySpan<ObjectHandle> initial)
+    {
+        var plan = Plan;
+        var slots = Objects.SlotsOf(handle.Index);
+        for (var i = 0; i < initial.Length; i++)
+        {
+            if (plan.BarrierActive)
+            {
+                _recorder?.RecordWrite(handle, null, i, 0, initial[i].Index);
+                plan.WriteBarrier(handle.Index, i, 0, initial[i].Index);
+            }
+
+            slots[i] = initial[i].Index;
+            Model?.OnWrite(handle, i, initial[i]);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RunAllocationHooks(int index, long rounded)
+    {
+        if (Plan.IsMarking)
+        {
+            Plan.AfterAllocationDuringMark(rounded);
+        }
+
+        Plan.AfterAllocation(index, rounded);
+    }
+
+    /// <summary>
+    /// Allocates an object in the current stack frame, as Go does for a value escape analysis
+    /// proves does not outlive its function: it costs no collector work and dies when the frame
+    /// is popped. Its slots may point to heap objects (they are roots while it lives), but no
+    /// heap object, global or pool may point to it: that would be an escape.
+    /// </summary>
+    public ObjectHandle AllocOnStack(int size, int slots = 0)
+    {
+        _journal?.AllocOnStack(size, slots);
+        ValidateAllocation(size, slots);
+        if (slots > ObjectRecord.InlineSlots && Slots.Top + (long)slots > _maxSlots)
+        {
+            CheckSlotRoom(slots);
+        }
+
+        if (Stack.FrameCount == 0)
+        {
+            throw new InvalidRootOperationException("An object on the stack needs a stack frame to live in. Push one with PushFrame first.");
+        }
+
+        var index = Objects.Reserve();
+        // Stack objects die in the reverse order of their frames, so the bytes on the stack are a bump pointer: this one's offset in the stack region.
+        Objects.Commit(index, size, Counters.StackBytes, slots, ObjectColor.Black);
+        Stack.AddStackObject(index);
+        Counters.StackAllocs++;
+        Counters.StackBytes += BumpSpace.Align(size);
+        Clock.Advance(Costs.Allocation + BumpSpace.Align(size) * Costs.ZeroingPerByte);
+        var handle = Objects.HandleOf(index);
+        Model?.OnStackAlloc(handle, size, slots);
+        return handle;
+    }
+
+    /// <summary>True when the object lives in a stack frame rather than the heap.</summary>
+    public bool IsOnStack(ObjectHandle handle) => Stack.IsStackObject(Checked(handle));
+
+    /// <summary>Refuses a store that would let a stack object outlive its frame.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CheckNoEscape(ObjectHandle target, int holderDepth, string holder)
+    {
+        if (Stack.StackObjectCount > 0)
+        {
+            CheckNoEscapeSlow(target, holderDepth, holder);
+        }
+    }
+
+    private void CheckNoEscapeSlow(ObjectHandle target, int holderDepth, string holder)
+    {
+        var depth = Stack.DepthOf(target.Index);
+        if (depth > holderDepth)
+        {
+            throw new InvalidRootOperationException(
+                $"Object {target} lives on the stack (frame {depth}) and cannot be stored in {holder}, which outlives that frame: that is an escape. Allocate it with Alloc to keep it on the heap.");
+        }
+    }
+
+    private void CollectHolding(ReadOnlySpan<ObjectHandle> held, GcTrigger trigger)
+    {
+        if (held.Length > 0)
+        {
+            Stack.Push("mallocgc", null, held.Length);
+            Model?.OnPushFrame(held.Length);
+            for (var i = 0; i < held.Length; i++)
+            {
+                Stack.Locals[Stack.CurrentBase + i] = held[i].Index;
+                Model?.OnSetLocal(i, held[i]);
+            }
+        }
+
+        try
+        {
+            if (trigger == GcTrigger.HeapGoal)
+            {
+                Plan.OnTrigger();
+            }
+            else
+            {
+                Plan.Collect(trigger);
+            }
+        }
+        finally
+        {
+            if (held.Length > 0)
+            {
+                Stack.Pop();
+                Model?.OnPopFrame();
+            }
+        }
+    }
+
+    /// <summary>The object a pointer slot refers to, or <see cref="ObjectHandle.Null"/>.</summary>
+    public ObjectHandle Read(ObjectHandle source, int slot)
+    {
+        CheckSlot(source, slot, "read");
+        if (_journal is not null)
+        {
+            _journal.Reads(1);
+        }
+
+        Clock.Advance(Costs.PointerRead);
+        return Objects.HandleOf(Objects.SlotsOf(source.Index)[slot]);
+    }
+
+    /// <summary>Copies the object's pointer slots into <paramref name="destination"/> (as many as fit); returns how many the object has.</summary>
+    public int ReadSlots(ObjectHandle source, Span<ObjectHandle> destination)
+    {
+        CheckLive(source, "read from");
+        var objects = Objects;
+        ref var record = ref objects.Records[source.Index];
+        var count = record.SlotCount;
+        var copied = Math.Min(count, destination.Length);
+        var slots = ObjectRecord.SlotsOf(ref record, Slots.Data)[..copied];
+        for (var i = 0; i < slots.Length; i++)
+        {
+            destination[i] = objects.HandleOf(slots[i]);
+        }
+
+        if (_journal is not null)
+        {
+            _journal.Reads(copied);
+        }
+
+        Clock.Advance(copied * Costs.PointerRead);
+        return count;
+    }
+
+    /// <summary>Stores <paramref name="target"/> (or null) in a pointer slot, through the plan's write barrier.</summary>
+    public void Write(ObjectHandle source, int slot, ObjectHandle target)
+    {
+        if (_journal is not null)
+        {
+            _journal.Write(source, slot, target);
+        }
+
+        CheckSlot(source, slot, "write");
+        if (!target.IsNull)
+        {
+            CheckLive(target, "store");
+        }
+
+        ref var cell = ref Objects.SlotsOf(source.Index)[slot];
+        var sourceDepth = Stack.StackObjectCount == 0 ? -1 : Stack.DepthOf(source.Index);
+        if (!target.IsNull && Stack.StackObjectCount > 0)
+        {
+            CheckNoEscape(target, sourceDepth, sourceDepth < 0 ? $"heap object {source}" : $"a stack object of frame {sourceDepth}");
+        }
+
+        if (sourceDepth >= 0)
+        {
+            // A stack object's slots are stack memory: no barrier; counted like locals.
+            if (Plan.CountsRoots)
+            {
+                Plan.OnRootChange(cell, target.Index);
+            }
+        }
+        else if (Plan.BarrierActive)
+        {
+            _recorder?.RecordWrite(source, null, slot, cell, target.Index);
+            Plan.WriteBarrier(source.Index, slot, cell, target.Index);
+        }
+
+        cell = target.Index;
+        Clock.Advance(Costs.PointerWrite);
+        Model?.OnWrite(source, slot, target);
+        AfterMutation();
+    }
+
+    /// <summary>Pushes a stack frame with named locals, all null.</summary>
+    public void PushFrame(string name, params string[] locals)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(locals);
+        _journal?.PushFrame(name, locals);
+        if (locals.Distinct(StringComparer.Ordinal).Count() != locals.Length)
+        {
+            throw new InvalidRootOperationException($"Frame '{name}' names a local twice: {string.Join(", ", locals)}. Give each local its own name.");
+        }
+
+        CheckFrameSize(locals.Length);
+        Stack.Push(name, locals, locals.Length);
+        Model?.OnPushFrame(locals.Length);
+    }
+
+    /// <summary>The dearest a unit of work may be (one virtual second), so the picosecond clock cannot overflow in any run the host can do.</summary>
+    public const double MaxCostNs = 1e9;
+
+    /// <summary>The most locals one frame may have, and the most the whole stack may hold.</summary>
+    public const int MaxStackLocals = 1 << 22;
+
+    /// <summary>Pushes an anonymous frame with <paramref name="localCount"/> locals, all null.</summary>
+    public void PushFrame(int localCount)
+    {
+        if (_journal is not null)
+        {
+            _journal.PushFrame(localCount);
+        }
+
+        CheckFrameSize(localCount);
+
+        Stack.Push(null, null, localCount);
+        Model?.OnPushFrame(localCount);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CheckFrameSize(int localCount)
+    {
+        if ((uint)localCount > (uint)(MaxStackLocals - Stack.Top))
+        {
+            ThrowBadFrameSize(localCount);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowBadFrameSize(int localCount) =>
+        throw new InvalidRootOperationException(string.Create(CultureInfo.InvariantCulture,
+            $"A frame cannot have {localCount} locals: the stack holds at most {MaxStackLocals:N0} locals in all and has {Stack.Top:N0} already. Use 0 or more, and fewer."));
+
+    public void PopFrame()
+    {
+        if (_journal is not null)
+        {
+            _journal.PopFrame();
+        }
+
+        if (Stack.FrameCount == 0)
+        {
+            throw new InvalidRootOperationException("There is no stack frame to pop. Push one with PushFrame first.");
+        }
+
+        if (Plan.CountsRoots)
+        {
+            var frame = Stack.Current;
+            for (var i = frame.Base; i < frame.Base + frame.Count; i++)
+            {
+                Plan.OnRootChange(Stack.Locals[i], 0);
+            }
+        }
+
+        if (Stack.StackObjectCount > 0 && Stack.CurrentFrameObjects is { Count: > 0 } frameObjects)
+        {
+            FreeFrameObjects(frameObjects);
+        }
+
+        Stack.Pop();
+        Model?.OnPopFrame();
+        AfterMutation();
+    }
+
+    private void FreeFrameObjects(List<int> frameObjects)
+    {
+        foreach (var index in frameObjects)
+        {
+            if (Plan.CountsRoots)
+            {
+                foreach (var target in Objects.SlotsOf(index))
+                {
+                    Plan.OnRootChange(target, 0);
+                }
+            }
+
+            Counters.StackBytes -= BumpSpace.Align(Objects.Records[index].Size);
+            Objects.Free(index);
+        }
+    }
+
+    public void SetLocal(int local, ObjectHandle value)
+    {
+        if (_journal is not null)
+        {
+            _journal.SetLocal(local, value);
+        }
+
+        var position = LocalPosition(local);
+        if (!value.IsNull)
+        {
+            CheckLive(value, "keep in a local");
+            if (Stack.StackObjectCount > 0)
+            {
+                CheckNoEscape(value, Stack.FrameCount - 1, $"a local of frame {Stack.FrameCount - 1}");
+            }
+        }
+
+        if (Plan.CountsRoots)
+        {
+            Plan.OnRootChange(Stack.Locals[position], value.Index);
+        }
+
+        Stack.Locals[position] = value.Index;
+        Model?.OnSetLocal(local, value);
+        AfterMutation();
+    }
+
+    public void SetLocal(string local, ObjectHandle value) => SetLocal(LocalIndex(local), value);
+
+    public ObjectHandle GetLocal(int local) => Objects.HandleOf(Stack.Locals[LocalPosition(local)]);
+
+    public ObjectHandle GetLocal(string local) => GetLocal(LocalIndex(local));
+
+    /// <summary>A forced, complete collection: runtime.GC(). A cycle already running is finished first.</summary>
+    public void Collect()
+    {
+        _journal?.Collect();
+        Plan.Collect(GcTrigger.Forced);
+        AfterMutation();
+    }
+
+    /// <summary>A forced collection of the young generation only (generational heaps); other plans refuse, changing nothing.</summary>
+    public void CollectMinor()
+    {
+        _journal?.CollectMinor();
+        Plan.CollectMinor();
+        AfterMutation();
+    }
+
+    /// <summary>The phase of the cycle in progress, or null when none is running.</summary>
+    public GcPhase? Phase => Plan.Phase;
+
+    /// <summary>The grey objects waiting to be scanned, next first; empty when no incremental mark is running.</summary>
+    public IReadOnlyList<ObjectHandle> GreyWorklist => Plan.GreyWorklist.Select(Objects.HandleOf).ToArray();
+
+    /// <summary>Advances incremental marking by about <paramref name="work"/> grey objects, starting a cycle when none is running; 0 scans nothing (with no cycle running, it only starts one: the roots turn grey).</summary>
+    public void Step(long work = 1)
+    {
+        _journal?.Step(work);
+        if (work < 0)
+        {
+            throw new InvalidHeapOptionException($"Cannot step by {work} units of work; use 0 or more (0 scans nothing: it only starts a cycle when none is running).");
+        }
+
+        Plan.Step(work);
+        AfterMutation();
+    }
+
+    /// <summary>Runs the cycle to the end of its current phase (starting one when none is running).</summary>
+    public void StepToNextPhase()
+    {
+        _journal?.StepToNextPhase();
+        Plan.StepToNextPhase();
+        AfterMutation();
+    }
+
+    /// <summary>Runs a workload to completion (or until cancelled) on this heap.</summary>
+    public WorkloadResult Run(IWorkload workload, CancellationToken cancellation = default, IProgress<double>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        return workload.Run(this, new WorkloadContext(cancellation, progress));
+    }
+}
