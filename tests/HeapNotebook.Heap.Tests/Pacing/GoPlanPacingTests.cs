@@ -31,6 +31,22 @@ public class GoPlanPacingTests
     }
 
     [Fact]
+    public void On_one_proc_the_fractional_worker_marks_only_when_the_program_is_preempted_so_assists_do_most_of_the_work()
+    {
+        var heap = Run(gogc: 100, procs: 1, depth: 16);
+        var cycles = heap.Cycles;
+
+        // Most marks are over well within the 10 ms between preemptions: the assists did all their work,
+        // as a real Go program's gctrace shows on GOMAXPROCS=1 (binary-trees 16, Go 1.19: "1.9/0/0").
+        Assert.True(cycles.Count(c => c.BackgroundCpuNs == 0) > cycles.Count * 3 / 4, $"{cycles.Count(c => c.BackgroundCpuNs == 0)} of {cycles.Count}");
+        Assert.True(cycles.Sum(c => c.AssistCpuNs) > 3 * cycles.Sum(c => c.BackgroundCpuNs));
+        // When a preemption fell in a mark the worker ran, until its share of the mark so far passed 1.2 x its quarter.
+        var joined = cycles.Where(c => c.BackgroundCpuNs > 0).ToList();
+        Assert.NotEmpty(joined);
+        Assert.All(joined, c => Assert.True(c.BackgroundCpuNs <= 0.3 * c.PhaseOf(GcPhase.Mark)!.DurationNs + 1000, $"gc {c.Number}: {c.BackgroundCpuNs} ns of {c.PhaseOf(GcPhase.Mark)!.DurationNs}"));
+    }
+
+    [Fact]
     public void GcCpuFraction_leaves_out_idle_marking_and_is_set_at_each_cycles_end()
     {
         var heap = Run(gogc: 100, procs: 4, depth: 12);

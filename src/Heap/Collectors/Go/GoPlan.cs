@@ -13,9 +13,9 @@ namespace HeapNotebook.Heap.Collectors.Go;
 ///   1. Sweep termination (world stopped): turn on the hybrid write barrier; new objects are
 ///      allocated black. Roots are shaded. What the previous cycle left unswept is swept just
 ///      before, by the goroutine that starts the cycle, with the world running (gcStart).
-///   2. Concurrent mark: background workers take 25 % of GOMAXPROCS (a fractional worker when
-///      that is not a whole proc, which takes its share from the program), idle procs run idle
-///      workers, and every allocating goroutine pays an assist: scan work in proportion to the
+///   2. Concurrent mark: background workers take 25 % of GOMAXPROCS (on a single proc, a
+///      fractional worker, which gets the proc only when the scheduler preempts the program, every
+///      10 ms), idle procs run idle workers, and every allocating goroutine pays an assist: scan work in proportion to the
 ///      bytes it allocates, at the pacer's ratio (scan work left / heap runway left), less the
 ///      credit the background workers have banked. While Go's GC CPU limiter is on (the collector
 ///      has taken more than half the CPU for a CPU-second per proc, see GcCpuLimiter), allocations
@@ -46,6 +46,8 @@ internal sealed class GoPlan : IncrementalMarkingPlan
     private readonly double _idleProcs;
     private readonly double _fractionalShare;
     private long _lastHookPs;
+    private long _nextPreemptionPs = ForcePreemptPs;
+    private long _fractionalPs;
     private long _heapLiveAtTrigger;
     private double _assistWorkPerByte;
     private double _scanCredit;
@@ -104,6 +106,7 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         _unsettledBytes = 0;
         _assistDebtBytes = 0; // gcResetMarkState: every goroutine starts the cycle owing nothing
         _backgroundCreditPs = _idleCreditPs = 0;
+        _fractionalPs = 0;
         ReviseAssistRatio();
     }
 
@@ -161,26 +164,73 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         }
     }
 
-    /// <summary>The workers run beside the mutator: as virtual time passes they bank scan work; a fractional worker on a single proc takes its share from the program.</summary>
+    /// <summary>
+    /// The workers run beside the mutator: as virtual time passes they bank scan work. On a single
+    /// proc the only worker is the fractional one, which the program's goroutine lets run only when
+    /// it is preempted (<see cref="RunFractionalWorkerIfPreempted"/>).
+    /// </summary>
     private void RunBackgroundWorkers()
     {
         var heap = Heap;
-        var elapsed = heap.Clock.Picoseconds - _lastHookPs;
-        if (_fractionalShare > 0 && elapsed > 0)
+        if (_fractionalShare > 0)
         {
-            var stolen = (long)(elapsed * _fractionalShare / (1 - _fractionalShare));
-            heap.Clock.Advance(stolen);
-            elapsed += stolen;
+            RunFractionalWorkerIfPreempted();
+        }
+        else
+        {
+            var elapsed = heap.Clock.Picoseconds - _lastHookPs;
+            _lastHookPs = heap.Clock.Picoseconds;
+            _backgroundCreditPs = RunWorker(_backgroundCreditPs + elapsed * _backgroundProcs, MarkWorker.Background);
+            _idleCreditPs = RunWorker(_idleCreditPs + elapsed * _idleProcs, MarkWorker.Idle);
+            if (Tracer.GreyCount == 0)
+            {
+                _backgroundCreditPs = _idleCreditPs = 0;
+            }
         }
 
-        _lastHookPs = heap.Clock.Picoseconds;
-        _backgroundCreditPs += elapsed * _backgroundProcs;
-        _idleCreditPs += elapsed * _idleProcs;
-        _backgroundCreditPs = RunWorker(_backgroundCreditPs, MarkWorker.Background);
-        _idleCreditPs = RunWorker(_idleCreditPs, MarkWorker.Idle);
         FinishMarkIfDone();
     }
 
+    /// <summary>Go's forcePreemptNS: sysmon preempts a goroutine that has run this long since it was scheduled (10 ms).</summary>
+    public const long ForcePreemptPs = 10_000_000_000;
+
+    /// <summary>Go's pollFractionalWorkerExit: a fractional worker stops once its share of the mark so far passes this many times its goal.</summary>
+    private const double FractionalExitFactor = 1.2;
+
+    /// <summary>
+    /// One proc, and one goroutine that never blocks (the simulated program): Go's scheduler runs only
+    /// when sysmon preempts it, <see cref="ForcePreemptPs"/> after it was last scheduled. If marking
+    /// is on, findRunnableGCWorker then gives the proc to the fractional worker when its share of the
+    /// mark so far is under its goal (a quarter), and the worker runs until pollFractionalWorkerExit
+    /// finds that share above 1.2 times the goal; the program waits meanwhile. Between preemptions the
+    /// assists do all the marking, which is why a real Go program on GOMAXPROCS=1 shows its mark work
+    /// as assist time in gctrace.
+    /// </summary>
+    private void RunFractionalWorkerIfPreempted()
+    {
+        var heap = Heap;
+        var now = heap.Clock.Picoseconds;
+        if (now < _nextPreemptionPs)
+        {
+            return;
+        }
+
+        // The last preemption due by now (the program is checked at its allocations, so a little late).
+        var preemption = _nextPreemptionPs + (now - _nextPreemptionPs) / ForcePreemptPs * ForcePreemptPs;
+        var markPs = now - MarkStartPicoseconds;
+        var goal = _fractionalShare;
+        if (preemption >= MarkStartPicoseconds && markPs > 0 && _fractionalPs < goal * markPs)
+        {
+            var runPs = (FractionalExitFactor * goal * markPs - _fractionalPs) / (1 - FractionalExitFactor * goal);
+            var workedPs = (long)(runPs - RunWorker(runPs, MarkWorker.Background));
+            _fractionalPs += workedPs;
+            heap.Clock.Advance(workedPs);
+        }
+
+        _nextPreemptionPs = heap.Clock.Picoseconds + ForcePreemptPs;
+    }
+
+    /// <summary>Spends <paramref name="creditPs"/> of a worker's time on marking; returns what is left (all of it once no grey object is left).</summary>
     private double RunWorker(double creditPs, MarkWorker worker)
     {
         var costs = Heap.Costs;
@@ -199,7 +249,7 @@ internal sealed class GoPlan : IncrementalMarkingPlan
             _scanCredit += Tracer.HeapScanBytes - before;
         }
 
-        return Tracer.GreyCount == 0 ? 0 : creditPs;
+        return creditPs;
     }
 
     /// <summary>An allocating goroutine pays for its bytes in scan work, first from the workers' banked credit.</summary>

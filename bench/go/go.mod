@@ -1,0 +1,3 @@
+module heapnotebook/bench/go
+
+go 1.19
