@@ -9,7 +9,8 @@ using HeapNotebook.Heap.Objects;
 using HeapNotebook.Heap.Workloads;
 
 // Benchmarks print figures; they assert nothing. Usage:
-//   binary-trees [--depth 16] [--collector marksweep] [--gogc 100|off] [--procs 4] [--trace 5] [--native false] [--min-heap-kib 4096] [--runs 1] [--floor false|true]
+//   binary-trees [--depth 16] [--collector marksweep] [--gogc 100|off] [--procs 4] [--trace 5] [--native false] [--min-heap-kib 4096]
+//                [--memory-limit-mib 0] [--runtime-overhead-kib 0] [--runs 1] [--floor false|true]
 //   mark [--objects 10000000] [--presize true|false]
 //   ops [--count 5000000] [--journal false|true] [--collector generational] [--min-heap-kib 4096]
 //   compare [--seed 7]
@@ -35,7 +36,7 @@ try
             MapBenchmark(arguments);
             break;
         default:
-            Console.Error.WriteLine("usage: bench binary-trees [--depth N] [--collector NAME] [--gogc N|off] [--procs N] [--trace N]\n       bench mark [--objects N]");
+            Console.Error.WriteLine("usage: bench binary-trees [--depth N] [--collector NAME] [--gogc N|off] [--procs N] [--trace N] [--memory-limit-mib N] [--runtime-overhead-kib N]\n       bench mark [--objects N]");
             return 2;
     }
 }
@@ -134,6 +135,8 @@ static void BinaryTreesBenchmark(Arguments arguments)
         Gogc = gogc == "off" ? null : int.Parse(gogc, CultureInfo.InvariantCulture),
         Procs = procs,
         MinimumHeapBytes = arguments.Int("min-heap-kib", 4096) * 1024L,
+        MemoryLimitBytes = arguments.Int("memory-limit-mib", 0) is > 0 and var limitMiB ? limitMiB * (1L << 20) : null,
+        RuntimeOverheadBytes = arguments.Int("runtime-overhead-kib", 0) * 1024L,
     };
 
     // Warm both paths up until the JIT has tiered them up, so neither pays for it in the timed run.
@@ -249,6 +252,8 @@ static void BinaryTreesBenchmark(Arguments arguments)
         ["collector"] = collector,
         ["gogc"] = gogc,
         ["procs"] = procs,
+        ["memoryLimitBytes"] = options.MemoryLimitBytes ?? 0,
+        ["runtimeOverheadBytes"] = options.RuntimeOverheadBytes,
         ["runs"] = runs,
         ["allocations"] = result.Allocations,
         ["gcCycles"] = stats.NumGC,

@@ -40,6 +40,18 @@ public sealed record HeapOptions
     /// <summary>GOMEMLIMIT: a soft limit, in bytes, on the memory the runtime keeps (heap spans with their free room, stacks, globals), or null for none.</summary>
     public long? MemoryLimitBytes { get; init; }
 
+    /// <summary>
+    /// Memory a real Go process maps besides its heap and stacks (runtime metadata: heap bitmaps, span
+    /// structures, page-allocator summaries), which Go counts as non-heap memory against the memory
+    /// limit. Go 1.19.8 on linux/amd64 maps about 7.9 MiB of it for a small program (runtime/metrics:
+    /// /memory/classes/metadata/* and /memory/classes/other). 0, the default: the simulated program
+    /// has no runtime of its own.
+    /// </summary>
+    public long RuntimeOverheadBytes { get; init; }
+
+    /// <summary>The largest <see cref="RuntimeOverheadBytes"/> a heap takes.</summary>
+    public const long MaxRuntimeOverheadBytes = 1L << 30;
+
     /// <summary>GOMAXPROCS: processors available to the program and the collector.</summary>
     public int Procs { get; init; } = 4;
 

@@ -335,10 +335,22 @@ public sealed partial class SimulatedHeap
                 $"The {options.Collector} collector needs a heap of at least {FormatExact(plan.MinimumHeapBytes)}, a chunk of {FormatExact(PlanConstraints.ChunkBytes)} for each of its bump-allocated spaces ({string.Join(", ", plan.ChunkedSpaces!)}): {which} of {FormatExact(options.EffectiveHeapLimitBytes)} is too small.");
         }
 
+        if (options.RuntimeOverheadBytes is < 0 or > HeapOptions.MaxRuntimeOverheadBytes)
+        {
+            throw new InvalidHeapOptionException(
+                $"The runtime's overhead (RuntimeOverheadBytes) cannot be {FormatExact(options.RuntimeOverheadBytes)}: use 0 to {FormatExact(HeapOptions.MaxRuntimeOverheadBytes)} (Go 1.19 maps about 8 MiB besides its heap).");
+        }
+
         if (options.MemoryLimitBytes is { } limit && limit < options.MinimumHeapBytes)
         {
             throw new InvalidHeapOptionException(
                 $"A memory limit of {FormatExact(limit)} is below {FormatExact(options.MinimumHeapBytes)} (MinimumHeapBytes, Go's heap minimum at GOGC=100), which the simulator refuses: with so little memory the collector would run at nearly every allocation (Go would accept it and run the collector without end). Use a limit of at least {FormatExact(options.MinimumHeapBytes)}, or none.");
+        }
+
+        if (options.MemoryLimitBytes is { } tightLimit && tightLimit - options.RuntimeOverheadBytes < options.MinimumHeapBytes)
+        {
+            throw new InvalidHeapOptionException(
+                $"A memory limit of {FormatExact(tightLimit)} leaves less than {FormatExact(options.MinimumHeapBytes)} (MinimumHeapBytes) beside the runtime's overhead of {FormatExact(options.RuntimeOverheadBytes)}, which the simulator refuses: the collector would run at nearly every allocation. Use a limit of at least {FormatExact(options.MinimumHeapBytes + options.RuntimeOverheadBytes)}, or less overhead.");
         }
 
         if (options.CycleCollector is { } cycleCollector && options.Collector != "refcount")

@@ -85,16 +85,18 @@ public abstract class CollectorPlan
     /// <summary>
     /// The next goal from the marked heap: GOGC's, lowered by the memory limit when there is one
     /// (Go's pacer). Against the limit, Go counts as non-heap memory everything mapped that is
-    /// neither free pages nor objects (mappedReady − heapFree − heapAlloc): stacks, globals, and
-    /// the free room in spans in use. A plan that places objects in bump spaces leaves that room
-    /// out: its unused nursery and copy reserve are heap the next collection fills, not overhead.
+    /// neither free pages nor objects (mappedReady − heapFree − heapAlloc): stacks, globals, the
+    /// runtime's own metadata (<see cref="HeapOptions.RuntimeOverheadBytes"/>), and the free room in
+    /// spans in use. A plan that places objects in bump spaces leaves that room out: its unused
+    /// nursery and copy reserve are heap the next collection fills, not overhead.
     /// </summary>
     internal long GoalFor(long marked, long stacks, long globals)
     {
         var heap = Heap;
         var options = heap.Options;
-        var nonHeap = stacks + globals + (PlacesInBumpSpaces ? 0 : Math.Max(0, heap.Spans.InUseBytes - heap.Counters.HeapAlloc));
-        var mapped = heap.Pages.SysBytes - (long)heap.Pages.ReleasedPages * Memory.SizeClasses.PageSize + stacks + globals;
+        var runtime = stacks + globals + options.RuntimeOverheadBytes;
+        var nonHeap = runtime + (PlacesInBumpSpaces ? 0 : Math.Max(0, heap.Spans.InUseBytes - heap.Counters.HeapAlloc));
+        var mapped = heap.Pages.SysBytes - (long)heap.Pages.ReleasedPages * Memory.SizeClasses.PageSize + runtime;
         return Pacing.GoPacer.Goal(marked, stacks, globals, options.Gogc, options.MemoryLimitBytes, nonHeap, mapped, options.MinimumHeapBytes);
     }
 

@@ -114,6 +114,32 @@ public class GoPlanPacingTests
     }
 
     [Fact]
+    public void The_runtimes_own_overhead_counts_against_the_memory_limit_and_lowers_the_goal_by_nearly_as_much()
+    {
+        const long limit = 36 * MiB;
+        long GoalWith(long overhead)
+        {
+            var heap = new SimulatedHeap(new HeapOptions { Collector = "go", Gogc = null, MemoryLimitBytes = limit, RuntimeOverheadBytes = overhead });
+            heap.Roots["kept"] = heap.Alloc(64, 0);
+            heap.Collect();
+            return heap.Stats.NextGC;
+        }
+
+        // Go 1.19's metadata of a small program (about 8 MiB): the goal is limit - (nonHeap + overage) - headroom, the
+        // headroom 3 % of what remains, so 8 MiB more non-heap memory lowers it by 8 MiB x 0.97, and by more once what
+        // is mapped passes the limit (the overage), but never by more than the 8 MiB.
+        var without = GoalWith(0);
+        var with = GoalWith(8 * MiB);
+        Assert.InRange(without - with, (long)(8 * MiB * 0.97), 8 * MiB);
+
+        // A limit that leaves less than the heap minimum beside the overhead is refused, as a limit below the minimum is.
+        var error = Assert.Throws<HeapNotebook.Heap.Errors.InvalidHeapOptionException>(() => new SimulatedHeap(new HeapOptions { Collector = "go", MemoryLimitBytes = 10 * MiB, RuntimeOverheadBytes = 8 * MiB }));
+        Assert.Contains("leaves less than 4 MiB (MinimumHeapBytes) beside the runtime's overhead of 8 MiB", error.Message);
+        Assert.Contains("Use a limit of at least 12 MiB", error.Message);
+        Assert.Throws<HeapNotebook.Heap.Errors.InvalidHeapOptionException>(() => new SimulatedHeap(new HeapOptions { RuntimeOverheadBytes = -1 }));
+    }
+
+    [Fact]
     public void Without_a_memory_limit_the_goal_stays_what_mark_termination_committed()
     {
         var heap = new SimulatedHeap(new HeapOptions { Collector = "go", Verify = true });

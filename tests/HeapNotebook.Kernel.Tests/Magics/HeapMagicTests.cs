@@ -199,6 +199,9 @@ public sealed class HeapMagicTests
         var options = Current.Options;
         Assert.Equal(("small", "tricolor", "dijkstra", 50, 64L << 20, 512L << 20, 2, 7UL, true),
             (Current.Name, options.Collector, options.Barrier, options.Gogc, options.MemoryLimitBytes, options.HeapSizeLimitBytes, options.Procs, options.Seed, options.Verify));
+        Assert.Contains("memory limit 64 MiB, runtime overhead 8 MiB, heap size",
+            Ok("#!heap new --collector go --memory-limit 64MiB --runtime-overhead 8MiB --name real"));
+        Assert.Equal(8L << 20, Current.Options.RuntimeOverheadBytes);
         Ok("#!heap new --collector refcount --cycle-collector trial-deletion --gogc off --heap-size 512KiB");
         Assert.Equal(("trial-deletion", (int?)null, 512L << 10), (Current.Options.CycleCollector, Current.Options.Gogc, Current.Options.HeapSizeLimitBytes));
     }
@@ -209,6 +212,8 @@ public sealed class HeapMagicTests
         var before = Current;
         Assert.StartsWith("(1,24): error HN0004: --collector cannot be 'tricolour'. Did you mean 'tricolor'?", Fails("#!heap new --collector tricolour").Value);
         Assert.Contains("Did you mean '64MiB'?", Fails("#!heap new --memory-limit 64MB").Value);
+        Assert.Contains("Did you mean '8MiB'?", Fails("#!heap new --runtime-overhead 8MB").Value);
+        Assert.Contains("leaves less than 4 MiB (MinimumHeapBytes) beside the runtime's overhead of 8 MiB", Fails("#!heap new --memory-limit 10MiB --runtime-overhead 8MiB").Value);
         Assert.Contains("--gogc must be a percentage of 0 or more, or off, not 'sometimes'", Fails("#!heap new --gogc sometimes").Value);
         Assert.Contains("Did you mean 'yuasa'?", Fails("#!heap new --barrier yuasaa").Value);
         Assert.Contains("--cost-scale must be a number above 0 (100: a machine 100 times slower; 0.5: twice as fast), not '0'", Fails("#!heap new --cost-scale 0").Value);

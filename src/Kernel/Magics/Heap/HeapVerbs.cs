@@ -45,7 +45,7 @@ internal static partial class HeapVerbs
     private static HeapVerb New()
     {
         HeapVerb verb = null!;
-        Option<string?> collector = null!, barrier = null!, gogc = null!, memoryLimit = null!, heapSize = null!, maxHeap = null!, name = null!, cycleCollector = null!, nursery = null!, costScale = null!;
+        Option<string?> collector = null!, barrier = null!, gogc = null!, memoryLimit = null!, runtimeOverhead = null!, heapSize = null!, maxHeap = null!, name = null!, cycleCollector = null!, nursery = null!, costScale = null!;
         Option<int?> procs = null!, tenuring = null!;
         Option<ulong?> seed = null!;
         Option<bool> verifyOption = null!;
@@ -77,6 +77,10 @@ internal static partial class HeapVerbs
                 if (parse.GetValue(memoryLimit) is { } limitText)
                 {
                     options = options with { MemoryLimitBytes = Size(context, "--memory-limit", limitText) };
+                }
+                if (parse.GetValue(runtimeOverhead) is { } overheadText)
+                {
+                    options = options with { RuntimeOverheadBytes = Size(context, "--runtime-overhead", overheadText) };
                 }
                 if (parse.GetValue(heapSize) is { } sizeText)
                 {
@@ -158,6 +162,7 @@ internal static partial class HeapVerbs
         barrier = verb.Add(new Option<string?>("--barrier") { HelpName = string.Join('|', WriteBarriers.Names), Description = "The write barrier of an incremental plan (default: the plan's own, hybrid)." });
         gogc = verb.Add(new Option<string?>("--gogc") { HelpName = "N|off", Description = "GOGC: how far the heap grows over the live heap before the next cycle, in percent (default 100)." });
         memoryLimit = verb.Add(new Option<string?>("--memory-limit") { HelpName = "SIZE", Description = "GOMEMLIMIT: a soft limit on the memory the runtime keeps, spans and stacks included, not only live objects (default none)." });
+        runtimeOverhead = verb.Add(new Option<string?>("--runtime-overhead") { HelpName = "SIZE", Description = "Memory the runtime maps besides heap and stacks, counted against --memory-limit as a real Go process's metadata is (Go 1.19: about 8MiB; default 0)." });
         heapSize = verb.Add(new Option<string?>("--heap-size") { HelpName = "SIZE", Description = "The most memory the heap may obtain; more is a simulated out-of-memory (default 16GiB)." });
         maxHeap = verb.Add(new Option<string?>("--max-heap") { HelpName = "SIZE", Description = Invariant($"The kernel's guard on its own memory: at most SIZE of simulated heap and one object per {HeapOptions.BytesPerObjectAllowed} bytes of it, whatever --heap-size says (default 4GiB: {MaxObjectsFor(HeapOptions.DefaultMaxHeapBytes):N0} objects).") });
         procs = verb.Add(new Option<int?>("--procs") { HelpName = "N", Description = "GOMAXPROCS (default 4)." });
@@ -185,6 +190,10 @@ internal static partial class HeapVerbs
         if (options.MemoryLimitBytes is { } limit)
         {
             text.Append(", memory limit ").Append(ByteSize.Format(limit));
+        }
+        if (options.RuntimeOverheadBytes > 0)
+        {
+            text.Append(", runtime overhead ").Append(ByteSize.Format(options.RuntimeOverheadBytes));
         }
         text.Append(", heap size ").Append(ByteSize.Format(options.HeapSizeLimitBytes));
         text.Append(", max heap ").Append(ByteSize.Format(options.MaxHeapBytes));
