@@ -225,9 +225,12 @@ internal sealed class GoPlan : IncrementalMarkingPlan
             var workedPs = (long)(runPs - RunWorker(runPs, MarkWorker.Background));
             _fractionalPs += workedPs;
             heap.Clock.Advance(workedPs);
+            _nextPreemptionPs = heap.Clock.Picoseconds + ForcePreemptPs; // the program is scheduled again when the worker stops
         }
-
-        _nextPreemptionPs = heap.Clock.Picoseconds + ForcePreemptPs;
+        else
+        {
+            _nextPreemptionPs = preemption + ForcePreemptPs; // rescheduled at once: the next preemption is 10 ms after that one
+        }
     }
 
     /// <summary>Spends <paramref name="creditPs"/> of a worker's time on marking; returns what is left (all of it once no grey object is left).</summary>
