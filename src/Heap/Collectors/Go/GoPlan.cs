@@ -14,12 +14,12 @@ namespace HeapNotebook.Heap.Collectors.Go;
 ///      allocated black. Roots are shaded. What the previous cycle left unswept is swept just
 ///      before, by the goroutine that starts the cycle, with the world running (gcStart).
 ///   2. Concurrent mark: background workers take 25 % of GOMAXPROCS (on a single proc, a
-///      fractional worker, which gets the proc only when the scheduler preempts the program, every
-///      10 ms), idle procs run idle workers, and every allocating goroutine pays an assist: scan work in proportion to the
-///      bytes it allocates, at the pacer's ratio (scan work left / heap runway left), less the
-///      credit the background workers have banked. While Go's GC CPU limiter is on (the collector
-///      has taken more than half the CPU for a CPU-second per proc, see GcCpuLimiter), allocations
-///      skip their assists and carry the debt until it is off.
+///      fractional worker, which gets the proc only when the scheduler preempts the program,
+///      every 10 ms), idle procs run idle workers, and every allocating goroutine pays an assist:
+///      scan work in proportion to the bytes it allocates, at the pacer's ratio (scan work left /
+///      heap runway left), less the credit the background workers have banked. While Go's GC CPU
+///      limiter is on (the collector has taken more than half the CPU for a CPU-second per proc,
+///      see GcCpuLimiter), allocations skip their assists and carry the debt until it is off.
 ///   3. Mark termination (world stopped): the barrier goes off; the pacer sets the next goal
 ///      and trigger from the marked heap and this cycle's cons/mark ratio.
 ///   4. Concurrent sweep: lazy. A span is swept before it is allocated from, and every
