@@ -103,10 +103,6 @@ public sealed partial class SimulatedHeap
         return held;
     }
 
-    // Since when a triggered stop-the-world cycle has waited for the CPU limiter (-1: none waits), and the waits that ended.
-    private long _triggerHeldSincePs = -1;
-    private readonly List<(long StartPs, long EndPs)> _triggerWaits = [];
-
     /// <summary>No allocation takes the trigger's path until <see cref="EndCycle"/> sets the next trigger.</summary>
     internal void HoldTriggerUntilCycleEnds() => _triggerBytes = long.MaxValue;
 

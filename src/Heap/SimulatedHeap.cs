@@ -74,7 +74,7 @@ public sealed partial class SimulatedHeap
     internal GcCpuLimiter CpuLimiter { get; }
 
     /// <summary>Go's GC CPU limiter so far: on or off, how many times it turned on, the GC time its full bucket overflowed with, when it was on, and (stop-the-world plans) when a triggered cycle waited for it.</summary>
-    public CpuLimiterReport CpuLimiterActivity => new(CpuLimiter.Limiting, CpuLimiter.TimesEnabled, CpuLimiter.OverflowPs / 1000,
+    public CpuLimiterReport CpuLimiterActivity => new(CpuLimiter.OverflowPs / 1000,
         CpuLimiter.OnSpells.Select(spell => new CpuLimiterSpell(spell.StartPs / 1000, spell.EndPs < 0 ? null : spell.EndPs / 1000)).ToArray())
     {
         CycleWaits = _triggerWaits.Select(wait => new CpuLimiterSpell(wait.StartPs / 1000, wait.EndPs / 1000))
@@ -84,6 +84,10 @@ public sealed partial class SimulatedHeap
 
     /// <summary>CPU time (every proc) of the last stop-the-world cycle: the room the limiter must have before a triggered one starts.</summary>
     private long _lastStopTheWorldCyclePs;
+
+    // Since when a triggered stop-the-world cycle has waited for the CPU limiter (-1: none waits), and the waits that ended.
+    private long _triggerHeldSincePs = -1;
+    private readonly List<(long StartPs, long EndPs)> _triggerWaits = [];
 
     public string Name => Options.Name;
 

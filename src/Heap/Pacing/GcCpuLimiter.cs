@@ -50,7 +50,7 @@ internal sealed class GcCpuLimiter
     public bool Limiting { get; private set; }
 
     /// <summary>How many times the limiter turned on.</summary>
-    public long TimesEnabled { get; private set; }
+    public int TimesEnabled => _onSpells.Count;
 
     private readonly List<(long StartPs, long EndPs)> _onSpells = [];
 
@@ -124,7 +124,6 @@ internal sealed class GcCpuLimiter
             if (!wasLimiting)
             {
                 Limiting = true;
-                TimesEnabled++;
                 _onSpells.Add((nowPs, -1));
             }
 

@@ -2,12 +2,17 @@ namespace HeapNotebook.Heap.Telemetry;
 
 /// <summary>
 /// Go's GC CPU limiter so far (not a MemStats field; Go's runtime/metrics has /gc/limiter/last-enabled):
-/// whether it is on now, how many times it turned on, the GC time that arrived while its bucket
-/// was full (virtual ns), which is how far the collector ran over the limiter's half of the CPU,
-/// and each spell it was on, in time order.
+/// the GC time that arrived while its bucket was full (virtual ns), which is how far the collector ran
+/// over the limiter's half of the CPU, and each spell it was on, in time order.
 /// </summary>
-public sealed record CpuLimiterReport(bool On, long TimesTurnedOn, long OverflowNs, IReadOnlyList<CpuLimiterSpell> Spells)
+public sealed record CpuLimiterReport(long OverflowNs, IReadOnlyList<CpuLimiterSpell> Spells)
 {
+    /// <summary>True while the limiter is on: its last spell has not ended.</summary>
+    public bool On => Spells.Count > 0 && Spells[^1].EndNs is null;
+
+    /// <summary>How many times the limiter turned on.</summary>
+    public int TimesTurnedOn => Spells.Count;
+
     /// <summary>
     /// On a stop-the-world plan, which has no assists to skip: each wait of a cycle its trigger called
     /// for, from the allocation that found the bucket without room for a cycle as long as the last one

@@ -107,8 +107,7 @@ internal static class HeapTables
             return;
         }
 
-        var times = limiter.TimesTurnedOn == 1 ? "once" : $"{Count(limiter.TimesTurnedOn)} times";
-        table.Add("GC CPU limiter", (limiter.On ? "on now" : "off now") + ", turned on " + times,
+        table.Add("GC CPU limiter", (limiter.On ? "on now" : "off now") + ", turned on " + Charts.ChartStyle.Times(limiter.TimesTurnedOn),
             string.Create(CultureInfo.InvariantCulture, $"not a MemStats field: GC time over its bucket {limiter.OverflowNs / 1e6:0.###} ms (assists skipped on go; cycles held on stop-the-world plans)"));
     }
 

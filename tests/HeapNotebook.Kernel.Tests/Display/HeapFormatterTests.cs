@@ -184,12 +184,12 @@ public sealed class HeapFormatterTests
     {
         var quiet = HeapTables.MemStats(new SimulatedHeap().Stats, "MemStats");
         var rows = quiet.Plain().Split('\n').Length;
-        HeapTables.AddCpuLimiter(quiet, new CpuLimiterReport(On: false, TimesTurnedOn: 0, OverflowNs: 0, Spells: []));
+        HeapTables.AddCpuLimiter(quiet, new CpuLimiterReport(OverflowNs: 0, Spells: []));
         Assert.Equal(rows, quiet.Plain().Split('\n').Length);
         Assert.DoesNotContain("limiter", quiet.Plain());
 
         var limited = HeapTables.MemStats(new SimulatedHeap().Stats, "MemStats");
-        HeapTables.AddCpuLimiter(limited, new CpuLimiterReport(On: true, TimesTurnedOn: 472, OverflowNs: 9_206_500, Spells: []));
+        HeapTables.AddCpuLimiter(limited, new CpuLimiterReport(OverflowNs: 9_206_500, Spells: [.. Enumerable.Range(0, 471).Select(i => new CpuLimiterSpell(i * 20L, i * 20L + 10)), new CpuLimiterSpell(9_420, null)]));
         Assert.Matches(@"\nGC CPU limiter +on now, turned on 472 times +not a MemStats field: GC time over its bucket 9\.207 ms \(assists skipped on go; cycles held on stop-the-world plans\)\n?$", limited.Plain());
     }
 }

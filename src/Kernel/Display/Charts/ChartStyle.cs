@@ -46,6 +46,9 @@ internal static class ChartStyle
 
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>How often something happened, in words: "once", "2 times", "1,024 times".</summary>
+    public static string Times(long count) => count == 1 ? "once" : $"{Count(count)} times";
+
     public static string Percent(double fraction) => (fraction * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
 
     /// <summary>The binary unit that suits the largest value: B, KiB, MiB or GiB.</summary>

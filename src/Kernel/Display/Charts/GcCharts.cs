@@ -281,17 +281,15 @@ internal static class GcCharts
         if (history.LimiterSpells.Count > 0)
         {
             var spells = history.LimiterSpells;
-            plain.Append(Invariant($"\nGC CPU limiter on {Times(spells.Count)}, first at {ChartStyle.Ms(spells[0].StartNs)}, {ChartStyle.Ms(spells.Sum(spell => spell.EndNs - spell.StartNs))} in all"));
+            plain.Append(Invariant($"\nGC CPU limiter on {ChartStyle.Times(spells.Count)}, first at {ChartStyle.Ms(spells[0].StartNs)}, {ChartStyle.Ms(spells.Sum(spell => spell.EndNs - spell.StartNs))} in all"));
         }
         if (history.LimiterWaits.Count > 0)
         {
             var waits = history.LimiterWaits;
-            plain.Append(Invariant($"\ntriggered cycles waited for room in the GC CPU limiter's bucket {Times(waits.Count)}, {ChartStyle.Ms(waits.Sum(wait => wait.EndNs - wait.StartNs))} in all"));
+            plain.Append(Invariant($"\ntriggered cycles waited for room in the GC CPU limiter's bucket {ChartStyle.Times(waits.Count)}, {ChartStyle.Ms(waits.Sum(wait => wait.EndNs - wait.StartNs))} in all"));
         }
         return new ChartView(plain.ToString(), chart);
     }
-
-    private static string Times(int count) => count == 1 ? "once" : $"{Count(count)} times";
 
     private static string TriggerName(GcTrigger trigger) => trigger switch
     {
