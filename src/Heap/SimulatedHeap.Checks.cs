@@ -21,10 +21,15 @@ public sealed partial class SimulatedHeap
     {
         var journal = _journal;
         _journal = null;
+        _observed = Model is not null;
         return journal;
     }
 
-    internal void ResumeJournal(HeapJournal? journal) => _journal = journal;
+    internal void ResumeJournal(HeapJournal? journal)
+    {
+        _journal = journal;
+        _observed = journal is not null || Model is not null;
+    }
 
     internal void RecordPoolPut(SimulatedPool pool, ObjectHandle handle) => _journal?.PoolPut(pool.Name, handle);
 
@@ -36,7 +41,7 @@ public sealed partial class SimulatedHeap
             return;
         }
 
-        _journal = journal;
+        ResumeJournal(journal);
         if (recipe is not null)
         {
             journal.Run(recipe, randomBefore, stoppedAtCheckpoint);

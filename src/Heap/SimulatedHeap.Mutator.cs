@@ -23,11 +23,19 @@ public sealed partial class SimulatedHeap
     /// values are held as roots, as the arguments of Go's mallocgc are; the stores go through the
     /// write barrier like any other.
     /// </summary>
-    public ObjectHandle Alloc(int size, int slots, ReadOnlySpan<ObjectHandle> initial)
+    public ObjectHandle Alloc(int size, int slots, ReadOnlySpan<ObjectHandle> initial) =>
+        _observed ? AllocObserved(size, slots, initial) : Alloc(size, slots, initial, observed: false);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ObjectHandle AllocObserved(int size, int slots, ReadOnlySpan<ObjectHandle> initial) => Alloc(size, slots, initial, observed: true);
+
+    /// <summary>The allocation, compiled twice: with <paramref name="observed"/> false (a constant) the journal and the verifier's model drop out of the common path.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ObjectHandle Alloc(int size, int slots, ReadOnlySpan<ObjectHandle> initial, bool observed)
     {
-        if (_journal is not null)
+        if (observed)
         {
-            _journal.Alloc(size, slots, initial);
+            _journal?.Alloc(size, slots, initial);
         }
 
         ValidateAllocation(size, slots);
@@ -65,10 +73,14 @@ public sealed partial class SimulatedHeap
         counters.TotalAlloc += rounded;
         counters.Mallocs++;
         var handle = objects.HandleOf(index);
-        Model?.OnAlloc(handle, size, slots);
+        if (observed)
+        {
+            Model?.OnAlloc(handle, size, slots);
+        }
+
         if (initial.Length != 0)
         {
-            if (Model is not null || slots > ObjectRecord.InlineSlots || (plan.BarrierActive && plan.BarrierSeesInitialStores(index)))
+            if ((observed && Model is not null) || slots > ObjectRecord.InlineSlots || (plan.BarrierActive && plan.BarrierSeesInitialStores(index)))
             {
                 StoreInitialValues(handle, initial);
             }
@@ -90,7 +102,11 @@ public sealed partial class SimulatedHeap
             RunAllocationHooks(index, rounded);
         }
 
-        AfterMutation();
+        if (observed)
+        {
+            AfterMutation();
+        }
+
         return handle;
     }
 
@@ -401,13 +417,21 @@ public sealed partial class SimulatedHeap
     /// <summary>Pushes an anonymous frame with <paramref name="localCount"/> locals, all null.</summary>
     public void PushFrame(int localCount)
     {
-        if (_journal is not null)
+        if (_observed)
         {
-            _journal.PushFrame(localCount);
+            PushFrameObserved(localCount);
+            return;
         }
 
         CheckFrameSize(localCount);
+        Stack.Push(null, null, localCount);
+    }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void PushFrameObserved(int localCount)
+    {
+        _journal?.PushFrame(localCount);
+        CheckFrameSize(localCount);
         Stack.Push(null, null, localCount);
         Model?.OnPushFrame(localCount);
     }
@@ -428,14 +452,32 @@ public sealed partial class SimulatedHeap
 
     public void PopFrame()
     {
-        if (_journal is not null)
+        if (_observed || Stack.StackObjectCount > 0 || _countsRoots)
         {
-            _journal.PopFrame();
+            PopFrameObserved();
+            return;
         }
 
         if (Stack.FrameCount == 0)
         {
-            throw new InvalidRootOperationException("There is no stack frame to pop. Push one with PushFrame first.");
+            ThrowNoFrameToPop();
+        }
+
+        Stack.Pop();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNoFrameToPop() =>
+        throw new InvalidRootOperationException("There is no stack frame to pop. Push one with PushFrame first.");
+
+    /// <summary>A pop that something watches (the journal, the verifier's model), counts (reference counting) or frees stack objects in.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void PopFrameObserved()
+    {
+        _journal?.PopFrame();
+        if (Stack.FrameCount == 0)
+        {
+            ThrowNoFrameToPop();
         }
 
         if (Plan.CountsRoots)
@@ -476,10 +518,25 @@ public sealed partial class SimulatedHeap
 
     public void SetLocal(int local, ObjectHandle value)
     {
-        if (_journal is not null)
+        if (_observed || Stack.StackObjectCount > 0 || _countsRoots)
         {
-            _journal.SetLocal(local, value);
+            SetLocalObserved(local, value);
+            return;
         }
+
+        var position = LocalPosition(local);
+        if (!value.IsNull)
+        {
+            CheckLive(value, "keep in a local");
+        }
+
+        Stack.Locals[position] = value.Index;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void SetLocalObserved(int local, ObjectHandle value)
+    {
+        _journal?.SetLocal(local, value);
 
         var position = LocalPosition(local);
         if (!value.IsNull)

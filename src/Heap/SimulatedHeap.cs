@@ -37,6 +37,12 @@ public sealed partial class SimulatedHeap
     /// <summary>Where mutator operations are recorded now: the journal, or null when there is none or a recorded run is under way.</summary>
     private HeapJournal? _journal;
 
+    /// <summary>True while the journal records or the verifier's model follows mutator operations: frame and local operations take their full path only then (or when stack objects or counted roots need it).</summary>
+    private bool _observed;
+
+    /// <summary>The plan counts references from locals (reference counting), so every local's change goes to it.</summary>
+    private readonly bool _countsRoots;
+
     public SimulatedHeap(HeapOptions? options = null)
     {
         Options = options ?? new HeapOptions();
@@ -61,6 +67,8 @@ public sealed partial class SimulatedHeap
         _triggerBytes = Plan.InitialTrigger(HeapGoalBytes);
         _ownJournal = Options.Journal ? new HeapJournal(Objects.HeapId, Options.JournalMaxBytesForTests ?? HeapJournal.MaxBytes) : null;
         _journal = _ownJournal;
+        _observed = _journal is not null || Model is not null;
+        _countsRoots = Plan.CountsRoots;
     }
 
     public HeapOptions Options { get; }
