@@ -187,6 +187,45 @@ public sealed class ObjectTests
     }
 
     [Theory]
+    [InlineData(1, 1)]
+    [InlineData(int.MaxValue, int.MaxValue)]
+    [InlineData(-4, 0)]
+    [InlineData(7, -1)]
+    [InlineData(int.MinValue, int.MinValue)]
+    public void A_handle_gives_back_the_index_and_version_it_was_made_with(int index, int version)
+    {
+        var handle = new ObjectHandle(index, version);
+
+        Assert.Equal(index, handle.Index);
+        Assert.Equal(version, handle.Version);
+        Assert.Equal(index == 0, handle.IsNull);
+        Assert.Equal(new ObjectHandle(index, version), handle);
+        Assert.Equal(new ObjectHandle(index, version).GetHashCode(), handle.GetHashCode());
+        Assert.NotEqual(new ObjectHandle(index, version + 1), handle);
+        Assert.NotEqual(new ObjectHandle(index + 1, version), handle);
+    }
+
+    [Fact]
+    public void Handles_are_equal_only_for_the_same_object_of_the_same_heap()
+    {
+        var heap = new SimulatedHeap();
+        var a = heap.Alloc(16);
+        var b = heap.Alloc(16);
+        heap.Roots["a"] = a;
+        var again = heap.Roots["a"];
+
+        Assert.True(a == again);
+        Assert.False(a != again);
+        Assert.True(a != b);
+        Assert.True(a.Equals((object)again));
+        Assert.False(a.Equals((object)a.Index));
+        Assert.NotEqual(new ObjectHandle(a.Index, a.Version), a); // made by hand: no heap
+        Assert.Equal(ObjectHandle.Null, default);
+        Assert.Equal("#1v1", a.ToString());
+        Assert.Equal("null", ObjectHandle.Null.ToString());
+    }
+
+    [Theory]
     [InlineData(2, "Cannot read slot 2 of object #1v1: it has 2 pointer slots, numbered 0 to 1.")]
     [InlineData(-1, "Cannot read slot -1 of object #1v1: it has 2 pointer slots, numbered 0 to 1.")]
     public void Read_of_a_slot_out_of_range_throws_naming_the_valid_range(int slot, string message)
