@@ -99,7 +99,7 @@ public sealed partial class SimulatedHeap
         Clock.Advance(Costs.Allocation + rounded * Costs.ZeroingPerByte + initial.Length * Costs.PointerWrite);
         if (counters.HeapLive >= plan.AllocationHookAt)
         {
-            RunAllocationHooks(index, rounded);
+            Plan.AfterAllocation(index, rounded);
         }
 
         if (observed)
@@ -213,17 +213,6 @@ public sealed partial class SimulatedHeap
             slots[i] = initial[i].Index;
             Model?.OnWrite(handle, i, initial[i]);
         }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RunAllocationHooks(int index, long rounded)
-    {
-        if (Plan.IsMarking)
-        {
-            Plan.AfterAllocationDuringMark(rounded);
-        }
-
-        Plan.AfterAllocation(index, rounded);
     }
 
     /// <summary>

@@ -171,11 +171,6 @@ public abstract class CollectorPlan
     {
     }
 
-    /// <summary>Called for each object allocated (black) while marking runs.</summary>
-    internal virtual void AfterAllocationDuringMark(long bytes)
-    {
-    }
-
     /// <summary>Advances an incremental collection by about <paramref name="work"/> objects of marking, starting a cycle if none runs.</summary>
     internal virtual void Step(long work) => throw new Errors.InvalidHeapOptionException(
         $"The {Name} collector stops the world for a whole cycle, so there is nothing to step. Make the heap with the tricolor, go or generational collector to watch marking step by step.");

@@ -56,7 +56,8 @@ internal sealed class GoPlan : IncrementalMarkingPlan
     private double _sweepPagesPerByte;
     private long _sweepHeapLiveBasis;
     private long _nextSweepAt;
-    private long _unsettledBytes;
+    /// <summary>The live heap when the mutator's allocation was last settled (<see cref="AssistQuantumBytes"/>).</summary>
+    private long _liveAtLastSettle;
 
     public GoPlan(SimulatedHeap heap)
         : base(heap, heap.Options.Barrier ?? "hybrid")
@@ -103,7 +104,8 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         _lastHookPs = Heap.Clock.Picoseconds;
         _heapLiveAtTrigger = Heap.Counters.HeapLive;
         _scanCredit = 0;
-        _unsettledBytes = 0;
+        _liveAtLastSettle = Heap.Counters.HeapLive;
+        AllocationHookAt = _liveAtLastSettle + AssistQuantumBytes;
         _assistDebtBytes = 0; // gcResetMarkState: every goroutine starts the cycle owing nothing
         _backgroundCreditPs = _idleCreditPs = 0;
         _fractionalPs = 0;
@@ -113,7 +115,9 @@ internal sealed class GoPlan : IncrementalMarkingPlan
     /// <summary>
     /// Allocation during marking is settled in quanta, as Go's goroutines settle assist debt in
     /// units of gcOverAssistWork rather than per object: the workers' progress and the assist
-    /// owed are brought up to date once per <see cref="AssistQuantumBytes"/> allocated.
+    /// owed are brought up to date once per <see cref="AssistQuantumBytes"/> allocated. The
+    /// allocation hook fires when the live heap (which only allocation moves while marking runs)
+    /// has grown by that much.
     /// </summary>
     public const long AssistQuantumBytes = 16 << 10;
 
@@ -121,14 +125,9 @@ internal sealed class GoPlan : IncrementalMarkingPlan
     {
         if (base.Phase == GcPhase.Mark)
         {
-            _unsettledBytes += bytes;
-            if (_unsettledBytes < AssistQuantumBytes)
-            {
-                return;
-            }
-
-            var owed = _unsettledBytes + _assistDebtBytes;
-            _unsettledBytes = 0;
+            var heapLive = Heap.Counters.HeapLive;
+            var owed = heapLive - _liveAtLastSettle + _assistDebtBytes;
+            _liveAtLastSettle = heapLive;
             RunBackgroundWorkers();
             if (base.Phase == GcPhase.Mark)
             {
@@ -157,11 +156,9 @@ internal sealed class GoPlan : IncrementalMarkingPlan
             ProportionalSweep();
         }
 
-        if (base.Phase != GcPhase.Mark)
-        {
-            // Between cycles only the proportional sweep needs the hook, when the next page falls due.
-            AllocationHookAt = Sweeper.LazySweepPending ? _nextSweepAt : NoAllocationHook;
-        }
+        // Between cycles only the proportional sweep needs the hook, when the next page falls due.
+        AllocationHookAt = base.Phase == GcPhase.Mark ? _liveAtLastSettle + AssistQuantumBytes
+            : Sweeper.LazySweepPending ? _nextSweepAt : NoAllocationHook;
     }
 
     /// <summary>

@@ -43,8 +43,9 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
     private long _idlePs;
     private long _accountedMarkPs;
     private long _operation;
-    private long _allocatedBlackObjects;
-    private long _allocatedBlackBytes;
+    // Mallocs and TotalAlloc when the cycle began: every object allocated since, while marking, was allocated black.
+    private long _mallocsAtCycleStart;
+    private long _bytesAllocatedAtCycleStart;
     private HashSet<ObjectHandle>? _unreachableAtStart;
     private long _heapScanAtMarkStart;
 
@@ -170,7 +171,8 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         Sweeper.Reset();
         BarrierHits = BarrierShades = 0;
         _assistPs = _backgroundPs = _idlePs = _accountedMarkPs = 0;
-        _allocatedBlackObjects = _allocatedBlackBytes = 0;
+        _mallocsAtCycleStart = heap.Counters.Mallocs;
+        _bytesAllocatedAtCycleStart = heap.Counters.TotalAlloc;
         _writeLog.Clear();
         _operation = 0;
         _unreachableAtStart = heap.Model is { } model
@@ -263,13 +265,6 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         }
     }
 
-    /// <summary>Counts an object born black during marking: it is marked for this cycle, as Go's gcmarknewobject counts it.</summary>
-    internal override void AfterAllocationDuringMark(long bytes)
-    {
-        _allocatedBlackObjects++;
-        _allocatedBlackBytes += bytes;
-    }
-
     protected long MarkStartPicoseconds => _markStartPs;
 
     protected long AssistPicoseconds => _assistPs;
@@ -327,8 +322,10 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
         _phase = null;
         CheckGarbageAtStartIsWhite();
 
-        var marked = Tracer.BytesMarked + _allocatedBlackBytes;
-        var objectsToFree = heap.Objects.LiveCount - Tracer.ObjectsMarked - _allocatedBlackObjects;
+        // Objects born black while marking ran are marked for this cycle, as Go's gcmarknewobject counts them.
+        var allocatedBlackObjects = heap.Counters.Mallocs - _mallocsAtCycleStart;
+        var marked = Tracer.BytesMarked + (heap.Counters.TotalAlloc - _bytesAllocatedAtCycleStart);
+        var objectsToFree = heap.Objects.LiveCount - Tracer.ObjectsMarked - allocatedBlackObjects;
         var bytesToFree = heap.Counters.HeapAlloc - marked;
         var scanMarked = Tracer.HeapScanBytes + (heap.Counters.HeapScan - _heapScanAtMarkStart);
         var nextGoal = CommittedGoal(marked, Tracer.StackScanBytes, Tracer.GlobalsScanBytes);
@@ -339,7 +336,7 @@ internal abstract class IncrementalMarkingPlan : CollectorPlan
             HeapMarkedBytes: marked,
             NextGoalBytes: nextGoal,
             NextTriggerBytes: nextTrigger,
-            ObjectsMarked: Tracer.ObjectsMarked + _allocatedBlackObjects,
+            ObjectsMarked: Tracer.ObjectsMarked + allocatedBlackObjects,
             PointersScanned: Tracer.PointersScanned,
             ObjectsFreed: objectsToFree,
             BytesFreed: bytesToFree,
