@@ -99,7 +99,7 @@ public sealed partial class SimulatedHeap
         Clock.Advance(Costs.Allocation + rounded * Costs.ZeroingPerByte + initial.Length * Costs.PointerWrite);
         if (counters.HeapLive >= plan.AllocationHookAt)
         {
-            Plan.AfterAllocation(index, rounded);
+            plan.AfterAllocation(index, rounded);
         }
 
         if (observed)
