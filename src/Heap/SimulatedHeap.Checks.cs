@@ -81,7 +81,7 @@ public sealed partial class SimulatedHeap
 
     /// <summary>True when an object of the class takes its table index from the span slot it is placed in.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool PlacesBySlot(int sizeClass) => sizeClass != 0 && !Plan.PlacesInBumpSpaces && SmallObjects.IndexesBySlot;
+    private bool PlacesBySlot(int sizeClass) => sizeClass != 0 && _smallObjectsIndexedBySlot;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int TryPlace(int size, int sizeClass, out long offset)

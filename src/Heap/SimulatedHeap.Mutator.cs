@@ -46,12 +46,28 @@ public sealed partial class SimulatedHeap
 
         var plan = Plan;
         var counters = Counters;
+        var objects = Objects;
+        var sizeClass = SizeClasses.ClassOf(size);
+
+        // The common case, decided at once: a small object with its slots in its record takes the
+        // free slot its class's current span has cached, with no cycle due, no barrier that could
+        // see its initial values and no plan hook it would reach.
+        long rounded;
+        if (!observed && _smallObjectsIndexedBySlot && slots <= ObjectRecord.InlineSlots && sizeClass != 0
+            && !plan.BarrierActive && !plan.ChecksRoomBeforeAllocation
+            && counters.HeapLive < _triggerBytes && counters.HeapLive + (rounded = SizeClasses.ObjectSize(sizeClass)) < plan.AllocationHookAt
+            && objects.LiveCount < _maxObjects && SmallObjects.TryAllocateFromCache(sizeClass, out var cachedIndex, out var cachedOffset))
+        {
+            var cachedVersion = objects.Commit(cachedIndex, size, cachedOffset, slots, plan.AllocationColor, initial);
+            CountAllocation(rounded, slots, initial.Length);
+            return new ObjectHandle(cachedIndex, cachedVersion) { HeapId = objects.HeapId };
+        }
+
         if ((counters.HeapLive >= _triggerBytes && !TriggerHeldByCpuLimiter()) || (plan.ChecksRoomBeforeAllocation && plan.NeedsCollectionBefore(size)))
         {
             CollectHolding(initial, GcTrigger.HeapGoal);
         }
 
-        var sizeClass = SizeClasses.ClassOf(size);
         if (slots > ObjectRecord.InlineSlots && Slots.Top + (long)slots > _maxSlots)
         {
             CheckSlotRoom(slots, PlacesBySlot(sizeClass));
@@ -63,16 +79,11 @@ public sealed partial class SimulatedHeap
             index = PlaceAfterCollecting(size, sizeClass, slots, initial, out offset);
         }
 
-        var objects = Objects;
-        objects.Commit(index, size, offset, slots, plan.AllocationColor);
-        var rounded = plan.PlacesInBumpSpaces ? plan.BumpAllocatedBytes(size)
+        var version = objects.Commit(index, size, offset, slots, plan.AllocationColor);
+        rounded = plan.PlacesInBumpSpaces ? plan.BumpAllocatedBytes(size)
             : sizeClass == 0 ? (long)SizeClasses.PagesFor(size) * SizeClasses.PageSize : SizeClasses.ObjectSize(sizeClass);
-        counters.HeapAlloc += rounded;
-        counters.HeapLive += rounded;
-        counters.HeapScan += slots * 8L;
-        counters.TotalAlloc += rounded;
-        counters.Mallocs++;
-        var handle = objects.HandleOf(index);
+        CountAllocation(rounded, slots, initial.Length);
+        var handle = new ObjectHandle(index, version) { HeapId = objects.HeapId };
         if (observed)
         {
             Model?.OnAlloc(handle, size, slots);
@@ -96,7 +107,6 @@ public sealed partial class SimulatedHeap
             }
         }
 
-        Clock.Advance(Costs.Allocation + rounded * Costs.ZeroingPerByte + initial.Length * Costs.PointerWrite);
         if (counters.HeapLive >= plan.AllocationHookAt)
         {
             plan.AfterAllocation(index, rounded);
@@ -108,6 +118,19 @@ public sealed partial class SimulatedHeap
         }
 
         return handle;
+    }
+
+    /// <summary>Counts a placed object in MemStats and charges the virtual clock for allocating and zeroing it and storing its initial values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CountAllocation(long rounded, int slots, int initialValues)
+    {
+        var counters = Counters;
+        counters.HeapAlloc += rounded;
+        counters.HeapLive += rounded;
+        counters.HeapScan += slots * 8L;
+        counters.TotalAlloc += rounded;
+        counters.Mallocs++;
+        Clock.Advance(Costs.Allocation + rounded * Costs.ZeroingPerByte + initialValues * Costs.PointerWrite);
     }
 
     /// <summary>Refuses initial values that do not fit, are stale, or would let a stack object escape.</summary>

@@ -43,6 +43,9 @@ public sealed partial class SimulatedHeap
     /// <summary>The plan counts references from locals (reference counting), so every local's change goes to it.</summary>
     private readonly bool _countsRoots;
 
+    /// <summary>Small objects take their table index from their span slot: every plan that places objects in spans and does not promote into them (fixed once the plan is made).</summary>
+    private readonly bool _smallObjectsIndexedBySlot;
+
     public SimulatedHeap(HeapOptions? options = null)
     {
         Options = options ?? new HeapOptions();
@@ -69,6 +72,7 @@ public sealed partial class SimulatedHeap
         _journal = _ownJournal;
         _observed = _journal is not null || Model is not null;
         _countsRoots = Plan.CountsRoots;
+        _smallObjectsIndexedBySlot = !Plan.PlacesInBumpSpaces && SmallObjects.IndexesBySlot;
     }
 
     public HeapOptions Options { get; }

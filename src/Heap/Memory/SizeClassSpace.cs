@@ -76,6 +76,28 @@ internal sealed class SizeClassSpace(SpanRegistry spans, Objects.ObjectTable obj
         return span.IndexBase + slot;
     }
 
+    /// <summary>
+    /// Places a new object of the class in the slot its current span has cached (spans that index
+    /// objects by slot only), when there is one and the span is swept; false, changing nothing, when
+    /// the object must take <see cref="AllocateIndexed"/>'s longer way.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public bool TryAllocateFromCache(int sizeClass, out int index, out long offset)
+    {
+        var span = _current[sizeClass];
+        if (span is not null && span.HasCachedSlot && span.SweptGeneration == Spans.SweepGeneration)
+        {
+            var slot = span.TakeCachedSlot();
+            offset = span.OffsetOf(slot);
+            index = span.IndexBase + slot;
+            return true;
+        }
+
+        index = -1;
+        offset = -1;
+        return false;
+    }
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private Span? Place(int sizeClass, int objectIndex, out int slot)
     {

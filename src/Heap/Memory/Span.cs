@@ -116,17 +116,27 @@ internal sealed class Span
             return -1;
         }
 
-        var bit = BitOperations.TrailingZeroCount(_cache);
-        _cache &= _cache - 1;
-        var slot = (_cacheWord << 6) + bit;
-        AllocBits[_cacheWord] |= 1UL << bit;
+        var slot = TakeCachedSlot();
         if (IndexBase < 0)
         {
             Objects[slot] = objectIndex;
         }
 
-        AllocatedCount++;
         return slot;
+    }
+
+    /// <summary>True when the allocation cache holds a free slot (Go's nextFreeFast would succeed).</summary>
+    public bool HasCachedSlot => _cache != 0;
+
+    /// <summary>Takes the lowest slot of the allocation cache, which must not be empty.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public int TakeCachedSlot()
+    {
+        var bit = BitOperations.TrailingZeroCount(_cache);
+        _cache &= _cache - 1;
+        AllocBits[_cacheWord] |= 1UL << bit;
+        AllocatedCount++;
+        return (_cacheWord << 6) + bit;
     }
 
     private bool RefillCache()

@@ -187,9 +187,18 @@ internal sealed class ObjectTable
         }
     }
 
-    /// <summary>Places a new object's fields at a reserved index, with <paramref name="slotCount"/> null pointer slots.</summary>
+    /// <summary>Places a new object's fields at a reserved index, with <paramref name="slotCount"/> null pointer slots; returns the version its handle carries.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Commit(int index, int size, long addressOffset, int slotCount, ObjectColor color)
+    public int Commit(int index, int size, long addressOffset, int slotCount, ObjectColor color) =>
+        Commit(index, size, addressOffset, slotCount, color, []);
+
+    /// <summary>
+    /// Places a new object's fields at a reserved index, its first slots holding
+    /// <paramref name="inlineValues"/> (an object whose slots are in its record, with no barrier to
+    /// see the stores) and the rest null; returns the version its handle carries.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Commit(int index, int size, long addressOffset, int slotCount, ObjectColor color, ReadOnlySpan<ObjectHandle> inlineValues)
     {
         ref var record = ref Records[index];
         if (slotCount <= ObjectRecord.InlineSlots && record.SlotMode != ObjectRecord.Pooled)
@@ -203,6 +212,15 @@ internal sealed class ObjectTable
             AssignPooledSlots(ref record, slotCount);
         }
 
+        if (inlineValues.Length != 0)
+        {
+            record.SlotA = inlineValues[0].Index;
+            if (inlineValues.Length > 1)
+            {
+                record.SlotB = inlineValues[1].Index;
+            }
+        }
+
         record.Version++;
         record.Size = size;
         record.AddressUnits = (uint)(addressOffset >> 3);
@@ -210,6 +228,7 @@ internal sealed class ObjectTable
         record.Age = 0;
         record.Epoch = Epoch;
         LiveCount++;
+        return record.Version;
     }
 
     /// <summary>Slots for an index that had a run, or an object too large for inline slots: the run kept when it is as long, else another.</summary>

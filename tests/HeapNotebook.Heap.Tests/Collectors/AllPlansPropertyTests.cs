@@ -55,9 +55,10 @@ public class AllPlansPropertyTests
     }
 
     /// <summary>
-    /// Without the verifier the heap takes shortcuts (an allocation's initial values go straight
-    /// into its record when no barrier has work to do): the same program must leave the same heap,
-    /// object for object and slot for slot, and the same clock and statistics.
+    /// Without the verifier the heap takes shortcuts (an allocation with nothing due takes its
+    /// span's cached free slot and stores its initial values straight into its record; frames and
+    /// locals skip the model): the same program must leave the same heap, object for object and
+    /// slot for slot, and the same clock and statistics.
     /// </summary>
     [Theory]
     [MemberData(nameof(Plans))]
