@@ -346,12 +346,23 @@ public sealed partial class SimulatedHeap
         CheckLive(source, "read from");
         var objects = Objects;
         ref var record = ref objects.Records[source.Index];
-        var count = record.SlotCount;
-        var copied = Math.Min(count, destination.Length);
-        var slots = ObjectRecord.SlotsOf(ref record, Slots.Data)[..copied];
-        for (var i = 0; i < slots.Length; i++)
+        int count, copied;
+        if (record.SlotMode == 2 && destination.Length >= 2)
         {
-            destination[i] = objects.HandleOf(slots[i]);
+            // The usual node (two slots in its record, both wanted): no slot view to make or loop to run.
+            count = copied = 2;
+            destination[0] = objects.HandleOf(record.SlotA);
+            destination[1] = objects.HandleOf(record.SlotB);
+        }
+        else
+        {
+            count = record.SlotCount;
+            copied = Math.Min(count, destination.Length);
+            var slots = ObjectRecord.SlotsOf(ref record, Slots.Data)[..copied];
+            for (var i = 0; i < slots.Length; i++)
+            {
+                destination[i] = objects.HandleOf(slots[i]);
+            }
         }
 
         if (_journal is not null)
