@@ -49,18 +49,24 @@ public sealed partial class SimulatedHeap
         var objects = Objects;
         var sizeClass = SizeClasses.ClassOf(size);
 
-        // The common case, decided at once: a small object with its slots in its record takes the
-        // free slot its class's current span has cached, with no cycle due, no barrier that could
-        // see its initial values and no plan hook it would reach.
+        // The common case, decided at once: a small object with its slots in its record, no cycle
+        // due, no barrier that could see its initial values and no plan hook in reach, takes the free
+        // slot its class's current span has cached, or the nursery's next bytes.
         long rounded;
-        if (!observed && _smallObjectsIndexedBySlot && slots <= ObjectRecord.InlineSlots && sizeClass != 0
-            && !plan.BarrierActive && !plan.ChecksRoomBeforeAllocation
-            && counters.HeapLive < _triggerBytes && counters.HeapLive + (rounded = SizeClasses.ObjectSize(sizeClass)) < plan.AllocationHookAt
-            && objects.LiveCount < _maxObjects && SmallObjects.TryAllocateFromCache(sizeClass, out var cachedIndex, out var cachedOffset))
+        if (!observed && slots <= ObjectRecord.InlineSlots && sizeClass != 0 && counters.HeapLive < _triggerBytes && objects.LiveCount < _maxObjects)
         {
-            var cachedVersion = objects.Commit(cachedIndex, size, cachedOffset, slots, plan.AllocationColor, initial);
-            CountAllocation(rounded, slots, initial.Length);
-            return new ObjectHandle(cachedIndex, cachedVersion) { HeapId = objects.HeapId };
+            if (_smallObjectsIndexedBySlot && !plan.BarrierActive && !plan.ChecksRoomBeforeAllocation
+                && counters.HeapLive + (rounded = SizeClasses.ObjectSize(sizeClass)) < plan.AllocationHookAt
+                && SmallObjects.TryAllocateFromCache(sizeClass, out var cachedIndex, out var cachedOffset))
+            {
+                return PlacePlain(cachedIndex, size, cachedOffset, slots, initial, rounded);
+            }
+
+            if (_placesYoungFirst && counters.HeapLive + (rounded = BumpSpace.Align(size)) < plan.AllocationHookAt
+                && plan.TryPlaceYoung(size, out var youngIndex, out var youngOffset))
+            {
+                return PlacePlain(youngIndex, size, youngOffset, slots, initial, rounded);
+            }
         }
 
         if ((counters.HeapLive >= _triggerBytes && !TriggerHeldByCpuLimiter()) || (plan.ChecksRoomBeforeAllocation && plan.NeedsCollectionBefore(size)))
@@ -118,6 +124,16 @@ public sealed partial class SimulatedHeap
         }
 
         return handle;
+    }
+
+    /// <summary>Commits an object placed by the common case, its initial values straight into its record, and counts it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ObjectHandle PlacePlain(int index, int size, long offset, int slots, ReadOnlySpan<ObjectHandle> initial, long rounded)
+    {
+        var objects = Objects;
+        var version = objects.Commit(index, size, offset, slots, Plan.AllocationColor, initial);
+        CountAllocation(rounded, slots, initial.Length);
+        return new ObjectHandle(index, version) { HeapId = objects.HeapId };
     }
 
     /// <summary>Counts a placed object in MemStats and charges the virtual clock for allocating and zeroing it and storing its initial values.</summary>

@@ -46,6 +46,9 @@ public sealed partial class SimulatedHeap
     /// <summary>Small objects take their table index from their span slot: every plan that places objects in spans and does not promote into them (fixed once the plan is made).</summary>
     private readonly bool _smallObjectsIndexedBySlot;
 
+    /// <summary>New objects are born in a nursery (<see cref="CollectorPlan.TryPlaceYoung"/>).</summary>
+    private readonly bool _placesYoungFirst;
+
     public SimulatedHeap(HeapOptions? options = null)
     {
         Options = options ?? new HeapOptions();
@@ -73,6 +76,7 @@ public sealed partial class SimulatedHeap
         _observed = _journal is not null || Model is not null;
         _countsRoots = Plan.CountsRoots;
         _smallObjectsIndexedBySlot = !Plan.PlacesInBumpSpaces && SmallObjects.IndexesBySlot;
+        _placesYoungFirst = Plan.Constraints.Generational;
     }
 
     public HeapOptions Options { get; }

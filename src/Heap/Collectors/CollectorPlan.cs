@@ -64,6 +64,18 @@ public abstract class CollectorPlan
     /// <summary>Places a new object in the plan's allocation space; the address offset, or -1 when there is no room.</summary>
     internal virtual long PlaceInBumpSpace(int size, int index) => -1;
 
+    /// <summary>
+    /// A generational plan's common case: reserves an index and places a new small object in the
+    /// nursery when that needs no collection first and the barrier has nothing to do for its
+    /// initialising stores; false, changing nothing, otherwise.
+    /// </summary>
+    internal virtual bool TryPlaceYoung(int size, out int index, out long offset)
+    {
+        index = -1;
+        offset = -1;
+        return false;
+    }
+
     /// <summary>Bytes a new object of <paramref name="size"/> takes in a bump-allocating plan.</summary>
     internal virtual long BumpAllocatedBytes(int size) => Memory.BumpSpace.Align(size);
 

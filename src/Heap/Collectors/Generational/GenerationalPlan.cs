@@ -166,6 +166,28 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
         return offset;
     }
 
+    internal override bool TryPlaceYoung(int size, out int index, out long offset)
+    {
+        // Outside a major mark a young object's initialising stores need no barrier (BarrierSeesInitialStores).
+        if (MarkInProgress || size > SizeClasses.MaxSmallSize || NeedsCollectionBefore(size))
+        {
+            index = -1;
+            offset = -1;
+            return false;
+        }
+
+        index = Heap.Objects.Reserve();
+        offset = PlaceInBumpSpace(size, index);
+        if (offset < 0)
+        {
+            Heap.Objects.Unreserve(index);
+            index = -1;
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>Outside a major mark the barrier only marks cards of old objects, and a young object's initialising stores need none.</summary>
     internal override bool BarrierSeesInitialStores(int index) => MarkInProgress || !_young[index];
 
