@@ -157,21 +157,21 @@ internal sealed class Tracer(SimulatedHeap heap)
             }
 
             bytes += lastRounded;
+            if (current.SlotMode == ObjectRecord.InlineSlots)
+            {
+                // The usual node, both slots in its record: no slot view to make or loop to run.
+                scanned += 2;
+                var second = current.SlotB;
+                ShadeTarget(records, current.SlotA, ref grey, ref greyCount);
+                ShadeTarget(records, second, ref grey, ref greyCount);
+                continue;
+            }
+
             var slots = ObjectRecord.SlotsOf(ref current, data);
             scanned += slots.Length;
             foreach (var target in slots)
             {
-                if (target != 0 && records[target].Color == ObjectColor.White)
-                {
-                    records[target].Color = ObjectColor.Grey;
-                    if (greyCount == grey.Length)
-                    {
-                        Array.Resize(ref _grey, grey.Length * 2);
-                        grey = _grey;
-                    }
-
-                    grey[greyCount++] = target;
-                }
+                ShadeTarget(records, target, ref grey, ref greyCount);
             }
         }
 
@@ -180,6 +180,23 @@ internal sealed class Tracer(SimulatedHeap heap)
         PointersScanned += scanned;
         BytesMarked += bytes;
         return greyCount == 0;
+    }
+
+    /// <summary>Greys <paramref name="target"/> when it is a white object, pushing it on the grey stack (grown when full).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void ShadeTarget(ObjectRecord[] records, int target, ref int[] grey, ref int greyCount)
+    {
+        if (target != 0 && records[target].Color == ObjectColor.White)
+        {
+            records[target].Color = ObjectColor.Grey;
+            if (greyCount == grey.Length)
+            {
+                Array.Resize(ref _grey, grey.Length * 2);
+                grey = _grey;
+            }
+
+            grey[greyCount++] = target;
+        }
     }
 
     /// <summary>Go's scan work: bytes of pointer slots scanned in heap objects.</summary>
