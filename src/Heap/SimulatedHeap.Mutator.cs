@@ -85,7 +85,10 @@ public sealed partial class SimulatedHeap
             index = PlaceAfterCollecting(size, sizeClass, slots, initial, out offset);
         }
 
-        var version = objects.Commit(index, size, offset, slots, plan.AllocationColor);
+        // No barrier with work to do and no model to tell: the initial values go straight into the record's inline slots.
+        var throughBarrier = initial.Length != 0
+            && ((observed && Model is not null) || slots > ObjectRecord.InlineSlots || (plan.BarrierActive && plan.BarrierSeesInitialStores(index)));
+        var version = objects.Commit(index, size, offset, slots, plan.AllocationColor, throughBarrier ? [] : initial);
         rounded = plan.PlacesInBumpSpaces ? plan.BumpAllocatedBytes(size)
             : sizeClass == 0 ? (long)SizeClasses.PagesFor(size) * SizeClasses.PageSize : SizeClasses.ObjectSize(sizeClass);
         CountAllocation(rounded, slots, initial.Length);
@@ -95,22 +98,9 @@ public sealed partial class SimulatedHeap
             Model?.OnAlloc(handle, size, slots);
         }
 
-        if (initial.Length != 0)
+        if (throughBarrier)
         {
-            if ((observed && Model is not null) || slots > ObjectRecord.InlineSlots || (plan.BarrierActive && plan.BarrierSeesInitialStores(index)))
-            {
-                StoreInitialValues(handle, initial);
-            }
-            else
-            {
-                // No barrier with work to do and no model to tell: the values go straight into the record's inline slots.
-                ref var record = ref objects.Records[index];
-                record.SlotA = initial[0].Index;
-                if (initial.Length > 1)
-                {
-                    record.SlotB = initial[1].Index;
-                }
-            }
+            StoreInitialValues(handle, initial);
         }
 
         if (counters.HeapLive >= plan.AllocationHookAt)
@@ -363,7 +353,7 @@ public sealed partial class SimulatedHeap
         var objects = Objects;
         ref var record = ref objects.Records[source.Index];
         int count, copied;
-        if (record.SlotMode == 2 && destination.Length >= 2)
+        if (record.SlotMode == ObjectRecord.InlineSlots && destination.Length >= ObjectRecord.InlineSlots)
         {
             // The usual node (two slots in its record, both wanted): no slot view to make or loop to run.
             count = copied = 2;

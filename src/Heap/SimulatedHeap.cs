@@ -72,8 +72,7 @@ public sealed partial class SimulatedHeap
         HeapGoalBytes = Plan.InitialGoal();
         _triggerBytes = Plan.InitialTrigger(HeapGoalBytes);
         _ownJournal = Options.Journal ? new HeapJournal(Objects.HeapId, Options.JournalMaxBytesForTests ?? HeapJournal.MaxBytes) : null;
-        _journal = _ownJournal;
-        _observed = _journal is not null || Model is not null;
+        ResumeJournal(_ownJournal);
         _countsRoots = Plan.CountsRoots;
         _smallObjectsIndexedBySlot = !Plan.PlacesInBumpSpaces && SmallObjects.IndexesBySlot;
         _placesYoungFirst = Plan.Constraints.Generational;
