@@ -18,6 +18,14 @@ for depth in 16 18; do
     done
 done
 "${bench[@]}" binary-trees --depth 21 --collector generational >> "$out/binary-trees.jsonl"
+# The three plans with a depth-16 target, twice more, each in a process of its own: on a shared
+# machine a whole process can run 20-40 % slower than the next (both sides alike), so the target
+# rows give the median of three processes and their range.
+for repeat in 1 2; do
+    for plan in marksweep go generational; do
+        "${bench[@]}" binary-trees --depth 16 --collector "$plan" --runs 3 >> "$out/repeats.jsonl"
+    done
+done
 for gogc in 50 100 200; do
     "${bench[@]}" binary-trees --depth 16 --collector go --procs 1 --gogc "$gogc" --trace 5 >> "$out/go-gogc.jsonl"
 done
@@ -44,6 +52,16 @@ bt = lines("binary-trees.jsonl")
 m = json.load(open(os.path.join(out, "mark.json")))
 o = json.load(open(os.path.join(out, "ops.json")))
 kernel_text = open(os.path.join(out, "kernel.txt")).read()
+repeats = lines("repeats.jsonl")
+def ratio_cell(r):
+    """The ratio, or for a plan run in three processes their median and every ratio."""
+    if r["depth"] != 16:
+        return r["ratio"], str(r["ratio"])
+    ratios = sorted([r["ratio"]] + [x["ratio"] for x in repeats if x["collector"] == r["collector"]])
+    if len(ratios) == 1:
+        return r["ratio"], str(r["ratio"])
+    median = ratios[len(ratios) // 2]
+    return median, f"{median} (median of {len(ratios)} processes: {', '.join(str(x) for x in ratios)})"
 print("## Targets\n")
 print("| target | measured | met |")
 print("| --- | --- | :---: |")
@@ -51,7 +69,8 @@ for depth in (16, 18):
     for r in (r for r in bt if r["depth"] == depth):
         limit = 0.75 if r["collector"] == "generational" else 1.5
         extra = " (issue 3: ≤ 2.0)" if r["collector"] == "go" else " (issue 2: ≤ 1.5)" if r["collector"] == "marksweep" else " (issue 4: ≤ 1.0)" if r["collector"] == "generational" else ""
-        print(f"| binary-trees {depth}, {r['collector']}: simulator / native ≤ {limit}{extra} | {r['ratio']} | {'yes' if r['ratio'] <= limit else 'no'} |")
+        value, cell = ratio_cell(r)
+        print(f"| binary-trees {depth}, {r['collector']}: simulator / native ≤ {limit}{extra} | {cell} | {'yes' if value <= limit else 'no'} |")
 for r in (r for r in bt if r["depth"] == 21):
     print(f"| binary-trees 21, generational: completes | {r['allocations']:,} allocations in {r['simulatorSeconds']} s, checksum {'matches' if r['checksumMatchesNative'] else 'DIFFERS from'} native | {'yes' if r['checksumMatchesNative'] else 'no'} |")
     print(f"| binary-trees 21, generational: simulator / native ≤ 1.0 | {r['ratio']} ({r['nativeSeconds']} s native) | {'yes' if r['ratio'] <= 1.0 else 'no'} |")
@@ -119,6 +138,10 @@ if f16:
           f"(the simulator, in the same run: {f16['ratio']}×): rebuilding the simulator that way would take "
           f"{round(100 * f16['floorSeconds']['span-indexed-probe'] / f16['simulatorSeconds'])} % of its time, "
           + ("and would still not reach 1.5. " if fr['span-indexed-probe'] > 1.5 else "enough to reach 1.5. ") +
+          "The pieces do not pay one at a time: grafting the allocation and mark bitmaps alone onto the present record "
+          "(liveness by bit, the sweep by bitmap words; tried on 2026-11-24, not kept) made binary-trees 16 3-8 % slower under "
+          "marksweep and go, because the sweep's share of the time fell from 5.9 to 2.3 % while marking (a bit per shaded "
+          "object), every allocation and every liveness check (a bit each) took more than that. "
           "The generational target (≤ 1.0; ≤ 0.75 in issue 8) is below every floor that reuses memory only after a collection; "
           f"only reuse at once (`inline`, {fr['inline']}×), which no collector does, comes near it.\n")
 print("## binary-trees: simulator against the same program on the real .NET runtime\n")
