@@ -151,7 +151,8 @@ print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 for r in lines("binary-trees.jsonl"):
     print(f"| {r['depth']} | {r['collector']} | {r['allocations']:,} | {r['gcCycles']} | {r['simulatorSeconds']} | {r['nativeSeconds']} | {r['ratio']} | {int(r['allocationsPerSecond']):,} |")
 print("\nEach figure is the best of 3 runs (depth 16) or 2 (depth 18) on each side; depth 21 ran once. "
-      "The native program is timed in the same process after the simulator's heap is released.")
+      "The native program is timed first, in a child process of its own: timed in the simulator's process after its runs, it ran "
+      "10-20 % slower, which flattered every ratio before 2026-11-24.")
 print("\n## go plan, binary-trees depth 16, GOMAXPROCS=1\n")
 print("| GOGC | GC cycles |")
 print("| ---: | ---: |")
