@@ -19,8 +19,8 @@ for depth in 16 18; do
 done
 "${bench[@]}" binary-trees --depth 21 --collector generational >> "$out/binary-trees.jsonl"
 # The three plans with a depth-16 target, twice more, each in a process of its own: on a shared
-# machine a whole process can run 20-40 % slower than the next (both sides alike), so the target
-# rows give the median of three processes and their range.
+# machine a whole process can run 20-40 % slower than the next, and the simulator and the native
+# program run in different processes, so the target rows give the median of three runs and their range.
 for repeat in 1 2; do
     for plan in marksweep go generational; do
         "${bench[@]}" binary-trees --depth 16 --collector "$plan" --runs 3 >> "$out/repeats.jsonl"

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime;
 using System.Text.Json;
 using HeapNotebook.Bench;
 using HeapNotebook.Heap;
