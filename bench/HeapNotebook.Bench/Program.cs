@@ -10,6 +10,7 @@ using HeapNotebook.Heap.Workloads;
 // Benchmarks print figures; they assert nothing. Usage:
 //   binary-trees [--depth 16] [--collector marksweep] [--gogc 100|off] [--procs 4] [--trace 5] [--native false] [--min-heap-kib 4096]
 //                [--memory-limit-mib 0] [--runtime-overhead-kib 0] [--runs 1] [--floor false|true]
+//   native-binary-trees [--depth 16] [--runs 1]   (the native side of binary-trees, which runs it in a child process)
 //   mark [--objects 10000000] [--presize true|false]
 //   ops [--count 5000000] [--journal false|true] [--collector generational] [--min-heap-kib 4096]
 //   compare [--seed 7]
