@@ -50,16 +50,18 @@ public sealed partial class SimulatedHeap
         var sizeClass = SizeClasses.ClassOf(size);
 
         // The common case, decided at once: a small object with its slots in its record, no cycle
-        // due, no barrier that could see its initial values and no plan hook in reach, takes the free
-        // slot its class's current span has cached, or the nursery's next bytes.
+        // due and no plan hook in reach, takes the free slot its class's current span has cached, or
+        // the nursery's next bytes. While marking runs its initial values still go through the barrier.
         long rounded;
         if (!observed && slots <= ObjectRecord.InlineSlots && sizeClass != 0 && counters.HeapLive < _triggerBytes && objects.LiveCount < _maxObjects)
         {
-            if (_smallObjectsIndexedBySlot && !plan.BarrierActive && !plan.ChecksRoomBeforeAllocation
+            if (_smallObjectsIndexedBySlot && !plan.ChecksRoomBeforeAllocation
                 && counters.HeapLive + (rounded = SizeClasses.ObjectSize(sizeClass)) < plan.AllocationHookAt
                 && SmallObjects.TryAllocateFromCache(sizeClass, out var cachedIndex, out var cachedOffset))
             {
-                return PlacePlain(cachedIndex, size, cachedOffset, slots, initial, rounded);
+                return plan.BarrierActive && initial.Length != 0
+                    ? PlaceThroughBarrier(cachedIndex, size, cachedOffset, slots, initial, rounded)
+                    : PlacePlain(cachedIndex, size, cachedOffset, slots, initial, rounded);
             }
 
             if (_placesYoungFirst && counters.HeapLive + (rounded = BumpSpace.Align(size)) < plan.AllocationHookAt
@@ -124,6 +126,28 @@ public sealed partial class SimulatedHeap
         var version = objects.Commit(index, size, offset, slots, Plan.AllocationColor, initial);
         CountAllocation(rounded, slots, initial.Length);
         return new ObjectHandle(index, version) { HeapId = objects.HeapId };
+    }
+
+    /// <summary>
+    /// <see cref="PlacePlain"/> while the barrier is on: the initial values go straight into the
+    /// record, then the barrier sees each store (old target null) as <see cref="StoreInitialValues"/>
+    /// would have shown it; neither the barrier nor the write log reads the slot itself.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ObjectHandle PlaceThroughBarrier(int index, int size, long offset, int slots, ReadOnlySpan<ObjectHandle> initial, long rounded)
+    {
+        var handle = PlacePlain(index, size, offset, slots, initial, rounded);
+        var plan = Plan;
+        if (plan.BarrierSeesInitialStores(index))
+        {
+            for (var i = 0; i < initial.Length; i++)
+            {
+                _recorder?.RecordWrite(handle, null, i, 0, initial[i].Index);
+                plan.WriteBarrier(index, i, 0, initial[i].Index);
+            }
+        }
+
+        return handle;
     }
 
     /// <summary>Counts a placed object in MemStats and charges the virtual clock for allocating and zeroing it and storing its initial values.</summary>
