@@ -3,16 +3,15 @@ namespace HeapNotebook.Heap.Objects;
 /// <summary>
 /// The simulated goroutine stack: frames pushed and popped by the mutator, each with a fixed
 /// number of local slots that hold object indices (0 = null). All locals live in one array and
-/// frames are two int arrays, so pushing a frame costs no allocation and scanning the stack is
-/// one loop.
+/// frames in one array of small structs, so pushing a frame costs no allocation and touches one
+/// entry, and scanning the stack is one loop.
 /// </summary>
 internal sealed class RootStack
 {
-    private int[] _frameBase = new int[64];
-    private int[] _frameCount = new int[64];
+    private FrameEntry[] _frames = new FrameEntry[64];
+    // Names of named frames only, by depth: anonymous frames (the hot case) store no references.
     private string?[] _frameName = new string?[64];
     private string[]?[] _localNames = new string[]?[64];
-    private bool[] _named = new bool[64];
 
     public int[] Locals = new int[256];
 
@@ -51,22 +50,26 @@ internal sealed class RootStack
 
     public int FrameCount { get; private set; }
 
-    public int CurrentBase => _frameBase[FrameCount - 1];
+    public int CurrentBase => _frames[FrameCount - 1].Base;
 
-    public int CurrentCount => _frameCount[FrameCount - 1];
+    public int CurrentCount => _frames[FrameCount - 1].Count;
 
     public FrameInfo Current => Frame(FrameCount - 1);
 
     public IEnumerable<FrameInfo> Frames => Enumerable.Range(0, FrameCount).Select(Frame);
 
-    public FrameInfo Frame(int depth) => _named[depth]
-        ? new(_frameName[depth] ?? "frame", _frameBase[depth], _frameCount[depth], _localNames[depth])
-        : new("frame", _frameBase[depth], _frameCount[depth], null);
+    public FrameInfo Frame(int depth)
+    {
+        var frame = _frames[depth];
+        return frame.Named
+            ? new(_frameName[depth] ?? "frame", frame.Base, frame.Count, _localNames[depth])
+            : new("frame", frame.Base, frame.Count, null);
+    }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Push(string? name, string[]? localNames, int localCount)
     {
-        if (Top + localCount > Locals.Length || FrameCount == _frameBase.Length)
+        if (Top + localCount > Locals.Length || FrameCount == _frames.Length)
         {
             Grow(localCount);
         }
@@ -77,11 +80,8 @@ internal sealed class RootStack
             locals[i] = 0;
         }
 
-        _frameBase[FrameCount] = Top;
-        _frameCount[FrameCount] = localCount;
-        // Anonymous frames (the common, hot case) store no references, so no GC write barrier runs.
         var named = name is not null || localNames is not null;
-        _named[FrameCount] = named;
+        _frames[FrameCount] = new FrameEntry(Top, localCount, named);
         if (named)
         {
             _frameName[FrameCount] = name;
@@ -99,14 +99,12 @@ internal sealed class RootStack
             Array.Resize(ref Locals, Math.Max(Top + localCount, Locals.Length * 2));
         }
 
-        if (FrameCount == _frameBase.Length)
+        if (FrameCount == _frames.Length)
         {
-            var size = _frameBase.Length * 2;
-            Array.Resize(ref _frameBase, size);
-            Array.Resize(ref _frameCount, size);
+            var size = _frames.Length * 2;
+            Array.Resize(ref _frames, size);
             Array.Resize(ref _frameName, size);
             Array.Resize(ref _localNames, size);
-            Array.Resize(ref _named, size);
         }
     }
 
@@ -114,7 +112,7 @@ internal sealed class RootStack
     public void Pop()
     {
         FrameCount--;
-        Top = _frameBase[FrameCount];
+        Top = _frames[FrameCount].Base;
         if (StackObjectCount > 0)
         {
             ForgetFrameObjects();
@@ -135,6 +133,8 @@ internal sealed class RootStack
             objects.Clear();
         }
     }
+
+    private readonly record struct FrameEntry(int Base, int Count, bool Named);
 
     internal readonly record struct FrameInfo(string Name, int Base, int Count, string[]? LocalNames)
     {
