@@ -153,14 +153,14 @@ public abstract class CollectorPlan
     /// <summary>
     /// True for an object marking found unreachable whose span is not swept yet: it is dead, and a
     /// handle to it (kept outside the roots) must not bring it back. Asked of every handle the
-    /// program uses, so the usual answers come first: no sweep pending, or an object placed since
-    /// the sweep began (see <see cref="ObjectRecord.Epoch"/>).
+    /// program uses, so the usual answers come first: no sweep pending, or an object placed or
+    /// already swept since the sweep began (see <see cref="ObjectRecord.Epoch"/>).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal bool IsUnsweptGarbage(int index) =>
         LazySweepPending && Heap.Objects.Records[index].Epoch != Heap.Objects.Epoch && AwaitsSweep(index);
 
-    /// <summary>For <see cref="IsUnsweptGarbage"/>, while a lazy sweep is pending, of an object placed before it began: is it garbage in a span not swept yet?</summary>
+    /// <summary>For <see cref="IsUnsweptGarbage"/>, while a lazy sweep is pending, of an object placed before it began and not swept since: is it garbage in a span not swept yet?</summary>
     private protected virtual bool AwaitsSweep(int index) => false;
 
     /// <summary>Set by plans that count references from stack locals (reference counting).</summary>

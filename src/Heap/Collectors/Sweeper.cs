@@ -85,7 +85,7 @@ internal sealed class Sweeper(SimulatedHeap heap)
         var bits = span.AllocBits;
         var spanObjects = span.Objects;
         var indexBase = span.IndexBase;
-        var survivorEpoch = (byte)(objects.Epoch - 1);
+        var survivorEpoch = objects.Epoch;
         var freedHere = 0;
         var lowestFreed = int.MaxValue;
         long examined = 0;

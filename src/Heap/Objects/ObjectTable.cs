@@ -367,11 +367,11 @@ internal struct ObjectRecord
     public byte SlotMode;
 
     /// <summary>
-    /// The table's <see cref="ObjectTable.Epoch"/> when the object was placed; each sweep the object
-    /// survives sets it to one before the table's. So it equals the table's epoch only for objects
-    /// placed since the epoch last moved, however often a byte's count wraps, as long as every
-    /// object is swept once between two moves (go moves it at each mark termination). It fills the
-    /// record's last byte.
+    /// The table's <see cref="ObjectTable.Epoch"/> when the object was placed, or last swept and
+    /// found alive. So it equals the table's epoch only for objects placed or swept since the epoch
+    /// last moved (none of them can be garbage awaiting the sweep), however often a byte's count
+    /// wraps, as long as every object is swept once between two moves (go moves it at each mark
+    /// termination). It fills the record's last byte.
     /// </summary>
     public byte Epoch;
 

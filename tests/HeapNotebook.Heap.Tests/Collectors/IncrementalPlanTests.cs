@@ -370,6 +370,67 @@ public class IncrementalPlanTests
         Assert.True(heap.IsLive(probe));
     }
 
+    [Fact]
+    public void While_go_sweeps_lazily_exactly_the_objects_its_mark_left_white_count_as_unswept_garbage()
+    {
+        var heap = new SimulatedHeap(new HeapOptions { Collector = "go", Procs = 1 });
+        // Survivors share their spans with garbage: a rooted table of 4,000 nodes allocated among dropped ones.
+        const int Kept = 4000;
+        var table = heap.Alloc(8 * Kept, Kept);
+        heap.Roots["table"] = table;
+        for (var i = 0; i < Kept; i++)
+        {
+            heap.Write(table, i, heap.Alloc(16, 0));
+            heap.Alloc(16, 0);
+        }
+
+        while (heap.Phase != GcPhase.Sweep)
+        {
+            heap.Alloc(16, 0);
+        }
+
+        // Right after mark termination: what marking left white is garbage, the rest survives.
+        var objects = heap.Objects;
+        var marked = new List<(int Index, int Version, bool White)>();
+        for (var index = 1; index < objects.HighWater; index++)
+        {
+            if (objects.IsLive(index))
+            {
+                marked.Add((index, objects.Records[index].Version, objects.Records[index].Color == ObjectColor.White));
+            }
+        }
+
+        int freedWhileSweeping = 0, survivorsAsked = 0;
+        for (var i = 0; heap.Phase == GcPhase.Sweep; i++)
+        {
+            var placed = heap.Alloc(16, 0);
+            Assert.False(heap.Plan.IsUnsweptGarbage(placed.Index));
+            if (i % 4096 != 0)
+            {
+                continue;
+            }
+
+            freedWhileSweeping = 0;
+            foreach (var (index, version, white) in marked)
+            {
+                if (objects.Records[index].Version != version)
+                {
+                    Assert.True(white, $"object {index} survived marking but was freed");
+                    freedWhileSweeping++;
+                    continue;
+                }
+
+                // A survivor is asked about both before and after its span is swept (which makes it white again).
+                Assert.Equal(white, heap.Plan.IsUnsweptGarbage(index));
+                survivorsAsked += white ? 0 : 1;
+            }
+        }
+
+        Assert.True(marked.Count(m => m.White) > Kept, "marking left too little garbage for the test to mean anything");
+        Assert.True(freedWhileSweeping > 0 && survivorsAsked > Kept, $"freed {freedWhileSweeping} during the sweep, asked {survivorsAsked} times about survivors");
+        Assert.All(Enumerable.Range(0, Kept), i => Assert.True(heap.IsLive(heap.Read(table, i))));
+    }
+
     [Theory]
     [InlineData("go")]
     [InlineData("tricolor")]
