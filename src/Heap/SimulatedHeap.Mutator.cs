@@ -239,7 +239,7 @@ public sealed partial class SimulatedHeap
         while (pending.TryPop(out var index))
         {
             objects++;
-            var size = Objects.Records[index].Size;
+            var size = Objects.Extents[index].Size;
             bytes += placedAligned ? BumpSpace.Align(size) : SizeClasses.RoundedSize(size);
             foreach (var target in Objects.SlotsOf(index))
             {
@@ -564,7 +564,7 @@ public sealed partial class SimulatedHeap
                 }
             }
 
-            Counters.StackBytes -= BumpSpace.Align(Objects.Records[index].Size);
+            Counters.StackBytes -= BumpSpace.Align(Objects.Extents[index].Size);
             Objects.Free(index);
         }
     }

@@ -15,7 +15,7 @@ public sealed partial class SimulatedHeap
     /// <summary>True while the object exists for the program: allocated, not freed, and not garbage awaiting a lazy sweep.</summary>
     public bool IsLive(ObjectHandle handle) => Objects.IsLive(handle) && !Plan.IsUnsweptGarbage(handle.Index);
 
-    public int SizeOf(ObjectHandle handle) => Objects.Records[Checked(handle)].Size;
+    public int SizeOf(ObjectHandle handle) => Objects.Extents[Checked(handle)].Size;
 
     public int SlotCountOf(ObjectHandle handle) => Objects.Records[Checked(handle)].SlotCount;
 
@@ -160,7 +160,7 @@ public sealed partial class SimulatedHeap
             }
         }
 
-        ObjectInfo Describe(int index, int spanId) => new(objects.HandleOf(index), spanId, ArenaBase + objects.AddressOffset(index), objects.Records[index].Size,
+        ObjectInfo Describe(int index, int spanId) => new(objects.HandleOf(index), spanId, ArenaBase + objects.AddressOffset(index), objects.Extents[index].Size,
             objects.Records[index].Color, objects.Records[index].Age, Plan.IsUnsweptGarbage(index));
     }
 

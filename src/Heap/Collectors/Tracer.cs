@@ -137,6 +137,7 @@ internal sealed class Tracer(SimulatedHeap heap)
     public bool Drain(long objectBudget = long.MaxValue)
     {
         var records = heap.Objects.Records;
+        var extents = heap.Objects.Extents;
         var data = heap.Slots.Data;
         var grey = _grey;
         var greyCount = _greyCount;
@@ -147,12 +148,14 @@ internal sealed class Tracer(SimulatedHeap heap)
         var lastRounded = 0L;
         while (greyCount > 0 && marked < objectBudget)
         {
-            ref var current = ref records[grey[--greyCount]];
+            var index = grey[--greyCount];
+            ref var current = ref records[index];
             current.Color = ObjectColor.Black;
             marked++;
-            if (current.Size != lastSize)
+            var size = extents[index].Size;
+            if (size != lastSize)
             {
-                lastSize = current.Size;
+                lastSize = size;
                 lastRounded = Memory.SizeClasses.RoundedSize(lastSize);
             }
 

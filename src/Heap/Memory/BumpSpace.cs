@@ -82,7 +82,7 @@ internal sealed class BumpSpace(string name, SpanRegistry spans, long capacityBy
         var top = _chunks.Count > 0 ? _chunks[0].BaseOffset : 0;
         for (var i = 0; i < liveInOrder.Count; i++)
         {
-            var bytes = Align(objects.Records[liveInOrder[i]].Size);
+            var bytes = Align(objects.Extents[liveInOrder[i]].Size);
             while (top + bytes > _chunks[chunk].BaseOffset + _chunks[chunk].SpanBytes)
             {
                 chunk++;
@@ -101,13 +101,13 @@ internal sealed class BumpSpace(string name, SpanRegistry spans, long capacityBy
     {
         _objects.Clear();
         _objects.AddRange(liveInOrder);
-        UsedBytes = liveInOrder.Sum(i => Align(objects.Records[i].Size));
+        UsedBytes = liveInOrder.Sum(i => Align(objects.Extents[i].Size));
         var lastChunk = 0;
         _top = _chunks.Count > 0 ? _chunks[0].BaseOffset : 0;
         if (liveInOrder.Count > 0)
         {
             var last = liveInOrder.Count - 1;
-            _top = forwarding[last] + Align(objects.Records[liveInOrder[last]].Size);
+            _top = forwarding[last] + Align(objects.Extents[liveInOrder[last]].Size);
             lastChunk = _chunks.FindIndex(c => forwarding[last] >= c.BaseOffset && forwarding[last] < c.BaseOffset + c.SpanBytes);
         }
 
@@ -136,7 +136,7 @@ internal sealed class BumpSpace(string name, SpanRegistry spans, long capacityBy
             if (reached is null ? records[index].Color != ObjectColor.Black : !reached[index])
             {
                 count++;
-                bytes += Align(records[index].Size);
+                bytes += Align(objects.Extents[index].Size);
                 objects.Free(index);
                 if (clearWhenFreed is not null)
                 {

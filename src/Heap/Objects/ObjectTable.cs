@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace HeapNotebook.Heap.Objects;
 
 /// <summary>
-/// Every simulated object, one 24-byte <see cref="ObjectRecord"/> of primitive fields in one flat
+/// Every simulated object, one 16-byte <see cref="ObjectRecord"/> of primitive fields in one flat
 /// array (no object per simulated object), so ten million objects cost a few tens of bytes each
 /// and allocating, marking or sweeping an object touches one cache line, not one per field.
 /// Index 0 is never used: a pointer slot holding 0 is null. Most objects get their index from the
@@ -37,6 +37,7 @@ internal sealed class ObjectTable
         HeapId = Interlocked.Increment(ref s_lastHeapId);
         Capacity = Math.Max(16, initialCapacity);
         Records = new ObjectRecord[Capacity];
+        Extents = new ObjectExtent[Capacity];
         HighWater = 1;
         _freeBits = new ulong[(Capacity + 63) >> 6];
     }
@@ -60,6 +61,9 @@ internal sealed class ObjectTable
     /// <summary>The objects' fields, by table index; entries at or past <see cref="HighWater"/> are uninitialised.</summary>
     public ObjectRecord[] Records;
 
+    /// <summary>The objects' sizes and addresses, by table index: apart from <see cref="Records"/>, which marking, sweeping and reading touch far more often.</summary>
+    public ObjectExtent[] Extents;
+
     public bool IsLive(int index) => (uint)index < (uint)HighWater && (Records[index].Version & 1) != 0;
 
     /// <summary>A handle is live when its version is the index's current one and that version is odd; index 0's version stays 0, so null is never live.</summary>
@@ -80,7 +84,7 @@ internal sealed class ObjectTable
     public bool WasIssued(int index, int version) =>
         index >= 1 && index < HighWater && (version & 1) != 0 && version > 0 && version <= Records[index].Version;
 
-    public long AddressOffset(int index) => (long)Records[index].AddressUnits << 3;
+    public long AddressOffset(int index) => (long)Extents[index].AddressUnits << 3;
 
     /// <summary>
     /// Takes the lowest free index for a new object (or the next past the high-water mark); its
@@ -222,8 +226,7 @@ internal sealed class ObjectTable
         }
 
         record.Version++;
-        record.Size = size;
-        record.AddressUnits = (uint)(addressOffset >> 3);
+        Extents[index] = new ObjectExtent(size, (uint)(addressOffset >> 3));
         record.Color = color;
         record.Age = 0;
         record.Epoch = Epoch;
@@ -328,12 +331,26 @@ internal sealed class ObjectTable
         var grown = GC.AllocateUninitializedArray<ObjectRecord>(capacity);
         Array.Copy(Records, grown, HighWater);
         Records = grown;
+        var grownExtents = GC.AllocateUninitializedArray<ObjectExtent>(capacity);
+        Array.Copy(Extents, grownExtents, HighWater);
+        Extents = grownExtents;
         Array.Resize(ref _freeBits, (capacity + 63) >> 6);
         Capacity = capacity;
     }
 }
 
-/// <summary>One simulated object's fields (24 bytes).</summary>
+/// <summary>A simulated object's size and address, kept apart from its <see cref="ObjectRecord"/> (8 bytes).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct ObjectExtent(int size, uint addressUnits)
+{
+    /// <summary>Requested size in bytes.</summary>
+    public int Size = size;
+
+    /// <summary>The object's address offset from the arena base, in 8-byte units (32 GiB of address space).</summary>
+    public uint AddressUnits = addressUnits;
+}
+
+/// <summary>One simulated object's hot fields (16 bytes): what allocating, reading, marking and sweeping it touch.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct ObjectRecord
 {
@@ -345,12 +362,6 @@ internal struct ObjectRecord
 
     /// <summary>Bumped when an object is placed here and again when it is freed: odd exactly while the index holds a live object.</summary>
     public int Version;
-
-    /// <summary>The object's address offset from the arena base, in 8-byte units (32 GiB of address space).</summary>
-    public uint AddressUnits;
-
-    /// <summary>Requested size in bytes.</summary>
-    public int Size;
 
     /// <summary>Slot 0 held inline; for a pooled object, the first slot of its run (which a free index keeps).</summary>
     public int SlotA;

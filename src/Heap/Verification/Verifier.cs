@@ -41,9 +41,9 @@ internal static class Verifier
                     continue;
                 }
 
-                if (objects.Records[handle.Index].Size != expected.Size || objects.Records[handle.Index].SlotCount != expected.Slots.Length)
+                if (objects.Extents[handle.Index].Size != expected.Size || objects.Records[handle.Index].SlotCount != expected.Slots.Length)
                 {
-                    problems.Add($"Object {handle} should be {expected.Size} B with {expected.Slots.Length} slots but the heap has {objects.Records[handle.Index].Size} B with {objects.Records[handle.Index].SlotCount} slots.");
+                    problems.Add($"Object {handle} should be {expected.Size} B with {expected.Slots.Length} slots but the heap has {objects.Extents[handle.Index].Size} B with {objects.Records[handle.Index].SlotCount} slots.");
                     continue;
                 }
 
@@ -74,7 +74,7 @@ internal static class Verifier
                 }
                 else if (completeCollection && !reachable.ContainsKey(handle))
                 {
-                    problems.Add($"Object {handle} ({objects.Records[index].Size} B) survived a complete collection though nothing reaches it.");
+                    problems.Add($"Object {handle} ({objects.Extents[index].Size} B) survived a complete collection though nothing reaches it.");
                 }
             }
         }
@@ -151,7 +151,7 @@ internal static class Verifier
                 }
 
                 previousStart = address;
-                previousEnd = address + BumpSpace.Align(objects.Records[index].Size);
+                previousEnd = address + BumpSpace.Align(objects.Extents[index].Size);
                 if (++placements[index] == 2)
                 {
                     problems.Add($"Object {objects.HandleOf(index)} exists twice: it is placed more than once.");

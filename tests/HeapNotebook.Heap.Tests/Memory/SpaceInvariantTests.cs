@@ -89,7 +89,7 @@ public sealed class SpaceInvariantTests
             if (heap.Objects.IsLive(index))
             {
                 var start = heap.Objects.AddressOffset(index);
-                var end = start + SizeClasses.RoundedSize(heap.Objects.Records[index].Size);
+                var end = start + SizeClasses.RoundedSize(heap.Objects.Extents[index].Size);
                 var span = heap.Spans.SpanOfOffset(start)!;
                 Assert.InRange(end, start + 1, span.BaseOffset + span.SpanBytes);
                 objects.Add((start, end, index));

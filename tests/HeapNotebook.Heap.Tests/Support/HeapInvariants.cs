@@ -15,7 +15,7 @@ internal static class HeapInvariants
             if (heap.Objects.IsLive(index))
             {
                 liveObjects++;
-                liveBytes += SizeClasses.RoundedSize(heap.Objects.Records[index].Size);
+                liveBytes += SizeClasses.RoundedSize(heap.Objects.Extents[index].Size);
             }
         }
 

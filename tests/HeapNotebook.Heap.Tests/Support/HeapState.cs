@@ -34,7 +34,7 @@ internal static class HeapState
                 continue;
             }
 
-            sb.Append(CultureInfo.InvariantCulture, $"size={heap.Objects.Records[handle.Index].Size} slots=[");
+            sb.Append(CultureInfo.InvariantCulture, $"size={heap.Objects.Extents[handle.Index].Size} slots=[");
             foreach (var target in heap.Objects.SlotsOf(handle.Index))
             {
                 sb.Append(heap.Objects.HandleOf(target)).Append(' ');

@@ -342,7 +342,7 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
             forwarded[index] = true;
             objects.Survived(index);
             var age = objects.Records[index].Age;
-            var size = objects.Records[index].Size;
+            var size = objects.Extents[index].Size;
             var offset = -1L;
             if (promoteAll || age >= _threshold)
             {
@@ -364,7 +364,7 @@ internal sealed class GenerationalPlan : IncrementalMarkingPlan
                 offset = _survivorTo.Allocate(size, index, mayExceedCapacity: true);
             }
 
-            objects.Records[index].AddressUnits = (uint)(offset >> 3);
+            objects.Extents[index].AddressUnits = (uint)(offset >> 3);
             work.Evacuated++;
             work.CopiedBytes += BumpSpace.Align(size);
             evacuated.Add(index);

@@ -85,7 +85,7 @@ internal sealed class MarkCompactPlan : CollectorPlan
             else
             {
                 freed++;
-                freedBytes += BumpSpace.Align(objects.Records[index].Size);
+                freedBytes += BumpSpace.Align(objects.Extents[index].Size);
                 objects.Free(index);
             }
         }
@@ -106,8 +106,8 @@ internal sealed class MarkCompactPlan : CollectorPlan
             var index = live[i];
             if (objects.AddressOffset(index) != forwarding[i])
             {
-                movedBytes += BumpSpace.Align(objects.Records[index].Size);
-                objects.Records[index].AddressUnits = (uint)(forwarding[i] >> 3);
+                movedBytes += BumpSpace.Align(objects.Extents[index].Size);
+                objects.Extents[index].AddressUnits = (uint)(forwarding[i] >> 3);
             }
 
             objects.Records[index].Color = ObjectColor.White;

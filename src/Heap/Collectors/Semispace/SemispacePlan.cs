@@ -84,10 +84,11 @@ internal sealed class SemispacePlan : CollectorPlan
         // During the copy to-space may outgrow its half (and the page limit): the copy must
         // finish for the heap to stay whole; the out-of-memory is reported after it. Allocate
         // cannot move the table (the index exists), so the reference stays valid.
-        var offset = _to.Allocate(record.Size, index, mayExceedCapacity: true);
-        record.AddressUnits = (uint)(offset >> 3);
+        ref var extent = ref Heap.Objects.Extents[index];
+        var offset = _to.Allocate(extent.Size, index, mayExceedCapacity: true);
+        extent.AddressUnits = (uint)(offset >> 3);
         _copiedObjects++;
-        _copiedBytes += BumpSpace.Align(record.Size);
+        _copiedBytes += BumpSpace.Align(extent.Size);
     }
 
     internal override void Collect(GcTrigger trigger)
