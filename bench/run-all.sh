@@ -107,8 +107,8 @@ print(f"The native program spends {native_ns:.1f} ns per node: a bump allocation
 print("How far any simulator of this interface could get is measured by `--floor true` (bench/HeapNotebook.Bench/FloorBinaryTrees.cs): "
       "the same program, in the same run, over the least bookkeeping such a simulator needs (a record per object, a stack frame "
       "per internal node, every slot read through the table; no size classes, spans, counters, clock or marking). It varies the "
-      "record layout (`inline`: 12 bytes holding both slots; `record`: the simulator's 24-byte record, both slots inline in it, as "
-      "it keeps objects of up to two slots; `table`: the same record with the slots in a separate pool, as the simulator kept "
+      "record layout (`inline`: 12 bytes holding both slots; `record`: a 24-byte record, the simulator's until 2026-11-24, both "
+      "slots inline in it, as it keeps objects of up to two slots; `table`: the same record with the slots in a separate pool, as the simulator kept "
       "every object's slots before) and how freed indices are reused (at once, last freed first; `collected`: as a tracing collector at GOGC=100 reuses "
       "memory, garbage freed one object at a time once there is as much of it as live data, indices taken lowest first; `bulk`: "
       "the same, but freed a bitmap word at a time, as Go's sweep turns a span's mark bits into its allocation bits). "
@@ -135,13 +135,13 @@ if f16:
           f"freeing in bulk brings that to {fr['inline-bulk']}×. "
           "So the marksweep target of 1.5 needs Go's own design, not a faster version of this one. The simulator has its first "
           "part: each size-class span owns one table index per slot, so an object's index is its span slot and placing it takes "
-          "one bitmap bit. It lacks the rest: allocation and mark bitmaps that decide liveness, so that a sweep swaps bitmaps "
-          "instead of touching each dead object; a smaller record; and allocation, frames and reads with one check each on their "
-          f"fast path. The probe of the whole design, with the bookkeeping the simulator keeps, takes {fr['span-indexed-probe']}× "
+          "one bitmap bit; and since 2026-11-24 a 16-byte record, its size and address kept in a side array. It lacks the rest: "
+          "allocation and mark bitmaps that decide liveness, so that a sweep swaps bitmaps instead of touching each dead object, "
+          f"and allocation, frames and reads with one check each on their fast path. The probe of the whole design, with the bookkeeping the simulator keeps, takes {fr['span-indexed-probe']}× "
           f"(the simulator, in the same run: {f16['ratio']}×): rebuilding the simulator that way would take "
           f"{round(100 * f16['floorSeconds']['span-indexed-probe'] / f16['simulatorSeconds'])} % of its time, "
           + ("and would still not reach 1.5. " if fr['span-indexed-probe'] > 1.5 else "enough to reach 1.5. ") +
-          "The pieces do not pay one at a time: grafting the allocation and mark bitmaps alone onto the present record "
+          "The pieces do not pay one at a time: grafting the allocation and mark bitmaps alone onto the 24-byte record of the time "
           "(liveness by bit, the sweep by bitmap words; tried on 2026-11-24, not kept) made binary-trees 16 3-8 % slower under "
           "marksweep and go, because the sweep's share of the time fell from 5.9 to 2.3 % while marking (a bit per shaded "
           "object), every allocation and every liveness check (a bit each) took more than that. "
@@ -154,6 +154,7 @@ print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 for r in lines("binary-trees.jsonl"):
     print(f"| {r['depth']} | {r['collector']} | {r['allocations']:,} | {r['gcCycles']} | {r['simulatorSeconds']} | {r['nativeSeconds']} | {r['ratio']} | {int(r['allocationsPerSecond']):,} |")
 print("\nEach figure is the best of 3 runs (depth 16) or 2 (depth 18) on each side; depth 21 ran once. "
+      "At depth 16, marksweep, go and generational alternate the two sides three times (`--rounds 3`), each side keeping its best. "
       "The native program is timed first, in a child process of its own: timed in the simulator's process after its runs, it ran "
       "10-20 % slower, which flattered every ratio before 2026-11-24.")
 print("\n## go plan, binary-trees depth 16, GOMAXPROCS=1\n")
