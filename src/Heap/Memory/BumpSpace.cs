@@ -129,23 +129,29 @@ internal sealed class BumpSpace(string name, SpanRegistry spans, long capacityBy
     /// <summary>Frees every object of the space a collection did not reach (not set in <paramref name="reached"/>, by object index; without it, not black), clearing each one's flag in <paramref name="clearWhenFreed"/> if given; returns how many and their bytes. The space itself is left for the caller to reset or rebuild.</summary>
     public (long Objects, long Bytes) FreeUnreached(ObjectTable objects, bool[]? reached = null, bool[]? clearWhenFreed = null)
     {
-        long count = 0, bytes = 0;
+        // The bytes freed are the space's bytes less the survivors': the sizes of the (few) survivors
+        // are read, not those of the (many) dead, whose extents would cost a cache line each.
+        long count = 0, survivingBytes = 0;
         var records = objects.Records;
+        var extents = objects.Extents;
         foreach (var index in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_objects))
         {
             if (reached is null ? records[index].Color != ObjectColor.Black : !reached[index])
             {
                 count++;
-                bytes += Align(objects.Extents[index].Size);
                 objects.Free(index);
                 if (clearWhenFreed is not null)
                 {
                     clearWhenFreed[index] = false;
                 }
             }
+            else
+            {
+                survivingBytes += Align(extents[index].Size);
+            }
         }
 
-        return (count, bytes);
+        return (count, UsedBytes - survivingBytes);
     }
 
     /// <summary>Empties the space and gives its pages back.</summary>
