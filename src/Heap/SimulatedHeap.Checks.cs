@@ -200,7 +200,8 @@ public sealed partial class SimulatedHeap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckLive(ObjectHandle handle, string action)
     {
-        if (!Objects.IsLive(handle) || Plan.IsUnsweptGarbage(handle.Index))
+        var objects = Objects;
+        if (!objects.IsLive(handle) || Plan.IsUnsweptGarbage(_lazySweeper, objects, handle.Index))
         {
             ThrowNotLive(handle, action);
         }

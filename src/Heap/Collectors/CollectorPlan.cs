@@ -145,7 +145,7 @@ public abstract class CollectorPlan
     /// for the others. Such a plan advances the object table's epoch when its sweep begins, so the
     /// objects placed since then (which sit in swept spans) are known live without a question.
     /// </summary>
-    private protected Sweeper? LazySweeper { get; set; }
+    internal Sweeper? LazySweeper { get; private protected set; }
 
     /// <summary>True while a lazy sweep has spans left to sweep: only then can an object be <see cref="IsUnsweptGarbage"/>.</summary>
     internal bool LazySweepPending => LazySweeper is { LazySweepPending: true };
@@ -157,8 +157,15 @@ public abstract class CollectorPlan
     /// already swept since the sweep began (see <see cref="ObjectRecord.Epoch"/>).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    internal bool IsUnsweptGarbage(int index) =>
-        LazySweepPending && Heap.Objects.Records[index].Epoch != Heap.Objects.Epoch && AwaitsSweep(index);
+    internal bool IsUnsweptGarbage(int index) => IsUnsweptGarbage(LazySweeper, Heap.Objects, index);
+
+    /// <summary>
+    /// <see cref="IsUnsweptGarbage(int)"/> for the heap's liveness check of every handle, which has the
+    /// plan's <see cref="LazySweeper"/> and the object table at hand, so the usual answers take no loads through the plan.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal bool IsUnsweptGarbage(Sweeper? lazySweeper, ObjectTable objects, int index) =>
+        lazySweeper is { LazySweepPending: true } && objects.Records[index].Epoch != objects.Epoch && AwaitsSweep(index);
 
     /// <summary>For <see cref="IsUnsweptGarbage"/>, while a lazy sweep is pending, of an object placed before it began and not swept since: is it garbage in a span not swept yet?</summary>
     private protected virtual bool AwaitsSweep(int index) => false;
