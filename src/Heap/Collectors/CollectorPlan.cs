@@ -145,7 +145,7 @@ public abstract class CollectorPlan
     /// for the others. Such a plan advances the object table's epoch when its sweep begins, so the
     /// objects placed since then (which sit in swept spans) are known live without a question.
     /// </summary>
-    internal Sweeper? LazySweeper { get; private protected set; }
+    internal Sweeper? LazySweeper { get; private protected init; }
 
     /// <summary>True while a lazy sweep has spans left to sweep: only then can an object be <see cref="IsUnsweptGarbage"/>.</summary>
     internal bool LazySweepPending => LazySweeper is { LazySweepPending: true };

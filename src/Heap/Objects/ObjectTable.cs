@@ -7,7 +7,9 @@ namespace HeapNotebook.Heap.Objects;
 /// <summary>
 /// Every simulated object, one 16-byte <see cref="ObjectRecord"/> of primitive fields in one flat
 /// array (no object per simulated object), so ten million objects cost a few tens of bytes each
-/// and allocating, marking or sweeping an object touches one cache line, not one per field.
+/// and reading, checking or sweeping an object touches one cache line, not one per field; its
+/// size and address, which allocation writes and marking, moving and queries read, are an
+/// <see cref="ObjectExtent"/> in a parallel array.
 /// Index 0 is never used: a pointer slot holding 0 is null. Most objects get their index from the
 /// span slot they are placed in: each span of the size-class space owns a block of indices, one per
 /// slot (<see cref="ReserveBlock"/>), so placing an object and finding its record are one step, and
