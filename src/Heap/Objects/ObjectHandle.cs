@@ -25,8 +25,12 @@ public readonly struct ObjectHandle : IEquatable<ObjectHandle>
     /// <summary>The slot's version when the object was allocated (odd for a live object).</summary>
     public int Version => (int)(_indexAndVersion >> 32);
 
+    // A whole 8-byte field though the id is an int: a handle passed by value travels as two 8-byte
+    // halves, and an 8-byte load of a half written as 4 bytes cannot take the value from the store.
+    private readonly long _heapId;
+
     /// <summary>The heap that made the handle (0 for <see cref="Null"/>); never shown, so outputs stay the same from run to run.</summary>
-    internal int HeapId { get; init; }
+    internal int HeapId { get => (int)_heapId; init => _heapId = value; }
 
     public bool IsNull => Index == 0;
 
