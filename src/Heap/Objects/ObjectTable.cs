@@ -209,31 +209,32 @@ internal sealed class ObjectTable
         ref var record = ref Records[index];
         if (slotCount <= ObjectRecord.InlineSlots && record.SlotMode != ObjectRecord.Pooled)
         {
-            record.SlotA = 0;
-            record.SlotB = 0;
+            record.SlotA = inlineValues.Length > 0 ? inlineValues[0].Index : 0;
+            record.SlotB = inlineValues.Length > 1 ? inlineValues[1].Index : 0;
             record.SlotMode = (byte)slotCount;
         }
         else
         {
             AssignPooledSlots(ref record, slotCount);
-        }
-
-        if (inlineValues.Length != 0)
-        {
-            record.SlotA = inlineValues[0].Index;
-            if (inlineValues.Length > 1)
+            if (inlineValues.Length != 0)
             {
-                record.SlotB = inlineValues[1].Index;
+                record.SlotA = inlineValues[0].Index;
+                if (inlineValues.Length > 1)
+                {
+                    record.SlotB = inlineValues[1].Index;
+                }
             }
         }
 
-        record.Version++;
+        // Kept in a register: read back from the record, the version would wait on its own store.
+        var version = record.Version + 1;
+        record.Version = version;
         Extents[index] = new ObjectExtent(size, (uint)(addressOffset >> 3));
         record.Color = color;
         record.Age = 0;
         record.Epoch = Epoch;
         LiveCount++;
-        return record.Version;
+        return version;
     }
 
     /// <summary>Slots for an index that had a run, or an object too large for inline slots: the run kept when it is as long, else another.</summary>
