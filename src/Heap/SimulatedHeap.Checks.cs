@@ -201,7 +201,7 @@ public sealed partial class SimulatedHeap
     private void CheckLive(ObjectHandle handle, string action)
     {
         var objects = Objects;
-        if (!objects.IsLive(handle) || Plan.IsUnsweptGarbage(_lazySweeper, objects, handle.Index))
+        if (!objects.IsLive(handle) || Plan.IsUnsweptGarbage(objects, handle.Index))
         {
             ThrowNotLive(handle, action);
         }

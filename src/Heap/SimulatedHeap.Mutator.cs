@@ -172,12 +172,16 @@ public sealed partial class SimulatedHeap
             ThrowTooManyInitialValues(initial.Length, slots);
         }
 
+        var stackObjects = Stack.StackObjectCount > 0;
         foreach (var value in initial)
         {
             if (!value.IsNull)
             {
                 CheckLive(value, "store");
-                CheckNoEscape(value, -1, "a new heap object");
+                if (stackObjects)
+                {
+                    CheckNoEscapeSlow(value, -1, "a new heap object");
+                }
             }
         }
     }
@@ -375,14 +379,18 @@ public sealed partial class SimulatedHeap
     {
         CheckLive(source, "read from");
         var objects = Objects;
-        ref var record = ref objects.Records[source.Index];
+        var records = objects.Records;
+        ref var record = ref records[source.Index];
         int count, copied;
         if (record.SlotMode == ObjectRecord.InlineSlots && destination.Length >= ObjectRecord.InlineSlots)
         {
-            // The usual node (two slots in its record, both wanted): no slot view to make or loop to run.
+            // The usual node (two slots in its record, both wanted): no slot view to make or loop to
+            // run, and both handles made before either is stored, so the table is read once.
             count = copied = 2;
-            destination[0] = objects.HandleOf(record.SlotA);
-            destination[1] = objects.HandleOf(record.SlotB);
+            var first = ObjectTable.HandleOf(records, objects.HeapId, record.SlotA);
+            var second = ObjectTable.HandleOf(records, objects.HeapId, record.SlotB);
+            destination[0] = first;
+            destination[1] = second;
         }
         else
         {

@@ -69,7 +69,6 @@ public sealed partial class SimulatedHeap
         CpuLimiter = new GcCpuLimiter(Options.Procs);
         Plan = CollectorRegistry.Create(Options.Collector, this);
         _recorder = Plan as Collectors.Incremental.IncrementalMarkingPlan;
-        _lazySweeper = Plan.LazySweeper;
         HeapGoalBytes = Plan.InitialGoal();
         _triggerBytes = Plan.InitialTrigger(HeapGoalBytes);
         _ownJournal = Options.Journal ? new HeapJournal(Objects.HeapId, Options.JournalMaxBytesForTests ?? HeapJournal.MaxBytes) : null;
@@ -152,9 +151,6 @@ public sealed partial class SimulatedHeap
 
     /// <summary>The plan as an incremental one, which logs writes during marking to explain a lost object (null for other plans).</summary>
     private readonly Collectors.Incremental.IncrementalMarkingPlan? _recorder;
-
-    /// <summary>The plan's lazy sweeper (go's), or null, which a plan sets only as it is made: asked by the liveness check of every handle.</summary>
-    private readonly Collectors.Sweeper? _lazySweeper;
 
     /// <summary>With the verifier on, checks the barrier's invariant after every mutator operation during marking.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

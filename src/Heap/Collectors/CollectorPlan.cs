@@ -141,14 +141,12 @@ public abstract class CollectorPlan
     }
 
     /// <summary>
-    /// The sweeper of a plan whose sweep runs after marking, a span at a time (Go's lazy sweep); null
-    /// for the others. Such a plan advances the object table's epoch when its sweep begins, so the
-    /// objects placed since then (which sit in swept spans) are known live without a question.
+    /// True while a lazy sweep (Go's: after marking, a span at a time) has spans left to sweep: only
+    /// then can an object be <see cref="IsUnsweptGarbage"/>. A plan that sweeps so advances the object
+    /// table's epoch when its sweep begins, so the objects placed since then (which sit in swept spans)
+    /// are known live without a question.
     /// </summary>
-    internal Sweeper? LazySweeper { get; private protected init; }
-
-    /// <summary>True while a lazy sweep has spans left to sweep: only then can an object be <see cref="IsUnsweptGarbage"/>.</summary>
-    internal bool LazySweepPending => LazySweeper is { LazySweepPending: true };
+    internal bool LazySweepPending => Heap.Objects.LazySweepPending;
 
     /// <summary>
     /// True for an object marking found unreachable whose span is not swept yet: it is dead, and a
@@ -157,15 +155,15 @@ public abstract class CollectorPlan
     /// already swept since the sweep began (see <see cref="ObjectRecord.Epoch"/>).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    internal bool IsUnsweptGarbage(int index) => IsUnsweptGarbage(LazySweeper, Heap.Objects, index);
+    internal bool IsUnsweptGarbage(int index) => IsUnsweptGarbage(Heap.Objects, index);
 
     /// <summary>
     /// <see cref="IsUnsweptGarbage(int)"/> for the heap's liveness check of every handle, which has the
-    /// plan's <see cref="LazySweeper"/> and the object table at hand, so the usual answers take no loads through the plan.
+    /// object table at hand: the pending flag, the record and the epoch are all read through it.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    internal bool IsUnsweptGarbage(Sweeper? lazySweeper, ObjectTable objects, int index) =>
-        lazySweeper is { LazySweepPending: true } && objects.Records[index].Epoch != objects.Epoch && AwaitsSweep(index);
+    internal bool IsUnsweptGarbage(ObjectTable objects, int index) =>
+        objects.LazySweepPending && objects.Records[index].Epoch != objects.Epoch && AwaitsSweep(index);
 
     /// <summary>For <see cref="IsUnsweptGarbage"/>, while a lazy sweep is pending, of an object placed before it began and not swept since: is it garbage in a span not swept yet?</summary>
     private protected virtual bool AwaitsSweep(int index) => false;

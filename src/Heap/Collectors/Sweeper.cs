@@ -26,8 +26,12 @@ internal sealed class Sweeper(SimulatedHeap heap)
     /// <summary>Pages swept since <see cref="BeginLazySweep"/>.</summary>
     public long PagesSwept { get; private set; }
 
-    /// <summary>True while some span still holds last cycle's marks.</summary>
-    public bool LazySweepPending { get; private set; }
+    /// <summary>True while some span still holds last cycle's marks (kept in the object table, which the liveness check of every handle has at hand).</summary>
+    public bool LazySweepPending
+    {
+        get => heap.Objects.LazySweepPending;
+        private set => heap.Objects.LazySweepPending = value;
+    }
 
     /// <summary>Marks every span as unswept: from now on each is swept on demand or by <see cref="SweepNext"/>.</summary>
     public void BeginLazySweep()

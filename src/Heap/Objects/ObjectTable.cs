@@ -60,6 +60,12 @@ internal sealed class ObjectTable
     /// <summary>Stamped on each object placed (<see cref="ObjectRecord.Epoch"/>); a plan advances it to tell the objects born since an event from the rest.</summary>
     public byte Epoch { get; set; }
 
+    /// <summary>
+    /// True while the heap's lazy sweeper has spans left to sweep (<see cref="Collectors.Sweeper.LazySweepPending"/>
+    /// is this flag): kept here, beside the records and the epoch, for the liveness check of every handle.
+    /// </summary>
+    public bool LazySweepPending { get; set; }
+
     /// <summary>The objects' fields, by table index; entries at or past <see cref="HighWater"/> are uninitialised.</summary>
     public ObjectRecord[] Records;
 
@@ -77,7 +83,12 @@ internal sealed class ObjectTable
         return (handle.Version & 1) != 0 && (uint)index < (uint)records.Length && records[index].Version == handle.Version && handle.HeapId == HeapId;
     }
 
-    public ObjectHandle HandleOf(int index) => index == 0 ? ObjectHandle.Null : new ObjectHandle(index, Records[index].Version) { HeapId = HeapId };
+    public ObjectHandle HandleOf(int index) => HandleOf(Records, HeapId, index);
+
+    /// <summary><see cref="HandleOf(int)"/> with the table's records and heap id already at hand.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ObjectHandle HandleOf(ObjectRecord[] records, int heapId, int index) =>
+        index == 0 ? ObjectHandle.Null : new ObjectHandle(index, records[index].Version) { HeapId = heapId };
 
     /// <summary>A handle to whatever held <paramref name="index"/> at <paramref name="version"/> (used to name objects that are gone).</summary>
     public ObjectHandle HandleAt(int index, int version) => new(index, version) { HeapId = HeapId };

@@ -73,7 +73,6 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         _idleProcs = Math.Max(0, procs - 1 - _backgroundProcs);
         _fractionalShare = Math.Max(0, _backgroundProcs - (procs - 1));
         _limiter = heap.CpuLimiter;
-        LazySweeper = Sweeper;
         heap.SmallObjects.SweepBeforeUse = SweepForAllocation;
         if (heap.Options.MemoryLimitBytes is not null)
         {
@@ -393,7 +392,7 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         AllocationHookAt = _nextSweepAt;
         (_sweepStartNs, _sweepStartWorkPs, _sweepPhaseOpen) = (Heap.Clock.Nanoseconds, Sweeper.WorkPicoseconds(), true);
 
-        // Objects placed from now on are told apart from the marked heap by their epoch (see LazySweeper).
+        // Objects placed from now on are told apart from the marked heap by their epoch (see CollectorPlan.LazySweepPending).
         Heap.Objects.Epoch++;
     }
 
