@@ -84,7 +84,9 @@ public static class SizeClasses
     public const int MaxSmallSize = 32768;
     public const int Count = 68; // class 0 (large) plus the 67 small classes
 
-    private static readonly int[] ClassToSize =
+    // Literal tables (data in the assembly, not arrays on the heap), so the JIT reads an entry at a
+    // constant index, as allocating a constant size asks, at compile time.
+    private static ReadOnlySpan<int> ClassToSize =>
     [
         0, 8, 16, 24, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256, 288, 320, 352, 384,
         416, 448, 480, 512, 576, 640, 704, 768, 896, 1024, 1152, 1280, 1408, 1536, 1792, 2048, 2304, 2688,
@@ -92,34 +94,42 @@ public static class SizeClasses
         13568, 14336, 16384, 18432, 19072, 20480, 21760, 24576, 27264, 28672, 32768,
     ];
 
-    private static readonly int[] ClassToPages =
+    private static ReadOnlySpan<byte> ClassToPages =>
     [
         0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
         2, 1, 2, 1, 2, 1, 3, 2, 3, 1, 3, 2, 3, 4, 5, 6, 1, 7, 6, 5, 4, 3, 5, 7, 2, 9, 7, 5, 8, 3, 10, 7, 4,
     ];
 
-    // Size (rounded up to 8) / 8 -> class, for every small size: 4097 entries, built once.
-    private static readonly byte[] SizeToClassBy8 = BuildSizeLookup();
+    // Size -> class in Go's two steps (size_to_class8 and size_to_class128): by 8 bytes up to
+    // 1024, then by 128 bytes; each entry is the smallest class that holds the sizes it stands for.
+    private const int SmallSizeMax = 1024;
 
-    private static byte[] BuildSizeLookup()
-    {
-        var table = new byte[MaxSmallSize / 8 + 1];
-        var sizeClass = 1;
-        for (var units = 0; units < table.Length; units++)
-        {
-            while (ClassToSize[sizeClass] < units * 8)
-            {
-                sizeClass++;
-            }
+    private static ReadOnlySpan<byte> SizeToClassBy8 =>
+    [
+        1, 1, 2, 3, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15, 16, 16, 17, 17, 18,
+        18, 19, 19, 19, 19, 20, 20, 20, 20, 21, 21, 21, 21, 22, 22, 22, 22, 23, 23, 23, 23, 24, 24, 24, 24, 25, 25, 25, 25, 26, 26, 26,
+        26, 27, 27, 27, 27, 27, 27, 27, 27, 28, 28, 28, 28, 28, 28, 28, 28, 29, 29, 29, 29, 29, 29, 29, 29, 30, 30, 30, 30, 30, 30, 30,
+        30, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
+        32,
+    ];
 
-            table[units] = (byte)sizeClass;
-        }
-
-        return table;
-    }
+    private static ReadOnlySpan<byte> SizeToClassBy128 =>
+    [
+        32, 33, 34, 35, 36, 37, 37, 38, 38, 39, 39, 40, 40, 40, 41, 41, 41, 42, 43, 43, 44, 44, 44, 44, 44, 45, 45, 45, 45, 45, 45, 46,
+        46, 46, 46, 47, 47, 47, 47, 47, 47, 48, 48, 48, 49, 49, 50, 51, 51, 51, 51, 51, 51, 51, 51, 51, 51, 52, 52, 52, 52, 52, 52, 52,
+        52, 52, 52, 53, 53, 54, 54, 54, 54, 55, 55, 55, 55, 55, 56, 56, 56, 56, 56, 56, 56, 56, 56, 56, 56, 57, 57, 57, 57, 57, 57, 57,
+        57, 57, 57, 58, 58, 58, 58, 58, 58, 59, 59, 59, 59, 59, 59, 59, 59, 59, 59, 59, 59, 59, 59, 59, 59, 60, 60, 60, 60, 60, 60, 60,
+        60, 60, 60, 60, 60, 60, 60, 60, 60, 61, 61, 61, 61, 61, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 63, 63, 63, 63, 63, 63, 63,
+        63, 63, 63, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 65, 65, 65, 65, 65, 65, 65,
+        65, 65, 65, 65, 65, 65, 65, 65, 65, 65, 65, 65, 65, 65, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 66, 67, 67, 67, 67, 67, 67, 67,
+        67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67,
+    ];
 
     /// <summary>The class of a small object (1 .. 32768 bytes); 0 for a large one.</summary>
-    public static int ClassOf(long size) => size > MaxSmallSize ? 0 : SizeToClassBy8[(int)((size + 7) >> 3)];
+    public static int ClassOf(long size) =>
+        size <= SmallSizeMax ? SizeToClassBy8[(int)((size + 7) >> 3)]
+        : size <= MaxSmallSize ? SizeToClassBy128[(int)((size - SmallSizeMax + 127) >> 7)]
+        : 0;
 
     public static int ObjectSize(int sizeClass) => ClassToSize[sizeClass];
 

@@ -35,6 +35,24 @@ public sealed class SizeClassesTests
         Assert.Equal(expectedBytes, SizeClasses.RoundedSize(size));
     }
 
+    [Fact]
+    public void Every_small_size_gets_the_smallest_class_that_holds_it()
+    {
+        var expected = 1;
+        for (var size = 1; size <= SizeClasses.MaxSmallSize; size++)
+        {
+            while (SizeClasses.ObjectSize(expected) < size)
+            {
+                expected++;
+            }
+
+            if (SizeClasses.ClassOf(size) != expected)
+            {
+                Assert.Fail($"size {size}: class {SizeClasses.ClassOf(size)}, expected {expected}");
+            }
+        }
+    }
+
     [Theory]
     [InlineData(32769, 5)]
     [InlineData(33 * 1024, 5)]
