@@ -258,7 +258,7 @@ public sealed partial class SimulatedHeap
     private int LocalPosition(int local)
     {
         var stack = Stack;
-        if (stack.FrameCount > 0 && (uint)local < (uint)stack.CurrentCount)
+        if ((uint)local < (uint)stack.CurrentCount)
         {
             return stack.CurrentBase + local;
         }

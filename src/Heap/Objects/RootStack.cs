@@ -50,9 +50,11 @@ internal sealed class RootStack
 
     public int FrameCount { get; private set; }
 
-    public int CurrentBase => _frames[FrameCount - 1].Base;
+    // The innermost frame's base and local count, kept beside Top (0 and 0 with no frame), so a local's
+    // position is one comparison and one addition, with no frame entry to read.
+    public int CurrentBase { get; private set; }
 
-    public int CurrentCount => _frames[FrameCount - 1].Count;
+    public int CurrentCount { get; private set; }
 
     public FrameInfo Current => Frame(FrameCount - 1);
 
@@ -75,13 +77,15 @@ internal sealed class RootStack
         }
 
         var locals = Locals;
-        for (var i = Top; i < Top + localCount; i++)
+        var top = Top;
+        var end = top + localCount;
+        for (var i = top; i < end; i++)
         {
             locals[i] = 0;
         }
 
         var named = name is not null || localNames is not null;
-        _frames[FrameCount] = new FrameEntry(Top, localCount, named);
+        _frames[FrameCount] = new FrameEntry(top, localCount, named);
         if (named)
         {
             _frameName[FrameCount] = name;
@@ -89,7 +93,9 @@ internal sealed class RootStack
         }
 
         FrameCount++;
-        Top += localCount;
+        Top = end;
+        CurrentBase = top;
+        CurrentCount = localCount;
     }
 
     private void Grow(int localCount)
@@ -112,7 +118,8 @@ internal sealed class RootStack
     public void Pop()
     {
         FrameCount--;
-        Top = _frames[FrameCount].Base;
+        Top = CurrentBase;
+        (CurrentBase, CurrentCount) = FrameCount == 0 ? (0, 0) : (_frames[FrameCount - 1].Base, _frames[FrameCount - 1].Count);
         if (StackObjectCount > 0)
         {
             ForgetFrameObjects();
