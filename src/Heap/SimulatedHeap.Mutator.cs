@@ -173,15 +173,29 @@ public sealed partial class SimulatedHeap
         }
 
         var stackObjects = Stack.StackObjectCount > 0;
+        if (initial.Length == 2)
+        {
+            // A node's two children, the usual case: checked without a loop.
+            CheckInitialValue(initial[0], stackObjects);
+            CheckInitialValue(initial[1], stackObjects);
+            return;
+        }
+
         foreach (var value in initial)
         {
-            if (!value.IsNull)
+            CheckInitialValue(value, stackObjects);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CheckInitialValue(ObjectHandle value, bool stackObjects)
+    {
+        if (!value.IsNull)
+        {
+            CheckLive(value, "store");
+            if (stackObjects)
             {
-                CheckLive(value, "store");
-                if (stackObjects)
-                {
-                    CheckNoEscapeSlow(value, -1, "a new heap object");
-                }
+                CheckNoEscapeSlow(value, -1, "a new heap object");
             }
         }
     }
