@@ -37,6 +37,7 @@ internal sealed class Sweeper(SimulatedHeap heap)
     public void BeginLazySweep()
     {
         heap.Spans.SweepGeneration++;
+        heap.SmallObjects.ForgetCaches();
         _cursor = 0;
         PagesSwept = 0;
         LazySweepPending = true;

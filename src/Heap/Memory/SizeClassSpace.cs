@@ -78,15 +78,16 @@ internal sealed class SizeClassSpace(SpanRegistry spans, Objects.ObjectTable obj
 
     /// <summary>
     /// Places a new object of the class in the slot its current span has cached (spans that index
-    /// objects by slot only), when there is one and the span is swept; false, changing nothing, when
+    /// objects by slot only), when there is one (such a span is swept: see <see cref="ForgetCaches"/>); false, changing nothing, when
     /// the object must take <see cref="AllocateIndexed"/>'s longer way.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool TryAllocateFromCache(int sizeClass, out int index, out long offset)
     {
         var span = _current[sizeClass];
-        if (span is not null && span.HasCachedSlot && span.SweptGeneration == Spans.SweepGeneration)
+        if (span is not null && span.HasCachedSlot)
         {
+            System.Diagnostics.Debug.Assert(span.SweptGeneration == Spans.SweepGeneration, "a span with cached slots is swept (see ForgetCaches)");
             var slot = span.TakeCachedSlot();
             offset = span.OffsetOf(slot);
             index = span.IndexBase + slot;
@@ -96,6 +97,19 @@ internal sealed class SizeClassSpace(SpanRegistry spans, Objects.ObjectTable obj
         index = -1;
         offset = -1;
         return false;
+    }
+
+    /// <summary>
+    /// Empties the allocation caches of the current spans as a lazy sweep begins (as Go's mcaches
+    /// give back their spans at the end of marking), so a span with a cached slot is always swept and
+    /// <see cref="TryAllocateFromCache"/> need not ask; the next allocation sweeps the span first.
+    /// </summary>
+    public void ForgetCaches()
+    {
+        foreach (var span in _current)
+        {
+            span?.ForgetCache();
+        }
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

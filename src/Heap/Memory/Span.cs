@@ -186,13 +186,18 @@ internal sealed class Span
     /// <summary>A slot was freed: allocation must look at the bitmap again from there (the cache no longer tells the whole truth).</summary>
     private void ForgetCacheFrom(int slot)
     {
+        ForgetCache();
+        _freeHint = Math.Min(_freeHint, slot & ~63);
+    }
+
+    /// <summary>Empties the allocation cache; the next allocation finds the same lowest free slot in the bitmap.</summary>
+    public void ForgetCache()
+    {
         if (_cache != 0)
         {
             _freeHint = Math.Min(_freeHint, _cacheWord << 6);
             _cache = 0;
         }
-
-        _freeHint = Math.Min(_freeHint, slot & ~63);
     }
 
     public bool IsAllocated(int slot) => (AllocBits[slot >> 6] & (1UL << (slot & 63))) != 0;
