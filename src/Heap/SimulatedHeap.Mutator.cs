@@ -53,10 +53,10 @@ public sealed partial class SimulatedHeap
         // due and no plan hook in reach, takes the free slot its class's current span has cached, or
         // the nursery's next bytes. While marking runs its initial values still go through the barrier.
         long rounded;
-        if (!observed && slots <= ObjectRecord.InlineSlots && sizeClass != 0 && counters.HeapLive < _triggerBytes && objects.LiveCount < _maxObjects)
+        if (!observed && slots <= ObjectRecord.InlineSlots && sizeClass != 0 && objects.LiveCount < _maxObjects)
         {
-            if (_smallObjectsIndexedBySlot && !plan.ChecksRoomBeforeAllocation
-                && counters.HeapLive + (rounded = SizeClasses.ObjectSize(sizeClass)) < plan.AllocationHookAt
+            if (_allocatesFromSpanCaches
+                && counters.HeapLive + (rounded = SizeClasses.ObjectSize(sizeClass)) < _fastAllocationLimit
                 && SmallObjects.TryAllocateFromCache(sizeClass, out var cachedIndex, out var cachedOffset))
             {
                 return plan.BarrierActive && initial.Length != 0
@@ -64,14 +64,14 @@ public sealed partial class SimulatedHeap
                     : PlacePlain(cachedIndex, size, cachedOffset, slots, initial, rounded);
             }
 
-            if (_placesYoungFirst && counters.HeapLive + (rounded = BumpSpace.Align(size)) < plan.AllocationHookAt
+            if (_placesYoungFirst && counters.HeapLive + (rounded = BumpSpace.Align(size)) < _fastAllocationLimit
                 && plan.TryPlaceYoung(size, out var youngIndex, out var youngOffset))
             {
                 return PlacePlain(youngIndex, size, youngOffset, slots, initial, rounded);
             }
         }
 
-        if ((counters.HeapLive >= _triggerBytes && !TriggerHeldByCpuLimiter()) || (plan.ChecksRoomBeforeAllocation && plan.NeedsCollectionBefore(size)))
+        if ((counters.HeapLive >= TriggerBytes && !TriggerHeldByCpuLimiter()) || (plan.ChecksRoomBeforeAllocation && plan.NeedsCollectionBefore(size)))
         {
             CollectHolding(initial, GcTrigger.HeapGoal);
         }
@@ -154,13 +154,16 @@ public sealed partial class SimulatedHeap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CountAllocation(long rounded, int slots, int initialValues)
     {
+        // The cost is read before the counters are written, which the JIT cannot tell apart from the cost model's fields.
+        var costs = Costs;
+        var picoseconds = costs.Allocation + rounded * costs.ZeroingPerByte + initialValues * costs.PointerWrite;
         var counters = Counters;
         counters.HeapAlloc += rounded;
         counters.HeapLive += rounded;
         counters.HeapScan += slots * 8L;
         counters.TotalAlloc += rounded;
         counters.Mallocs++;
-        Clock.Advance(Costs.Allocation + rounded * Costs.ZeroingPerByte + initialValues * Costs.PointerWrite);
+        Clock.Advance(picoseconds);
     }
 
     /// <summary>Refuses initial values that do not fit, are stale, or would let a stack object escape.</summary>

@@ -104,7 +104,7 @@ public sealed partial class SimulatedHeap
     }
 
     /// <summary>No allocation takes the trigger's path until <see cref="EndCycle"/> sets the next trigger.</summary>
-    internal void HoldTriggerUntilCycleEnds() => _triggerBytes = long.MaxValue;
+    internal void HoldTriggerUntilCycleEnds() => TriggerBytes = long.MaxValue;
 
     /// <summary>A phase that ends after its cycle's record was made (go's lazy sweep) joins that record.</summary>
     internal void AddPhaseToLastCycle(PhaseRecord phase) => _cycles[^1] = _cycles[^1] with { Phases = [.. _cycles[^1].Phases, phase] };
@@ -115,7 +115,7 @@ public sealed partial class SimulatedHeap
         HeapGoalBytes = goal;
         if (trigger is { } next)
         {
-            _triggerBytes = next;
+            TriggerBytes = next;
         }
     }
 
@@ -141,7 +141,7 @@ public sealed partial class SimulatedHeap
         counters.LastGcNs = Clock.Nanoseconds;
 
         HeapGoalBytes = outcome.NextGoalBytes;
-        _triggerBytes = outcome.NextTriggerBytes;
+        TriggerBytes = outcome.NextTriggerBytes;
         counters.HeapLive = outcome.HeapMarkedBytes;
         counters.HeapScan = outcome.HeapScanMarkedBytes;
         Pages.Scavenge(outcome.NextGoalBytes == HeapGoal.NoGoal ? long.MaxValue : outcome.NextGoalBytes + outcome.NextGoalBytes / 10);

@@ -27,7 +27,23 @@ public sealed partial class SimulatedHeap
 
     private readonly List<GcCycle> _cycles = [];
     private readonly List<SimulatedPool> _pools = [];
-    private long _triggerBytes;
+    /// <summary>The live heap at which an allocation starts a cycle (Go's trigger).</summary>
+    private long TriggerBytes
+    {
+        get;
+        set
+        {
+            field = value;
+            RefreshFastAllocationLimit();
+        }
+    }
+
+    // The live heap an allocation must stay under to take the fast path: the trigger's and the plan's
+    // allocation hook's, whichever is lower, kept as one number so the fast path pays one comparison.
+    private long _fastAllocationLimit;
+
+    /// <summary>Recomputes the fast path's limit after the trigger or the plan's allocation hook moved.</summary>
+    internal void RefreshFastAllocationLimit() => _fastAllocationLimit = Plan is null ? 0 : Math.Min(TriggerBytes, Plan.AllocationHookAt);
     private readonly int _maxObjects;
     private readonly long _maxSlots;
 
@@ -45,6 +61,9 @@ public sealed partial class SimulatedHeap
 
     /// <summary>Small objects take their table index from their span slot: every plan that places objects in spans and does not promote into them (fixed once the plan is made).</summary>
     private readonly bool _smallObjectsIndexedBySlot;
+
+    /// <summary>Small objects take their span's cached slot (the fast path) unless the plan must first check for room (a nursery).</summary>
+    private readonly bool _allocatesFromSpanCaches;
 
     /// <summary>New objects are born in a nursery (<see cref="CollectorPlan.TryPlaceYoung"/>).</summary>
     private readonly bool _placesYoungFirst;
@@ -70,11 +89,12 @@ public sealed partial class SimulatedHeap
         Plan = CollectorRegistry.Create(Options.Collector, this);
         _recorder = Plan as Collectors.Incremental.IncrementalMarkingPlan;
         HeapGoalBytes = Plan.InitialGoal();
-        _triggerBytes = Plan.InitialTrigger(HeapGoalBytes);
+        TriggerBytes = Plan.InitialTrigger(HeapGoalBytes);
         _ownJournal = Options.Journal ? new HeapJournal(Objects.HeapId, Options.JournalMaxBytesForTests ?? HeapJournal.MaxBytes) : null;
         ResumeJournal(_ownJournal);
         _countsRoots = Plan.CountsRoots;
         _smallObjectsIndexedBySlot = !Plan.PlacesInBumpSpaces && SmallObjects.IndexesBySlot;
+        _allocatesFromSpanCaches = _smallObjectsIndexedBySlot && !Plan.ChecksRoomBeforeAllocation;
         _placesYoungFirst = Plan.Constraints.Generational;
     }
 

@@ -126,7 +126,15 @@ public abstract class CollectorPlan
     /// allocation, <see cref="NoAllocationHook"/> for none, or a threshold for a plan with work due
     /// at a heap size (go's proportional sweep), so the allocations between pay one comparison.
     /// </summary>
-    internal long AllocationHookAt { get; private protected set; } = NoAllocationHook;
+    internal long AllocationHookAt
+    {
+        get;
+        private protected set
+        {
+            field = value;
+            Heap.RefreshFastAllocationLimit();
+        }
+    } = NoAllocationHook;
 
     /// <summary><see cref="AllocationHookAt"/> of a plan that wants no allocation hook.</summary>
     internal const long NoAllocationHook = long.MaxValue;
