@@ -198,13 +198,31 @@ public sealed partial class SimulatedHeap
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void CheckLive(ObjectHandle handle, string action)
+    private void CheckLive(ObjectHandle handle, string action) => LiveRecord(handle, action);
+
+    /// <summary>
+    /// The record of a handle's object once the handle is known live (as <see cref="ObjectTable.IsLive(ObjectHandle)"/>
+    /// and <see cref="CollectorPlan.IsUnsweptGarbage(int)"/> ask, in one pass over the record), so the caller
+    /// reads it without finding it again; throws when the handle is null, stale or another heap's.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref ObjectRecord LiveRecord(ObjectHandle handle, string action)
     {
         var objects = Objects;
-        if (!objects.IsLive(handle) || Plan.IsUnsweptGarbage(objects, handle.Index))
+        var records = objects.Records;
+        var index = handle.Index;
+        if ((handle.Version & 1) != 0 && (uint)index < (uint)records.Length)
         {
-            ThrowNotLive(handle, action);
+            ref var record = ref records[index];
+            if (record.Version == handle.Version && handle.HeapId == objects.HeapId
+                && (!objects.LazySweepPending || record.Epoch == objects.Epoch || !Plan.AwaitsSweep(index)))
+            {
+                return ref record;
+            }
         }
+
+        ThrowNotLive(handle, action);
+        return ref records[0];
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -236,8 +254,7 @@ public sealed partial class SimulatedHeap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckSlot(ObjectHandle source, int slot, string action)
     {
-        CheckLive(source, action == "read" ? "read from" : "write to");
-        if ((uint)slot >= (uint)Objects.Records[source.Index].SlotCount)
+        if ((uint)slot >= (uint)LiveRecord(source, action == "read" ? "read from" : "write to").SlotCount)
         {
             ThrowSlotOutOfRange(source, slot, action);
         }

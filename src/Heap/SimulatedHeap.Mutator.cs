@@ -394,10 +394,9 @@ public sealed partial class SimulatedHeap
     /// <summary>Copies the object's pointer slots into <paramref name="destination"/> (as many as fit); returns how many the object has.</summary>
     public int ReadSlots(ObjectHandle source, Span<ObjectHandle> destination)
     {
-        CheckLive(source, "read from");
+        ref var record = ref LiveRecord(source, "read from");
         var objects = Objects;
         var records = objects.Records;
-        ref var record = ref records[source.Index];
         int count, copied;
         if (record.SlotMode == ObjectRecord.InlineSlots && destination.Length >= ObjectRecord.InlineSlots)
         {

@@ -174,7 +174,7 @@ public abstract class CollectorPlan
         objects.LazySweepPending && objects.Records[index].Epoch != objects.Epoch && AwaitsSweep(index);
 
     /// <summary>For <see cref="IsUnsweptGarbage"/>, while a lazy sweep is pending, of an object placed before it began and not swept since: is it garbage in a span not swept yet?</summary>
-    private protected virtual bool AwaitsSweep(int index) => false;
+    internal virtual bool AwaitsSweep(int index) => false;
 
     /// <summary>Set by plans that count references from stack locals (reference counting).</summary>
     internal bool CountsRoots { get; private protected set; }

@@ -411,7 +411,7 @@ internal sealed class GoPlan : IncrementalMarkingPlan
         _nextSweepAt = _sweepHeapLiveBasis + (long)Math.Ceiling((Sweeper.PagesSwept + 1) / _sweepPagesPerByte);
     }
 
-    private protected override bool AwaitsSweep(int index)
+    internal override bool AwaitsSweep(int index)
     {
         var heap = Heap;
         if (base.Phase == GcPhase.Mark || heap.Objects.Records[index].Color != Objects.ObjectColor.White)
