@@ -22,6 +22,7 @@ public sealed partial class SimulatedHeap
         var journal = _journal;
         _journal = null;
         _observed = Model is not null;
+        RefreshPlainFrames();
         return journal;
     }
 
@@ -29,7 +30,11 @@ public sealed partial class SimulatedHeap
     {
         _journal = journal;
         _observed = journal is not null || Model is not null;
+        RefreshPlainFrames();
     }
+
+    /// <summary>Recomputes <see cref="_plainFrames"/> after what it depends on changed.</summary>
+    private void RefreshPlainFrames() => _plainFrames = !_observed && !_countsRoots && Stack.StackObjectCount == 0;
 
     internal void RecordPoolPut(SimulatedPool pool, ObjectHandle handle) => _journal?.PoolPut(pool.Name, handle);
 

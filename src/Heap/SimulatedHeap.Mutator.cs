@@ -313,6 +313,7 @@ public sealed partial class SimulatedHeap
         // Stack objects die in the reverse order of their frames, so the bytes on the stack are a bump pointer: this one's offset in the stack region.
         Objects.Commit(index, size, Counters.StackBytes, slots, ObjectColor.Black);
         Stack.AddStackObject(index);
+        RefreshPlainFrames();
         Counters.StackAllocs++;
         Counters.StackBytes += BumpSpace.Align(size);
         Clock.Advance(Costs.Allocation + BumpSpace.Align(size) * Costs.ZeroingPerByte);
@@ -529,25 +530,20 @@ public sealed partial class SimulatedHeap
 
     public void PopFrame()
     {
-        if (_observed || Stack.StackObjectCount > 0 || _countsRoots)
+        if (!_plainFrames || Stack.FrameCount == 0)
         {
             PopFrameObserved();
             return;
         }
 
-        if (Stack.FrameCount == 0)
-        {
-            ThrowNoFrameToPop();
-        }
-
-        Stack.Pop();
+        Stack.PopFrameWithoutStackObjects();
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowNoFrameToPop() =>
         throw new InvalidRootOperationException("There is no stack frame to pop. Push one with PushFrame first.");
 
-    /// <summary>A pop that something watches (the journal, the verifier's model), counts (reference counting) or frees stack objects in.</summary>
+    /// <summary>A pop that something watches (the journal, the verifier's model), counts (reference counting) or frees stack objects in, or one with no frame to pop (refused).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void PopFrameObserved()
     {
@@ -572,6 +568,7 @@ public sealed partial class SimulatedHeap
         }
 
         Stack.Pop();
+        RefreshPlainFrames();
         Model?.OnPopFrame();
         AfterMutation();
     }
@@ -595,7 +592,7 @@ public sealed partial class SimulatedHeap
 
     public void SetLocal(int local, ObjectHandle value)
     {
-        if (_observed || Stack.StackObjectCount > 0 || _countsRoots)
+        if (!_plainFrames)
         {
             SetLocalObserved(local, value);
             return;

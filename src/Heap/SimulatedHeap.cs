@@ -59,6 +59,13 @@ public sealed partial class SimulatedHeap
     /// <summary>The plan counts references from locals (reference counting), so every local's change goes to it.</summary>
     private readonly bool _countsRoots;
 
+    /// <summary>
+    /// True while locals and pops need nothing but the stack: nothing observes them (<see cref="_observed"/>),
+    /// the plan counts no roots and no stack object lives; kept by <see cref="RefreshPlainFrames"/>, so
+    /// SetLocal and PopFrame test one flag.
+    /// </summary>
+    private bool _plainFrames;
+
     /// <summary>Small objects take their table index from their span slot: every plan that places objects in spans and does not promote into them (fixed once the plan is made).</summary>
     private readonly bool _smallObjectsIndexedBySlot;
 
@@ -93,6 +100,7 @@ public sealed partial class SimulatedHeap
         _ownJournal = Options.Journal ? new HeapJournal(Objects.HeapId, Options.JournalMaxBytesForTests ?? HeapJournal.MaxBytes) : null;
         ResumeJournal(_ownJournal);
         _countsRoots = Plan.CountsRoots;
+        RefreshPlainFrames();
         _smallObjectsIndexedBySlot = !Plan.PlacesInBumpSpaces && SmallObjects.IndexesBySlot;
         _allocatesFromSpanCaches = _smallObjectsIndexedBySlot && !Plan.ChecksRoomBeforeAllocation;
         _placesYoungFirst = Plan.Constraints.Generational;

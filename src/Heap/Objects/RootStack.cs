@@ -126,6 +126,16 @@ internal sealed class RootStack
         }
     }
 
+    /// <summary><see cref="Pop"/> when no stack object lives (the caller knows), so there is none to forget.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void PopFrameWithoutStackObjects()
+    {
+        System.Diagnostics.Debug.Assert(StackObjectCount == 0, "a stack object lives");
+        FrameCount--;
+        Top = CurrentBase;
+        (CurrentBase, CurrentCount) = FrameCount == 0 ? (0, 0) : (_frames[FrameCount - 1].Base, _frames[FrameCount - 1].Count);
+    }
+
     /// <summary>The popped frame's stack objects are gone with it.</summary>
     private void ForgetFrameObjects()
     {
