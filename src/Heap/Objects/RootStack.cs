@@ -76,13 +76,9 @@ internal sealed class RootStack
             Grow(localCount);
         }
 
-        var locals = Locals;
         var top = Top;
         var end = top + localCount;
-        for (var i = top; i < end; i++)
-        {
-            locals[i] = 0;
-        }
+        Locals.AsSpan(top, localCount).Clear();
 
         var named = name is not null || localNames is not null;
         _frames[FrameCount] = new FrameEntry(top, localCount, named);
