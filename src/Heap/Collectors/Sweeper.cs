@@ -102,34 +102,47 @@ internal sealed class Sweeper(SimulatedHeap heap)
                 continue;
             }
 
+            examined += BitOperations.PopCount(allocated);
             var dead = 0UL;
             var remaining = allocated;
-            while (remaining != 0)
+            if (indexBase >= 0)
             {
-                var bit = BitOperations.TrailingZeroCount(remaining);
-                remaining &= remaining - 1;
-                examined++;
-                var index = indexBase >= 0 ? indexBase + (word << 6) + bit : spanObjects[(word << 6) + bit];
-                ref var record = ref records[index];
-                if (record.Color == ObjectColor.White)
+                // The index is the slot: a dead object's is freed with its slot, below.
+                var wordBase = indexBase + (word << 6);
+                while (remaining != 0)
                 {
-                    dead |= 1UL << bit;
-                    if (indexBase >= 0)
+                    var bit = BitOperations.TrailingZeroCount(remaining);
+                    remaining &= remaining - 1;
+                    ref var record = ref records[wordBase + bit];
+                    if (record.Color == ObjectColor.White)
                     {
-                        // The index is the slot, which the span frees below.
+                        dead |= 1UL << bit;
                         record.Version++;
                     }
                     else
                     {
+                        Survive(ref record, survivorEpoch);
+                    }
+                }
+            }
+            else
+            {
+                while (remaining != 0)
+                {
+                    var bit = BitOperations.TrailingZeroCount(remaining);
+                    remaining &= remaining - 1;
+                    var index = spanObjects[(word << 6) + bit];
+                    ref var record = ref records[index];
+                    if (record.Color == ObjectColor.White)
+                    {
+                        dead |= 1UL << bit;
                         objects.FreeSwept(ref record, index);
                         lowestFreed = Math.Min(lowestFreed, index);
                     }
-                }
-                else
-                {
-                    record.Color = ObjectColor.White;
-                    record.Survive();
-                    record.Epoch = survivorEpoch; // see ObjectRecord.Epoch
+                    else
+                    {
+                        Survive(ref record, survivorEpoch);
+                    }
                 }
             }
 
@@ -166,6 +179,15 @@ internal sealed class Sweeper(SimulatedHeap heap)
         {
             heap.SmallObjects.AfterSweep(span);
         }
+    }
+
+    /// <summary>A survivor turns white again for the next cycle, ages, and is stamped as swept (see <see cref="ObjectRecord.Epoch"/>).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Survive(ref ObjectRecord record, byte survivorEpoch)
+    {
+        record.Color = ObjectColor.White;
+        record.Survive();
+        record.Epoch = survivorEpoch;
     }
 
     public long WorkPicoseconds() => SpansSwept * heap.Costs.SweepSpan + SlotsExamined * heap.Costs.SweepObject;
