@@ -17,7 +17,7 @@ internal sealed class Span
     /// <summary>A span whose slots are the table indices <paramref name="indexBase"/> onward, or (with -1) one that maps each slot to an index.</summary>
     public Span(int id, int startPage, int pages, int sizeClass, int elementSize, int capacity, int indexBase = -1)
     {
-        AllocBits = new ulong[(capacity + 63) >> 6];
+        _allocBits = new ulong[(capacity + 63) >> 6];
         IndexBase = indexBase;
         Objects = indexBase >= 0 ? [] : new int[capacity];
         Capacity = capacity;
@@ -34,12 +34,12 @@ internal sealed class Span
                 throw new InvalidOperationException($"A span that owns {Capacity} table indices cannot be reused for {capacity} slots.");
             }
 
-            AllocBits = new ulong[(capacity + 63) >> 6];
+            _allocBits = new ulong[(capacity + 63) >> 6];
             Objects = new int[capacity];
         }
         else
         {
-            Array.Clear(AllocBits);
+            Array.Clear(_allocBits);
         }
 
         Id = id;
@@ -48,9 +48,10 @@ internal sealed class Span
         SizeClass = sizeClass;
         ElementSize = elementSize;
         Capacity = capacity;
-        AllocatedCount = 0;
+        _allocatedBeforeCache = 0;
         _freeHint = 0;
         _cache = 0;
+        _cacheFilled = 0;
         QueuedAsPartial = false;
         Released = false;
     }
@@ -68,9 +69,21 @@ internal sealed class Span
 
     public int Capacity { get; private set; }
 
-    public int AllocatedCount { get; private set; }
+    /// <summary>Slots holding objects: those in the bitmap and those taken from the allocation cache since it was last written back.</summary>
+    public int AllocatedCount => _allocatedBeforeCache + BitOperations.PopCount(_cacheFilled & ~_cache);
 
-    public ulong[] AllocBits { get; private set; }
+    /// <summary>The allocation bitmap, up to date (the slots taken from the allocation cache are written into it first).</summary>
+    public ulong[] AllocBits
+    {
+        get
+        {
+            WriteBackCache();
+            return _allocBits;
+        }
+    }
+
+    private ulong[] _allocBits;
+    private int _allocatedBeforeCache;
 
     /// <summary>The table index of slot 0 when the span owns one index per slot, else -1.</summary>
     public int IndexBase { get; }
@@ -102,10 +115,25 @@ internal sealed class Span
     public bool IsEmpty => AllocatedCount == 0;
 
     // The lowest word that may have a free slot, and Go's allocCache: the free bits of the word
-    // being allocated from (_cacheWord), so most allocations touch no bitmap word but one.
+    // being allocated from (_cacheWord), so an allocation touches no bitmap word. The slots taken from
+    // it (free when it was filled, _cacheFilled, and no longer in it) reach the bitmap and the count
+    // only when it is refilled or emptied or the bitmap is read, as Go's allocBits lag its freeindex.
     private int _freeHint;
     private ulong _cache;
+    private ulong _cacheFilled;
     private int _cacheWord;
+
+    /// <summary>Writes the slots taken from the allocation cache into the bitmap and the count.</summary>
+    private void WriteBackCache()
+    {
+        var taken = _cacheFilled & ~_cache;
+        if (taken != 0)
+        {
+            _allocBits[_cacheWord] |= taken;
+            _allocatedBeforeCache += BitOperations.PopCount(taken);
+            _cacheFilled = _cache;
+        }
+    }
 
     /// <summary>Takes the lowest free slot (Go's nextFreeIndex) for the object at <paramref name="objectIndex"/> (ignored when the slot is its index), or returns -1 when the span is full.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -134,8 +162,6 @@ internal sealed class Span
     {
         var bit = BitOperations.TrailingZeroCount(_cache);
         _cache &= _cache - 1;
-        AllocBits[_cacheWord] |= 1UL << bit;
-        AllocatedCount++;
         return (_cacheWord << 6) + bit;
     }
 
@@ -158,7 +184,7 @@ internal sealed class Span
 
             if (free != 0)
             {
-                _cache = free;
+                _cache = _cacheFilled = free;
                 _cacheWord = word;
                 _freeHint = (word + 1) << 6;
                 return true;
@@ -171,7 +197,7 @@ internal sealed class Span
     public void FreeSlot(int slot)
     {
         AllocBits[slot >> 6] &= ~(1UL << (slot & 63));
-        AllocatedCount--;
+        _allocatedBeforeCache--;
         ForgetCacheFrom(slot);
     }
 
@@ -179,7 +205,7 @@ internal sealed class Span
     public void FreeSlots(int word, ulong deadBits)
     {
         AllocBits[word] &= ~deadBits;
-        AllocatedCount -= BitOperations.PopCount(deadBits);
+        _allocatedBeforeCache -= BitOperations.PopCount(deadBits);
         ForgetCacheFrom((word << 6) + BitOperations.TrailingZeroCount(deadBits));
     }
 
@@ -193,10 +219,11 @@ internal sealed class Span
     /// <summary>Empties the allocation cache; the next allocation finds the same lowest free slot in the bitmap.</summary>
     public void ForgetCache()
     {
+        WriteBackCache();
         if (_cache != 0)
         {
             _freeHint = Math.Min(_freeHint, _cacheWord << 6);
-            _cache = 0;
+            _cache = _cacheFilled = 0;
         }
     }
 
