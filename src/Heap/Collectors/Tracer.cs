@@ -138,20 +138,22 @@ internal sealed class Tracer(SimulatedHeap heap)
     {
         var records = heap.Objects.Records;
         var extents = heap.Objects.Extents;
-        var data = heap.Slots.Data;
         var grey = _grey;
         var greyCount = _greyCount;
-        long marked = 0, scanned = 0, bytes = 0;
+        // The usual node keeps both slots in its record; only the others' objects and slots are counted
+        // in the loop, which keeps its few counters in registers (the rest follow from the budget left).
+        var budget = objectBudget;
+        long bytes = 0, otherObjects = 0, otherSlots = 0;
 
         // Runs of objects of one size are the rule (a tree, a list): their rounded size is looked up once.
         var lastSize = 0;
         var lastRounded = 0L;
-        while (greyCount > 0 && marked < objectBudget)
+        while (greyCount > 0 && budget > 0)
         {
+            budget--;
             var index = grey[--greyCount];
             ref var current = ref records[index];
             current.Color = ObjectColor.Black;
-            marked++;
             var size = extents[index].Size;
             if (size != lastSize)
             {
@@ -162,25 +164,26 @@ internal sealed class Tracer(SimulatedHeap heap)
             bytes += lastRounded;
             if (current.SlotMode == ObjectRecord.InlineSlots)
             {
-                // The usual node, both slots in its record: no slot view to make or loop to run.
-                scanned += 2;
+                // No slot view to make or loop to run.
                 var second = current.SlotB;
                 ShadeTarget(records, current.SlotA, ref grey, ref greyCount);
                 ShadeTarget(records, second, ref grey, ref greyCount);
                 continue;
             }
 
-            var slots = ObjectRecord.SlotsOf(ref current, data);
-            scanned += slots.Length;
+            var slots = ObjectRecord.SlotsOf(ref current, heap.Slots.Data);
+            otherObjects++;
+            otherSlots += slots.Length;
             foreach (var target in slots)
             {
                 ShadeTarget(records, target, ref grey, ref greyCount);
             }
         }
 
+        var marked = objectBudget - budget;
         _greyCount = greyCount;
         ObjectsMarked += marked;
-        PointersScanned += scanned;
+        PointersScanned += (marked - otherObjects) * ObjectRecord.InlineSlots + otherSlots;
         BytesMarked += bytes;
         return greyCount == 0;
     }
