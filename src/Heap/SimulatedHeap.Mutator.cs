@@ -495,16 +495,13 @@ public sealed partial class SimulatedHeap
     /// <summary>Pushes an anonymous frame with <paramref name="localCount"/> locals, all null.</summary>
     public void PushFrame(int localCount)
     {
-        if (_observed)
+        if (_observed || !Stack.TryPushAnonymous(localCount))
         {
             PushFrameObserved(localCount);
-            return;
         }
-
-        CheckFrameSize(localCount);
-        Stack.Push(null, null, localCount);
     }
 
+    /// <summary>A push that something watches, or one the stack must grow for (or refuse).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void PushFrameObserved(int localCount)
     {

@@ -94,11 +94,35 @@ internal sealed class RootStack
         CurrentCount = localCount;
     }
 
+    /// <summary>
+    /// Pushes an anonymous frame when the stack has room for it as it is; false, changing nothing,
+    /// when it must grow first or <paramref name="localCount"/> is out of range (the locals never
+    /// outgrow <see cref="SimulatedHeap.MaxStackLocals"/>, so room means the frame is allowed).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public bool TryPushAnonymous(int localCount)
+    {
+        var top = Top;
+        var locals = Locals;
+        if ((uint)localCount > (uint)(locals.Length - top) || FrameCount == _frames.Length)
+        {
+            return false;
+        }
+
+        locals.AsSpan(top, localCount).Clear();
+        _frames[FrameCount] = new FrameEntry(top, localCount, false);
+        FrameCount++;
+        Top = top + localCount;
+        CurrentBase = top;
+        CurrentCount = localCount;
+        return true;
+    }
+
     private void Grow(int localCount)
     {
         if (Top + localCount > Locals.Length)
         {
-            Array.Resize(ref Locals, Math.Max(Top + localCount, Locals.Length * 2));
+            Array.Resize(ref Locals, Math.Min(SimulatedHeap.MaxStackLocals, Math.Max(Top + localCount, Locals.Length * 2)));
         }
 
         if (FrameCount == _frames.Length)

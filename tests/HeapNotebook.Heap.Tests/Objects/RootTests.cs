@@ -221,6 +221,26 @@ public sealed class RootTests
         Assert.Single(heap.FrameNames);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_stack_holds_exactly_MaxStackLocals_locals_and_refuses_one_more_changing_nothing(bool verify)
+    {
+        // Unverified, nothing observes the pushes, so they take the fast path that only asks for room.
+        var heap = new SimulatedHeap(new HeapOptions { Verify = verify });
+        heap.PushFrame(SimulatedHeap.MaxStackLocals - 2);
+        heap.PushFrame(1);
+        heap.PushFrame(1); // the stack grew on the way; its last local fits exactly
+
+        var error = Assert.Throws<InvalidRootOperationException>(() => heap.PushFrame(1));
+
+        Assert.Contains("A frame cannot have 1 locals", error.Message);
+        Assert.Equal(3, heap.FrameNames.Count);
+        heap.PopFrame();
+        heap.PushFrame(1); // the room a pop gives back is usable again
+        Assert.Equal(3, heap.FrameNames.Count);
+    }
+
     [Fact]
     public void Roots_are_listed_in_ordinal_name_order()
     {
