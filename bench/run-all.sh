@@ -135,9 +135,11 @@ if f16:
           f"freeing in bulk brings that to {fr['inline-bulk']}×. "
           "So the marksweep target of 1.5 needs Go's own design, not a faster version of this one. The simulator has its first "
           "part: each size-class span owns one table index per slot, so an object's index is its span slot and placing it takes "
-          "one bitmap bit; and since 2026-11-24 a 16-byte record, its size and address kept in a side array. It lacks the rest: "
+          "one bit of its span's allocation cache (the bitmap is written when the cache is refilled, as Go's allocBits lag its "
+          "freeindex); since 2026-11-24 a 16-byte record, its size and address kept in a side array; and locals and pops that test "
+          "one flag. It lacks the rest: "
           "allocation and mark bitmaps that decide liveness, so that a sweep swaps bitmaps instead of touching each dead object, "
-          f"and allocation, frames and reads with one check each on their fast path. The probe of the whole design, with the bookkeeping the simulator keeps, takes {fr['span-indexed-probe']}× "
+          f"and allocation and reads with one check each on their fast path. The probe of the whole design, with the bookkeeping the simulator keeps, takes {fr['span-indexed-probe']}× "
           f"(the simulator, in the same run: {f16['ratio']}×): rebuilding the simulator that way would take "
           f"{round(100 * f16['floorSeconds']['span-indexed-probe'] / f16['simulatorSeconds'])} % of its time, "
           + ("and would still not reach 1.5. " if fr['span-indexed-probe'] > 1.5 else "enough to reach 1.5. ") +
