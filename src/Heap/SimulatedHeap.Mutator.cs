@@ -71,6 +71,21 @@ public sealed partial class SimulatedHeap
             }
         }
 
+        return AllocAnyWay(size, slots, initial, observed, sizeClass);
+    }
+
+    /// <summary>
+    /// The allocation past the common case (checked and journalled already by <see cref="Alloc(int, int, ReadOnlySpan{ObjectHandle}, bool)"/>):
+    /// a collection due first, a new span, a large or pooled-slot object, the barrier or the verifier's model to tell.
+    /// Not inlined, so the callers of the common case stay small.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ObjectHandle AllocAnyWay(int size, int slots, ReadOnlySpan<ObjectHandle> initial, bool observed, int sizeClass)
+    {
+        var plan = Plan;
+        var counters = Counters;
+        var objects = Objects;
+        long rounded;
         if ((counters.HeapLive >= TriggerBytes && !TriggerHeldByCpuLimiter()) || (plan.ChecksRoomBeforeAllocation && plan.NeedsCollectionBefore(size)))
         {
             CollectHolding(initial, GcTrigger.HeapGoal);
