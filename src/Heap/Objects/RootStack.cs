@@ -76,22 +76,14 @@ internal sealed class RootStack
             Grow(localCount);
         }
 
-        var top = Top;
-        var end = top + localCount;
-        Locals.AsSpan(top, localCount).Clear();
-
         var named = name is not null || localNames is not null;
-        _frames[FrameCount] = new FrameEntry(top, localCount, named);
         if (named)
         {
             _frameName[FrameCount] = name;
             _localNames[FrameCount] = localNames;
         }
 
-        FrameCount++;
-        Top = end;
-        CurrentBase = top;
-        CurrentCount = localCount;
+        PlaceFrame(localCount, named);
     }
 
     /// <summary>
@@ -109,13 +101,21 @@ internal sealed class RootStack
             return false;
         }
 
-        locals.AsSpan(top, localCount).Clear();
-        _frames[FrameCount] = new FrameEntry(top, localCount, false);
+        PlaceFrame(localCount, named: false);
+        return true;
+    }
+
+    /// <summary>Makes a frame of <paramref name="localCount"/> null locals on top of the stack, which has room for it.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void PlaceFrame(int localCount, bool named)
+    {
+        var top = Top;
+        Locals.AsSpan(top, localCount).Clear();
+        _frames[FrameCount] = new FrameEntry(top, localCount, named);
         FrameCount++;
         Top = top + localCount;
         CurrentBase = top;
         CurrentCount = localCount;
-        return true;
     }
 
     private void Grow(int localCount)
@@ -137,9 +137,7 @@ internal sealed class RootStack
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Pop()
     {
-        FrameCount--;
-        Top = CurrentBase;
-        (CurrentBase, CurrentCount) = FrameCount == 0 ? (0, 0) : (_frames[FrameCount - 1].Base, _frames[FrameCount - 1].Count);
+        RemoveInnermostFrame();
         if (StackObjectCount > 0)
         {
             ForgetFrameObjects();
@@ -151,6 +149,13 @@ internal sealed class RootStack
     public void PopFrameWithoutStackObjects()
     {
         System.Diagnostics.Debug.Assert(StackObjectCount == 0, "a stack object lives");
+        RemoveInnermostFrame();
+    }
+
+    /// <summary>Drops the innermost frame; the enclosing one (or none) becomes current.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void RemoveInnermostFrame()
+    {
         FrameCount--;
         Top = CurrentBase;
         (CurrentBase, CurrentCount) = FrameCount == 0 ? (0, 0) : (_frames[FrameCount - 1].Base, _frames[FrameCount - 1].Count);
