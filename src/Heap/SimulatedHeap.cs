@@ -42,7 +42,7 @@ public sealed partial class SimulatedHeap
     // allocation hook's, whichever is lower, kept as one number so the fast path pays one comparison.
     private long _fastAllocationLimit;
 
-    /// <summary>Recomputes the fast path's limit after the trigger or the plan's allocation hook moved.</summary>
+    /// <summary>Recomputes the fast path's limit after the trigger or the plan's allocation hook moved (0, no fast path, while the plan is being made).</summary>
     internal void RefreshFastAllocationLimit() => _fastAllocationLimit = Plan is null ? 0 : Math.Min(TriggerBytes, Plan.AllocationHookAt);
     private readonly int _maxObjects;
     private readonly long _maxSlots;

@@ -163,15 +163,11 @@ public abstract class CollectorPlan
     /// already swept since the sweep began (see <see cref="ObjectRecord.Epoch"/>).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    internal bool IsUnsweptGarbage(int index) => IsUnsweptGarbage(Heap.Objects, index);
-
-    /// <summary>
-    /// <see cref="IsUnsweptGarbage(int)"/> for the heap's liveness check of every handle, which has the
-    /// object table at hand: the pending flag, the record and the epoch are all read through it.
-    /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    internal bool IsUnsweptGarbage(ObjectTable objects, int index) =>
-        objects.LazySweepPending && objects.Records[index].Epoch != objects.Epoch && AwaitsSweep(index);
+    internal bool IsUnsweptGarbage(int index)
+    {
+        var objects = Heap.Objects;
+        return objects.LazySweepPending && objects.Records[index].Epoch != objects.Epoch && AwaitsSweep(index);
+    }
 
     /// <summary>For <see cref="IsUnsweptGarbage"/>, while a lazy sweep is pending, of an object placed before it began and not swept since: is it garbage in a span not swept yet?</summary>
     internal virtual bool AwaitsSweep(int index) => false;

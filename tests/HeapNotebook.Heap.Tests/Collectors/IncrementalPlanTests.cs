@@ -423,6 +423,11 @@ public class IncrementalPlanTests
                 // A survivor is asked about both before and after its span is swept (which makes it white again).
                 Assert.Equal(white, heap.Plan.IsUnsweptGarbage(index));
                 survivorsAsked += white ? 0 : 1;
+
+                // The public query and the check every operation makes (written apart, for speed) agree.
+                var handle = objects.HandleAt(index, version);
+                Assert.Equal(!white, heap.IsLive(handle));
+                Assert.Equal(white, Record.Exception(() => heap.ReadSlots(handle, Array.Empty<ObjectHandle>())) is StaleHandleException);
             }
         }
 
