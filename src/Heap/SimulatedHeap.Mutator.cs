@@ -173,10 +173,8 @@ public sealed partial class SimulatedHeap
         var costs = Costs;
         var picoseconds = costs.Allocation + rounded * costs.ZeroingPerByte + initialValues * costs.PointerWrite;
         var counters = Counters;
-        counters.HeapAlloc += rounded;
-        counters.HeapLive += rounded;
+        counters.TotalAlloc += rounded; // and so HeapAlloc and HeapLive
         counters.HeapScan += slots * 8L;
-        counters.TotalAlloc += rounded;
         counters.Mallocs++;
         Clock.Advance(picoseconds);
     }
