@@ -222,7 +222,7 @@ internal sealed class ObjectTable
         {
             record.SlotA = inlineValues.Length > 0 ? inlineValues[0].Index : 0;
             record.SlotB = inlineValues.Length > 1 ? inlineValues[1].Index : 0;
-            record.SlotMode = (byte)slotCount;
+            record.SetFlags(color, 0, (byte)slotCount, Epoch);
         }
         else
         {
@@ -235,15 +235,14 @@ internal sealed class ObjectTable
                     record.SlotB = inlineValues[1].Index;
                 }
             }
+
+            record.SetFlags(color, 0, record.SlotMode, Epoch);
         }
 
         // Kept in a register: read back from the record, the version would wait on its own store.
         var version = record.Version + 1;
         record.Version = version;
         Extents[index] = new ObjectExtent(size, (uint)(addressOffset >> 3));
-        record.Color = color;
-        record.Age = 0;
-        record.Epoch = Epoch;
         LiveCount++;
         return version;
     }
@@ -399,6 +398,23 @@ internal struct ObjectRecord
     /// termination). It fills the record's last byte.
     /// </summary>
     public byte Epoch;
+
+    /// <summary>Sets the record's last four bytes (<see cref="Color"/>, <see cref="Age"/>, <see cref="SlotMode"/>, <see cref="Epoch"/>) in one store.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void SetFlags(ObjectColor color, byte age, byte slotMode, byte epoch)
+    {
+        if (BitConverter.IsLittleEndian)
+        {
+            Unsafe.As<ObjectColor, uint>(ref Color) = (byte)color | (uint)age << 8 | (uint)slotMode << 16 | (uint)epoch << 24;
+        }
+        else
+        {
+            Color = color;
+            Age = age;
+            SlotMode = slotMode;
+            Epoch = epoch;
+        }
+    }
 
     /// <summary>Counts one more collection survived (saturating at 255).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -23,6 +23,20 @@ public sealed class ObjectTests
         Assert.Equal(1, heap.ObjectCount);
     }
 
+    [Theory]
+    [InlineData(ObjectColor.Black, 0, 2, 7)]
+    [InlineData(ObjectColor.Grey, 255, ObjectRecord.Pooled, 255)]
+    [InlineData(ObjectColor.White, 3, 0, 0)]
+    public void A_records_four_flag_bytes_are_set_in_one_store_each_to_its_own_field(ObjectColor color, byte age, byte slotMode, byte epoch)
+    {
+        var record = new ObjectRecord { Version = 5, SlotA = 11, SlotB = 12, Color = ObjectColor.Grey, Age = 9, SlotMode = 1, Epoch = 4 };
+
+        record.SetFlags(color, age, slotMode, epoch);
+
+        Assert.Equal((color, age, slotMode, epoch), (record.Color, record.Age, record.SlotMode, record.Epoch));
+        Assert.Equal((5, 11, 12), (record.Version, record.SlotA, record.SlotB));
+    }
+
     [Fact]
     public void A_reused_table_entry_switches_between_inline_and_pooled_slots_and_starts_them_null()
     {
