@@ -124,12 +124,8 @@ internal sealed class Tracer(SimulatedHeap heap)
         }
 
         heap.Objects.Records[index].Color = ObjectColor.Grey;
-        if (_greyCount == _grey.Length)
-        {
-            Array.Resize(ref _grey, _grey.Length * 2);
-        }
-
-        _grey[_greyCount++] = index;
+        var grey = _greyCount == _grey.Length ? GrowGrey(_greyCount + 1) : _grey;
+        grey[_greyCount++] = index;
         return true;
     }
 
@@ -140,69 +136,124 @@ internal sealed class Tracer(SimulatedHeap heap)
         var extents = heap.Objects.Extents;
         var grey = _grey;
         var greyCount = _greyCount;
-        // The usual node keeps both slots in its record; only the others' objects and slots are counted
-        // in the loop, which keeps its few counters in registers (the rest follow from the budget left).
-        var budget = objectBudget;
-        long bytes = 0, otherObjects = 0, otherSlots = 0;
-
-        // Runs of objects of one size are the rule (a tree, a list): their rounded size is looked up once.
+        long marked = 0, bytes = 0;
+        _objectsScannedAside = 0;
+        _lastSize = 0;
+        _lastRounded = 0;
         var lastSize = 0;
         var lastRounded = 0L;
-        while (greyCount > 0 && budget > 0)
+        while (greyCount > 0 && marked < objectBudget)
         {
-            budget--;
-            var index = grey[--greyCount];
-            ref var current = ref records[index];
-            current.Color = ObjectColor.Black;
-            var size = extents[index].Size;
-            if (size != lastSize)
+            // The usual object, a run of them: its size is the last one's (so is its rounded size),
+            // its two slots are in its record, and the grey stack has room for both. This loop makes
+            // no call, so its locals stay in registers; any other object is scanned by ScanAside.
+            while (greyCount > 0 && marked < objectBudget)
             {
-                lastSize = size;
-                lastRounded = Memory.SizeClasses.RoundedSize(lastSize);
-            }
+                var index = grey[greyCount - 1];
+                ref var current = ref records[index];
+                if (extents[index].Size != lastSize || current.SlotMode != ObjectRecord.InlineSlots || greyCount + 1 > grey.Length)
+                {
+                    break;
+                }
 
-            bytes += lastRounded;
-            if (current.SlotMode == ObjectRecord.InlineSlots)
-            {
-                // No slot view to make or loop to run.
+                greyCount--;
+                marked++;
+                current.Color = ObjectColor.Black;
+                bytes += lastRounded;
+                var first = current.SlotA;
                 var second = current.SlotB;
-                ShadeTarget(records, current.SlotA, ref grey, ref greyCount);
-                ShadeTarget(records, second, ref grey, ref greyCount);
-                continue;
+                greyCount = ShadeInto(records, grey, greyCount, first);
+                greyCount = ShadeInto(records, grey, greyCount, second);
             }
 
-            var slots = ObjectRecord.SlotsOf(ref current, heap.Slots.Data);
-            otherObjects++;
-            otherSlots += slots.Length;
-            foreach (var target in slots)
+            if (greyCount > 0 && marked < objectBudget)
             {
-                ShadeTarget(records, target, ref grey, ref greyCount);
+                greyCount = ScanAside(greyCount);
+                marked++;
+                grey = _grey;
+                lastSize = _lastSize;
+                lastRounded = _lastRounded;
             }
         }
 
-        var marked = objectBudget - budget;
         _greyCount = greyCount;
         ObjectsMarked += marked;
-        PointersScanned += (marked - otherObjects) * ObjectRecord.InlineSlots + otherSlots;
+        PointersScanned += (marked - _objectsScannedAside) * ObjectRecord.InlineSlots;
         BytesMarked += bytes;
         return greyCount == 0;
     }
 
-    /// <summary>Greys <paramref name="target"/> when it is a white object, pushing it on the grey stack (grown when full).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private void ShadeTarget(ObjectRecord[] records, int target, ref int[] grey, ref int greyCount)
-    {
-        if (target != 0 && records[target].Color == ObjectColor.White)
-        {
-            records[target].Color = ObjectColor.Grey;
-            if (greyCount == grey.Length)
-            {
-                Array.Resize(ref _grey, grey.Length * 2);
-                grey = _grey;
-            }
+    // Drain's state for ScanAside: the objects it scanned (which count their own pointers and bytes),
+    // and the last size it looked up, which the objects after it of the same size reuse.
+    private long _objectsScannedAside;
+    private int _lastSize;
+    private long _lastRounded;
 
-            grey[greyCount++] = target;
+    /// <summary>
+    /// Scans the grey object on top of the stack for <see cref="Drain"/> when it is not the usual one:
+    /// a new size (looked up, and kept for the objects after it), slots outside its record, or a grey
+    /// stack that must grow first. Counts its pointers and bytes; returns the new grey count.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private int ScanAside(int greyCount)
+    {
+        var records = heap.Objects.Records;
+        var index = _grey[--greyCount];
+        ref var current = ref records[index];
+        current.Color = ObjectColor.Black;
+        var size = heap.Objects.Extents[index].Size;
+        if (size != _lastSize)
+        {
+            _lastSize = size;
+            _lastRounded = Memory.SizeClasses.RoundedSize(size);
         }
+
+        BytesMarked += _lastRounded;
+        _objectsScannedAside++;
+        var slots = ObjectRecord.SlotsOf(ref current, heap.Slots.Data);
+        PointersScanned += slots.Length;
+        var grey = greyCount + slots.Length > _grey.Length ? GrowGrey(greyCount + slots.Length) : _grey;
+        foreach (var target in slots)
+        {
+            greyCount = ShadeInto(records, grey, greyCount, target);
+        }
+
+        return greyCount;
+    }
+
+    /// <summary>
+    /// Greys <paramref name="target"/> when it is a white object, pushing it on <paramref name="grey"/>,
+    /// which has room (see <see cref="GrowGrey"/>); returns the new count. Counts and arrays go by
+    /// value, so <see cref="Drain"/> keeps them in registers.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static int ShadeInto(ObjectRecord[] records, int[] grey, int greyCount, int target)
+    {
+        if (target != 0)
+        {
+            ref var record = ref records[target];
+            if (record.Color == ObjectColor.White)
+            {
+                record.Color = ObjectColor.Grey;
+                grey[greyCount++] = target;
+            }
+        }
+
+        return greyCount;
+    }
+
+    /// <summary>Doubles the grey stack until it holds <paramref name="needed"/> entries.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private int[] GrowGrey(int needed)
+    {
+        var length = _grey.Length;
+        while (length < needed)
+        {
+            length *= 2;
+        }
+
+        Array.Resize(ref _grey, length);
+        return _grey;
     }
 
     /// <summary>Go's scan work: bytes of pointer slots scanned in heap objects.</summary>
