@@ -61,13 +61,13 @@ public sealed partial class SimulatedHeap
             {
                 return plan.BarrierActive && initial.Length != 0
                     ? PlaceThroughBarrier(cachedIndex, size, cachedOffset, slots, initial, rounded)
-                    : PlacePlain(cachedIndex, size, cachedOffset, slots, initial, rounded);
+                    : PlacePlain(cachedIndex, size, cachedOffset, slots, initial, rounded, spanSlot: true);
             }
 
             if (_placesYoungFirst && counters.HeapLive + (rounded = BumpSpace.Align(size)) < _fastAllocationLimit
                 && plan.TryPlaceYoung(size, out var youngIndex, out var youngOffset))
             {
-                return PlacePlain(youngIndex, size, youngOffset, slots, initial, rounded);
+                return PlacePlain(youngIndex, size, youngOffset, slots, initial, rounded, spanSlot: false);
             }
         }
 
@@ -135,10 +135,14 @@ public sealed partial class SimulatedHeap
 
     /// <summary>Commits an object placed by the common case, its initial values straight into its record, and counts it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ObjectHandle PlacePlain(int index, int size, long offset, int slots, ReadOnlySpan<ObjectHandle> initial, long rounded)
+    private ObjectHandle PlacePlain(int index, int size, long offset, int slots, ReadOnlySpan<ObjectHandle> initial, long rounded, bool spanSlot)
     {
         var objects = Objects;
-        var version = objects.Commit(index, size, offset, slots, Plan.AllocationColor, initial);
+        // A span slot's index has only held objects of the span's class (a released span is reused
+        // for its class), and an object has at most one slot per 8 bytes, so in a class of at most
+        // 16 bytes no object there ever had a run in the slot store.
+        var neverPooled = spanSlot && rounded <= ObjectRecord.InlineSlots * 8;
+        var version = objects.Commit(index, size, offset, slots, Plan.AllocationColor, initial, neverPooled);
         CountAllocation(rounded, slots, initial.Length);
         return new ObjectHandle(index, version) { HeapId = objects.HeapId };
     }
@@ -151,7 +155,7 @@ public sealed partial class SimulatedHeap
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ObjectHandle PlaceThroughBarrier(int index, int size, long offset, int slots, ReadOnlySpan<ObjectHandle> initial, long rounded)
     {
-        var handle = PlacePlain(index, size, offset, slots, initial, rounded);
+        var handle = PlacePlain(index, size, offset, slots, initial, rounded, spanSlot: true);
         var plan = Plan;
         if (plan.BarrierSeesInitialStores(index))
         {

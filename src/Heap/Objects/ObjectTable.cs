@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -215,10 +216,12 @@ internal sealed class ObjectTable
     /// see the stores) and the rest null; returns the version its handle carries.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Commit(int index, int size, long addressOffset, int slotCount, ObjectColor color, ReadOnlySpan<ObjectHandle> inlineValues)
+    /// <param name="neverPooled">True when the caller knows no object at this index ever had a slot run (its record is not read to find out).</param>
+    public int Commit(int index, int size, long addressOffset, int slotCount, ObjectColor color, ReadOnlySpan<ObjectHandle> inlineValues, bool neverPooled = false)
     {
         ref var record = ref Records[index];
-        if (slotCount <= ObjectRecord.InlineSlots && record.SlotMode != ObjectRecord.Pooled)
+        Debug.Assert(!neverPooled || (slotCount <= ObjectRecord.InlineSlots && record.SlotMode != ObjectRecord.Pooled), "an index said never to have held a slot run has one");
+        if (neverPooled || (slotCount <= ObjectRecord.InlineSlots && record.SlotMode != ObjectRecord.Pooled))
         {
             record.SlotA = inlineValues.Length > 0 ? inlineValues[0].Index : 0;
             record.SlotB = inlineValues.Length > 1 ? inlineValues[1].Index : 0;
