@@ -215,8 +215,8 @@ internal sealed class ObjectTable
     /// <paramref name="inlineValues"/> (an object whose slots are in its record, with no barrier to
     /// see the stores) and the rest null; returns the version its handle carries.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     /// <param name="neverPooled">True when the caller knows no object at this index ever had a slot run (its record is not read to find out).</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Commit(int index, int size, long addressOffset, int slotCount, ObjectColor color, ReadOnlySpan<ObjectHandle> inlineValues, bool neverPooled = false)
     {
         ref var record = ref Records[index];
