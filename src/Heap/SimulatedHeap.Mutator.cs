@@ -60,7 +60,7 @@ public sealed partial class SimulatedHeap
                 && SmallObjects.TryAllocateFromCache(sizeClass, out var cachedIndex, out var cachedOffset))
             {
                 return plan.BarrierActive && initial.Length != 0
-                    ? PlaceThroughBarrier(cachedIndex, size, cachedOffset, slots, initial, rounded)
+                    ? PlaceThroughBarrier(cachedIndex, size, cachedOffset, slots, initial, rounded, spanSlot: true)
                     : PlacePlain(cachedIndex, size, cachedOffset, slots, initial, rounded, spanSlot: true);
             }
 
@@ -133,7 +133,7 @@ public sealed partial class SimulatedHeap
         return handle;
     }
 
-    /// <summary>Commits an object placed by the common case, its initial values straight into its record, and counts it.</summary>
+    /// <summary>Commits an object placed by the common case, its initial values straight into its record, and counts it; <paramref name="spanSlot"/> says the index is its span slot's.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ObjectHandle PlacePlain(int index, int size, long offset, int slots, ReadOnlySpan<ObjectHandle> initial, long rounded, bool spanSlot)
     {
@@ -153,9 +153,9 @@ public sealed partial class SimulatedHeap
     /// would have shown it; neither the barrier nor the write log reads the slot itself.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private ObjectHandle PlaceThroughBarrier(int index, int size, long offset, int slots, ReadOnlySpan<ObjectHandle> initial, long rounded)
+    private ObjectHandle PlaceThroughBarrier(int index, int size, long offset, int slots, ReadOnlySpan<ObjectHandle> initial, long rounded, bool spanSlot)
     {
-        var handle = PlacePlain(index, size, offset, slots, initial, rounded, spanSlot: true);
+        var handle = PlacePlain(index, size, offset, slots, initial, rounded, spanSlot);
         var plan = Plan;
         if (plan.BarrierSeesInitialStores(index))
         {
