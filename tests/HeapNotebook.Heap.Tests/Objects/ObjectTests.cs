@@ -37,6 +37,34 @@ public sealed class ObjectTests
         Assert.Equal((5, 11, 12), (record.Version, record.SlotA, record.SlotB));
     }
 
+    [Theory]
+    [InlineData(1, 0, 0, ObjectColor.White, 0, 0)]
+    [InlineData(int.MaxValue, 7, int.MaxValue, ObjectColor.Black, 2, 255)]
+    [InlineData(-5, 123456, 1, ObjectColor.Grey, 1, 128)]
+    public void A_new_record_is_written_whole_with_each_field_in_its_place_and_age_zero(int version, int slotA, int slotB, ObjectColor color, byte slotMode, byte epoch)
+    {
+        var record = new ObjectRecord { Version = 9, SlotA = 8, SlotB = 7, Color = ObjectColor.Grey, Age = 200, SlotMode = ObjectRecord.Pooled, Epoch = 3 };
+
+        record.Fill(version, slotA, slotB, color, slotMode, epoch);
+
+        Assert.Equal((version, slotA, slotB), (record.Version, record.SlotA, record.SlotB));
+        Assert.Equal((color, (byte)0, slotMode, epoch), (record.Color, record.Age, record.SlotMode, record.Epoch));
+    }
+
+    [Theory]
+    [InlineData(16, 0u)]
+    [InlineData(int.MaxValue, uint.MaxValue)]
+    [InlineData(1, 0x8000_0001u)]
+    public void An_extent_is_stored_with_its_size_and_address_in_their_own_fields(int size, uint addressUnits)
+    {
+        var extents = new[] { new ObjectExtent(3, 4), new ObjectExtent(5, 6), new ObjectExtent(7, 8) };
+
+        ObjectExtent.Store(ref extents[1], size, addressUnits);
+
+        Assert.Equal((size, addressUnits), (extents[1].Size, extents[1].AddressUnits));
+        Assert.Equal((3, 4u, 7, 8u), (extents[0].Size, extents[0].AddressUnits, extents[2].Size, extents[2].AddressUnits));
+    }
+
     [Fact]
     public void A_reused_table_entry_switches_between_inline_and_pooled_slots_and_starts_them_null()
     {
