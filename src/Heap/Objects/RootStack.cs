@@ -8,7 +8,10 @@ namespace HeapNotebook.Heap.Objects;
 /// </summary>
 internal sealed class RootStack
 {
-    private FrameEntry[] _frames = new FrameEntry[64];
+    // Each frame's entry (FrameEntry's packing), and the innermost one's again in _current (0 with no
+    // frame), so pushing and popping store two words each and a local's position reads one field.
+    private long[] _frames = new long[64];
+    private long _current;
     // Names of named frames only, by depth: anonymous frames (the hot case) store no references.
     private string?[] _frameName = new string?[64];
     private string[]?[] _localNames = new string[]?[64];
@@ -46,15 +49,16 @@ internal sealed class RootStack
     /// <summary>The stack objects of the innermost frame, which die with it (null when it has none).</summary>
     public List<int>? CurrentFrameObjects => FrameCount - 1 < _frameObjects.Count ? _frameObjects[FrameCount - 1] : null;
 
-    public int Top { get; private set; }
+    /// <summary>Locals in use: frames are contiguous, so the innermost frame ends where the stack does.</summary>
+    public int Top => CurrentBase + CurrentCount;
 
     public int FrameCount { get; private set; }
 
-    // The innermost frame's base and local count, kept beside Top (0 and 0 with no frame), so a local's
-    // position is one comparison and one addition, with no frame entry to read.
-    public int CurrentBase { get; private set; }
+    /// <summary>The innermost frame's first local (0 with no frame).</summary>
+    public int CurrentBase => FrameEntry.BaseOf(_current);
 
-    public int CurrentCount { get; private set; }
+    /// <summary>The innermost frame's local count (0 with no frame).</summary>
+    public int CurrentCount => FrameEntry.CountOf(_current);
 
     public FrameInfo Current => Frame(FrameCount - 1);
 
@@ -63,9 +67,9 @@ internal sealed class RootStack
     public FrameInfo Frame(int depth)
     {
         var frame = _frames[depth];
-        return frame.Named
-            ? new(_frameName[depth] ?? "frame", frame.Base, frame.Count, _localNames[depth])
-            : new("frame", frame.Base, frame.Count, null);
+        return FrameEntry.IsNamed(frame)
+            ? new(_frameName[depth] ?? "frame", FrameEntry.BaseOf(frame), FrameEntry.CountOf(frame), _localNames[depth])
+            : new("frame", FrameEntry.BaseOf(frame), FrameEntry.CountOf(frame), null);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -111,11 +115,10 @@ internal sealed class RootStack
     {
         var top = Top;
         Locals.AsSpan(top, localCount).Clear();
-        _frames[FrameCount] = new FrameEntry(top, localCount, named);
+        var entry = FrameEntry.Pack(top, localCount, named);
+        _frames[FrameCount] = entry;
         FrameCount++;
-        Top = top + localCount;
-        CurrentBase = top;
-        CurrentCount = localCount;
+        _current = entry;
     }
 
     private void Grow(int localCount)
@@ -156,9 +159,9 @@ internal sealed class RootStack
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private void RemoveInnermostFrame()
     {
-        FrameCount--;
-        Top = CurrentBase;
-        (CurrentBase, CurrentCount) = FrameCount == 0 ? (0, 0) : (_frames[FrameCount - 1].Base, _frames[FrameCount - 1].Count);
+        var count = FrameCount - 1;
+        FrameCount = count;
+        _current = count == 0 ? 0 : _frames[count - 1];
     }
 
     /// <summary>The popped frame's stack objects are gone with it.</summary>
@@ -176,7 +179,19 @@ internal sealed class RootStack
         }
     }
 
-    private readonly record struct FrameEntry(int Base, int Count, bool Named);
+    /// <summary>A frame's first local, local count and whether it has names, packed in one word: base in the low 32 bits, count above it, the name flag in bit 62.</summary>
+    private static class FrameEntry
+    {
+        private const long NamedBit = 1L << 62;
+
+        public static long Pack(int @base, int count, bool named) => (uint)@base | (long)count << 32 | (named ? NamedBit : 0);
+
+        public static int BaseOf(long entry) => (int)entry;
+
+        public static int CountOf(long entry) => (int)((entry & ~NamedBit) >> 32);
+
+        public static bool IsNamed(long entry) => (entry & NamedBit) != 0;
+    }
 
     internal readonly record struct FrameInfo(string Name, int Base, int Count, string[]? LocalNames)
     {

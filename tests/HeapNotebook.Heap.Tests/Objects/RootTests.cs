@@ -116,6 +116,35 @@ public sealed class RootTests
     }
 
     [Fact]
+    public void Popping_inner_frames_brings_back_each_outer_frames_locals_names_and_place()
+    {
+        var heap = NewHeap();
+        heap.PushFrame("outer", "a", "b");
+        var a = heap.Alloc(16);
+        heap.SetLocal("b", a);
+        heap.PushFrame(3);
+        var middle = heap.Alloc(16);
+        heap.SetLocal(2, middle);
+        heap.PushFrame("inner", "c");
+        heap.SetLocal("c", heap.Alloc(16));
+
+        heap.PopFrame();
+        Assert.Equal(middle, heap.GetLocal(2));
+        Assert.Equal(["outer", "frame"], heap.FrameNames);
+        heap.PopFrame();
+
+        Assert.Equal(["outer"], heap.FrameNames);
+        Assert.Equal(a, heap.GetLocal("b"));
+        Assert.Equal(a, heap.GetLocal(1));
+        Assert.Equal("Frame 'outer' has 2 locals, numbered 0 to 1; there is no local 2.",
+            Assert.Throws<InvalidRootOperationException>(() => heap.GetLocal(2)).Message);
+        heap.Collect();
+        Assert.Equal(16, heap.Cycles[^1].StackScanBytes); // only the outer frame's two locals are left to scan
+        Assert.True(heap.IsLive(a));
+        Assert.False(heap.IsLive(middle));
+    }
+
+    [Fact]
     public void A_new_frame_starts_with_null_locals_even_where_a_popped_frame_left_values()
     {
         var heap = NewHeap();
