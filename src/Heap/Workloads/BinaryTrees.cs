@@ -86,6 +86,10 @@ public sealed class BinaryTrees(int maxDepth) : Workload("binary-trees", maxDept
 
     private int _leavesSinceCheckpoint;
 
+    // The JIT inlines the whole allocation path into Build and reaches its inlining limits doing so:
+    // more code there (a two-handle Alloc overload, or leaves allocated by their parent) left
+    // SetLocal, PopFrame, the liveness checks or Alloc itself as calls, 10-19 % slower. Look at
+    // Build's Tier1 code (DOTNET_JitDisasm=Build) before timing a change to what it inlines.
     private ObjectHandle Build(SimulatedHeap heap, int depth)
     {
         if (depth <= 0)
