@@ -9,7 +9,8 @@ namespace HeapNotebook.Heap.Objects;
 internal sealed class RootStack
 {
     // Each frame's entry (FrameEntry's packing), and the innermost one's again in _current (0 with no
-    // frame), so pushing and popping store two words each and a local's position reads one field.
+    // frame): besides FrameCount, a push writes its entry twice and a pop copies one entry back, and
+    // a local's position reads one field.
     private long[] _frames = new long[64];
     private long _current;
     // Names of named frames only, by depth: anonymous frames (the hot case) store no references.
