@@ -422,7 +422,7 @@ internal struct ObjectRecord
     {
         if (BitConverter.IsLittleEndian)
         {
-            Unsafe.As<ObjectColor, uint>(ref Color) = (byte)color | (uint)age << 8 | (uint)slotMode << 16 | (uint)epoch << 24;
+            Unsafe.As<ObjectColor, uint>(ref Color) = FlagWord(color, age, slotMode, epoch);
         }
         else
         {
@@ -432,6 +432,11 @@ internal struct ObjectRecord
             Epoch = epoch;
         }
     }
+
+    /// <summary>Color, Age, SlotMode and Epoch as the one little-endian 4-byte word they occupy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint FlagWord(ObjectColor color, byte age, byte slotMode, byte epoch) =>
+        (byte)color | (uint)age << 8 | (uint)slotMode << 16 | (uint)epoch << 24;
 
     /// <summary>
     /// Writes a new object's whole record (age 0) with one 16-byte store: an allocation is bound by
@@ -443,7 +448,7 @@ internal struct ObjectRecord
         if (BitConverter.IsLittleEndian && Vector128.IsHardwareAccelerated)
         {
             Unsafe.As<ObjectRecord, Vector128<int>>(ref this) =
-                Vector128.Create(version, slotA, slotB, (int)((byte)color | (uint)slotMode << 16 | (uint)epoch << 24));
+                Vector128.Create(version, slotA, slotB, (int)FlagWord(color, 0, slotMode, epoch));
         }
         else
         {
