@@ -11,10 +11,8 @@ dotnet build bench/HeapNotebook.Bench -c Release --nologo -v quiet
 bench=(dotnet bench/HeapNotebook.Bench/bin/Release/net10.0/HeapNotebook.Bench.dll)
 
 # Best of 3 (depth 16) or 2 (depth 18) runs on each side; depth 21 (about 614 million allocations) once.
-# Each round runs the native program, then the simulator, each in a fresh process of its own (warmed
-# up, best of its runs). The plans with a depth-16 target take three rounds (--rounds 3), each side
-# keeping its best over its three processes, so a slow spell of the machine over one side alone, or
-# one slow process, does not decide the ratio.
+# The plans with a depth-16 target alternate native and simulator runs three times (--rounds 3), each
+# side keeping its best, so a slow spell of the machine over one side alone does not decide the ratio.
 for depth in 16 18; do
     for plan in marksweep tricolor go refcount semispace markcompact generational; do
         floor=false; [ "$plan" = marksweep ] && floor=true
@@ -158,11 +156,9 @@ print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 for r in lines("binary-trees.jsonl"):
     print(f"| {r['depth']} | {r['collector']} | {r['allocations']:,} | {r['gcCycles']} | {r['simulatorSeconds']} | {r['nativeSeconds']} | {r['ratio']} | {int(r['allocationsPerSecond']):,} |")
 print("\nEach figure is the best of 3 runs (depth 16) or 2 (depth 18) on each side; depth 21 ran once. "
-      "Each side runs in a fresh process of its own (warmed up first), the native program first. "
-      "At depth 16, marksweep, go and generational alternate the two sides three times (`--rounds 3`), each side keeping its best over its three processes. "
-      "Timed in the simulator's process after its runs, the native program ran 10-20 % slower, which flattered every ratio before 2026-11-24; "
-      "and until late on 2026-11-24 the simulator ran all its rounds in one process against three native ones, which favoured the native side "
-      "(a process's speed varies: twelve processes of each ran binary-trees 16 in 0.158-0.199 s native and 0.300-0.325 s on the go plan).")
+      "At depth 16, marksweep, go and generational alternate the two sides three times (`--rounds 3`), each side keeping its best. "
+      "The native program is timed first, in a child process of its own: timed in the simulator's process after its runs, it ran "
+      "10-20 % slower, which flattered every ratio before 2026-11-24.")
 print("\n## go plan, binary-trees depth 16, GOMAXPROCS=1\n")
 print("| GOGC | GC cycles |")
 print("| ---: | ---: |")

@@ -11,7 +11,6 @@ using HeapNotebook.Heap.Workloads;
 //   binary-trees [--depth 16] [--collector marksweep] [--gogc 100|off] [--procs 4] [--trace 5] [--native false] [--min-heap-kib 4096]
 //                [--memory-limit-mib 0] [--runtime-overhead-kib 0] [--runs 1] [--floor false|true]
 //   native-binary-trees [--depth 16] [--runs 1]   (the native side of binary-trees, which runs it in a child process)
-//   simulator-binary-trees [binary-trees' options]   (the simulator side of binary-trees, likewise, when the native side runs)
 //   mark [--objects 10000000] [--presize true|false]
 //   ops [--count 5000000] [--journal false|true] [--collector generational] [--min-heap-kib 4096]
 //   compare [--seed 7]
@@ -26,9 +25,6 @@ try
             break;
         case "native-binary-trees":
             NativeBinaryTreesBenchmark(arguments);
-            break;
-        case "simulator-binary-trees":
-            SimulatorBinaryTreesBenchmark(arguments);
             break;
         case "mark":
             MarkBenchmark(arguments);
@@ -135,8 +131,16 @@ static void BinaryTreesBenchmark(Arguments arguments)
     var collector = arguments.Text("collector", "marksweep");
     var gogc = arguments.Text("gogc", "100");
     var procs = arguments.Int("procs", 4);
-    var options = BinaryTreesHeapOptions(arguments);
-    _ = new SimulatedHeap(options); // refuses bad options here, with their message, before any child process starts
+    var traceLines = arguments.Int("trace", 0);
+    var options = new HeapOptions
+    {
+        Collector = collector,
+        Gogc = gogc == "off" ? null : int.Parse(gogc, CultureInfo.InvariantCulture),
+        Procs = procs,
+        MinimumHeapBytes = arguments.Int("min-heap-kib", 4096) * 1024L,
+        MemoryLimitBytes = arguments.Int("memory-limit-mib", 0) is > 0 and var limitMiB ? limitMiB * (1L << 20) : null,
+        RuntimeOverheadBytes = arguments.Int("runtime-overhead-kib", 0) * 1024L,
+    };
 
     // --runs N: the best of N timed runs of each side (a fresh heap each time; the runs are identical in
     // everything but wall time), which takes out most of what a shared machine adds.
@@ -150,18 +154,33 @@ static void BinaryTreesBenchmark(Arguments arguments)
     var nativeChecksum = 0L;
     var nativeByRound = new List<double>();
     var simulatorByRound = new List<double>();
+
+    // Warm the simulator up until the JIT has tiered it up, so it does not pay for that in the timed run.
+    for (var warmup = 0; warmup < 3; warmup++)
+    {
+        new SimulatedHeap(options).Run(new BinaryTrees(Math.Min(depth, 14)));
+        Thread.Sleep(150);
+    }
+
+    GC.Collect();
+    WorkloadResult result = null!;
     var simulatorSeconds = double.MaxValue;
+    // CPU time of the same runs: steadier than wall time on a shared machine (time stolen by
+    // neighbours is not counted), so comparing two builds by it needs fewer runs.
     var simulatorCpuSeconds = double.MaxValue;
-    SimulatorRound last = null!;
+    var runtimeCollections = 0;
+    var managedBytes = 0L;
+    long peakObjects = 0;
+    HeapNotebook.Heap.Telemetry.MemStats stats = null!;
+    long peakMemory = 0;
+    double virtualSeconds = 0;
+    string[] gctrace = [];
+    using var self = Process.GetCurrentProcess();
     for (var round = 0; round < rounds; round++)
     {
-        // When there is a ratio to take, each round runs both sides in fresh processes of this program,
-        // the native one first, so each side's best is over as many processes as the other's. Timed in
-        // this one, after the simulator, the native runs were 10-20 % slower (binary-trees 16, best of 5:
-        // median 0.210 s against 0.171 s on their own); and a side's speed differs from process to
-        // process (native 0.158-0.199 s, simulator 0.300-0.325 s over twelve processes of each), so a
-        // best over three native processes against one simulator process favoured the native side.
-        // Without the native side (profiles, A/B comparisons) the simulator runs in this process.
+        // Each round's native runs come first, in a process of their own: timed in this one, after the
+        // simulator, they ran 10-20 % slower (binary-trees 16, best of 5: median 0.210 s against 0.171 s
+        // on their own, in five processes of each), which flattered every ratio.
         if (runNative)
         {
             var (seconds, checksum) = RunNativeInChildProcess(depth, runs);
@@ -170,15 +189,36 @@ static void BinaryTreesBenchmark(Arguments arguments)
             nativeChecksum = checksum;
         }
 
-        last = runNative ? RunSimulatorInChildProcess(arguments) : TimeSimulator(options, arguments, warmUp: round == 0);
-        simulatorByRound.Add(Math.Round(last.Seconds, 4));
-        simulatorSeconds = Math.Min(simulatorSeconds, last.Seconds);
-        simulatorCpuSeconds = Math.Min(simulatorCpuSeconds, last.CpuSeconds);
+        var roundBest = double.MaxValue;
+        for (var run = 0; run < runs; run++)
+        {
+            GC.Collect();
+            var heap = new SimulatedHeap(options);
+            var collectionsBefore = GC.CollectionCount(0);
+            var bytesBefore = GC.GetTotalAllocatedBytes(precise: true);
+            self.Refresh();
+            var cpuBefore = self.TotalProcessorTime;
+            var timer = Stopwatch.StartNew();
+            result = heap.Run(new BinaryTrees(depth));
+            roundBest = Math.Min(roundBest, timer.Elapsed.TotalSeconds);
+            simulatorSeconds = Math.Min(simulatorSeconds, roundBest);
+            self.Refresh();
+            simulatorCpuSeconds = Math.Min(simulatorCpuSeconds, (self.TotalProcessorTime - cpuBefore).TotalSeconds);
+            runtimeCollections = GC.CollectionCount(0) - collectionsBefore;
+            managedBytes = GC.GetTotalAllocatedBytes(precise: true) - bytesBefore;
+            peakObjects = heap.Cycles.Count == 0 ? heap.ObjectCount : heap.Cycles.Max(c => c.ObjectsMarked + c.ObjectsFreed);
+            stats = heap.Stats;
+            virtualSeconds = heap.Clock.Seconds;
+            gctrace = heap.GcTraceLines().Take(traceLines).ToArray();
+            peakMemory = self.PeakWorkingSet64;
+        }
+
+        simulatorByRound.Add(Math.Round(roundBest, 4));
     }
 
     if (!runNative)
     {
-        nativeChecksum = last.Checksum;
+        nativeChecksum = result.Checksum;
     }
 
     // --floor true: the same program over the least bookkeeping a simulator of this mutator interface
@@ -219,29 +259,29 @@ static void BinaryTreesBenchmark(Arguments arguments)
         ["runtimeOverheadBytes"] = options.RuntimeOverheadBytes,
         ["runs"] = runs,
         ["rounds"] = rounds,
-        ["allocations"] = last.Allocations,
-        ["gcCycles"] = last.GcCycles,
-        ["checksum"] = last.Checksum,
-        ["checksumMatchesNative"] = last.Checksum == nativeChecksum,
+        ["allocations"] = result.Allocations,
+        ["gcCycles"] = stats.NumGC,
+        ["checksum"] = result.Checksum,
+        ["checksumMatchesNative"] = result.Checksum == nativeChecksum,
         ["simulatorSeconds"] = Math.Round(simulatorSeconds, 4),
         ["simulatorCpuSeconds"] = Math.Round(simulatorCpuSeconds, 4),
         ["nativeSeconds"] = runNative ? Math.Round(nativeSeconds, 4) : "not run",
         ["ratio"] = runNative ? Math.Round(simulatorSeconds / nativeSeconds, 3) : "not run",
         ["simulatorSecondsByRound"] = simulatorByRound,
         ["nativeSecondsByRound"] = runNative ? nativeByRound : "not run",
-        ["allocationsPerSecond"] = Math.Round(last.Allocations / simulatorSeconds),
-        ["peakProcessMemoryBytes"] = last.PeakProcessMemoryBytes,
-        ["peakLiveObjects"] = last.PeakLiveObjects,
-        ["processBytesPerLiveObjectAtPeak"] = Math.Round((double)last.PeakProcessMemoryBytes / Math.Max(1, last.PeakLiveObjects), 1),
-        ["virtualSeconds"] = last.VirtualSeconds,
-        ["pauseTotalMs"] = last.PauseTotalNs / 1e6,
-        ["gcCpuFraction"] = Math.Round(last.GcCpuFraction, 4),
-        ["simulatorManagedBytesAllocated"] = last.ManagedBytesAllocated,
-        ["simulatorRuntimeGen0Collections"] = last.RuntimeGen0Collections,
+        ["allocationsPerSecond"] = Math.Round(result.Allocations / simulatorSeconds),
+        ["peakProcessMemoryBytes"] = peakMemory,
+        ["peakLiveObjects"] = peakObjects,
+        ["processBytesPerLiveObjectAtPeak"] = Math.Round((double)peakMemory / Math.Max(1, peakObjects), 1),
+        ["virtualSeconds"] = virtualSeconds,
+        ["pauseTotalMs"] = stats.PauseTotalNs / 1e6,
+        ["gcCpuFraction"] = Math.Round(stats.GCCPUFraction, 4),
+        ["simulatorManagedBytesAllocated"] = managedBytes,
+        ["simulatorRuntimeGen0Collections"] = runtimeCollections,
     };
-    if (arguments.Int("trace", 0) > 0)
+    if (traceLines > 0)
     {
-        line["gctrace"] = last.Gctrace;
+        line["gctrace"] = gctrace;
     }
 
     if (runFloor)
@@ -252,75 +292,6 @@ static void BinaryTreesBenchmark(Arguments arguments)
     }
 
     Console.WriteLine(JsonSerializer.Serialize(line, Json.Options));
-}
-
-// The simulator side of binary-trees, for BinaryTreesBenchmark to run in a process of its own (as the
-// native side runs): warmed up, then the best of --runs timed runs, printed as one JSON line.
-static void SimulatorBinaryTreesBenchmark(Arguments arguments) =>
-    Console.WriteLine(JsonSerializer.Serialize(TimeSimulator(BinaryTreesHeapOptions(arguments), arguments, warmUp: true), Json.Options));
-
-static HeapOptions BinaryTreesHeapOptions(Arguments arguments)
-{
-    var gogc = arguments.Text("gogc", "100");
-    return new HeapOptions
-    {
-        Collector = arguments.Text("collector", "marksweep"),
-        Gogc = gogc == "off" ? null : int.Parse(gogc, CultureInfo.InvariantCulture),
-        Procs = arguments.Int("procs", 4),
-        MinimumHeapBytes = arguments.Int("min-heap-kib", 4096) * 1024L,
-        MemoryLimitBytes = arguments.Int("memory-limit-mib", 0) is > 0 and var limitMiB ? limitMiB * (1L << 20) : null,
-        RuntimeOverheadBytes = arguments.Int("runtime-overhead-kib", 0) * 1024L,
-    };
-}
-
-// The best of --runs timed runs of binary-trees on fresh heaps, and what the last run did (the runs
-// are identical in everything but wall time). With warmUp, the JIT first tiers the simulator up on
-// three smaller runs, so the timed runs do not pay for it.
-static SimulatorRound TimeSimulator(HeapOptions options, Arguments arguments, bool warmUp)
-{
-    var depth = arguments.Int("depth", 16);
-    var runs = Math.Max(1, arguments.Int("runs", 1));
-    for (var warmup = 0; warmUp && warmup < 3; warmup++)
-    {
-        new SimulatedHeap(options).Run(new BinaryTrees(Math.Min(depth, 14)));
-        Thread.Sleep(150);
-    }
-
-    using var self = Process.GetCurrentProcess();
-    var best = double.MaxValue;
-    // CPU time of the same runs: steadier than wall time on a shared machine (time stolen by
-    // neighbours is not counted), so comparing two builds by it needs fewer runs.
-    var bestCpu = double.MaxValue;
-    SimulatorRound round = null!;
-    for (var run = 0; run < runs; run++)
-    {
-        GC.Collect();
-        var heap = new SimulatedHeap(options);
-        var collectionsBefore = GC.CollectionCount(0);
-        var bytesBefore = GC.GetTotalAllocatedBytes(precise: true);
-        self.Refresh();
-        var cpuBefore = self.TotalProcessorTime;
-        var timer = Stopwatch.StartNew();
-        var result = heap.Run(new BinaryTrees(depth));
-        best = Math.Min(best, timer.Elapsed.TotalSeconds);
-        self.Refresh();
-        bestCpu = Math.Min(bestCpu, (self.TotalProcessorTime - cpuBefore).TotalSeconds);
-        var stats = heap.Stats;
-        round = new SimulatorRound(best, bestCpu, result.Checksum, result.Allocations, stats.NumGC,
-            heap.Cycles.Count == 0 ? heap.ObjectCount : heap.Cycles.Max(c => c.ObjectsMarked + c.ObjectsFreed),
-            heap.Clock.Seconds, stats.PauseTotalNs, stats.GCCPUFraction, heap.GcTraceLines().Take(arguments.Int("trace", 0)).ToArray(),
-            self.PeakWorkingSet64, GC.GetTotalAllocatedBytes(precise: true) - bytesBefore, GC.CollectionCount(0) - collectionsBefore);
-    }
-
-    return round;
-}
-
-// Runs SimulatorBinaryTreesBenchmark in a child process of this program with this run's options and reads its line.
-static SimulatorRound RunSimulatorInChildProcess(Arguments arguments)
-{
-    var output = RunChild(["simulator-binary-trees", .. arguments.Forward("depth", "collector", "gogc", "procs", "trace", "runs", "min-heap-kib", "memory-limit-mib", "runtime-overhead-kib")]);
-    return JsonSerializer.Deserialize<SimulatorRound>(output, Json.Options)
-        ?? throw new InvalidOperationException($"The simulator's binary-trees process printed no result: {output}");
 }
 
 // The native side of binary-trees, for BinaryTreesBenchmark to run in a process of its own: warmed up
@@ -351,20 +322,13 @@ static void NativeBinaryTreesBenchmark(Arguments arguments)
 // Runs NativeBinaryTreesBenchmark in a child process of this program (the same runtime and settings) and reads its line.
 static (double Seconds, long Checksum) RunNativeInChildProcess(int depth, int runs)
 {
-    using var line = JsonDocument.Parse(RunChild(["native-binary-trees", "--depth", depth.ToString(CultureInfo.InvariantCulture), "--runs", runs.ToString(CultureInfo.InvariantCulture)]));
-    return (line.RootElement.GetProperty("seconds").GetDouble(), line.RootElement.GetProperty("checksum").GetInt64());
-}
-
-// Runs this program again with the given arguments and returns what it printed; a failure is an error.
-static string RunChild(IEnumerable<string> childArguments)
-{
     var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
     if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
     {
         start.ArgumentList.Add(typeof(NativeBinaryTrees).Assembly.Location);
     }
 
-    foreach (var argument in childArguments)
+    foreach (var argument in new[] { "native-binary-trees", "--depth", depth.ToString(CultureInfo.InvariantCulture), "--runs", runs.ToString(CultureInfo.InvariantCulture) })
     {
         start.ArgumentList.Add(argument);
     }
@@ -372,9 +336,13 @@ static string RunChild(IEnumerable<string> childArguments)
     using var child = Process.Start(start)!;
     var output = child.StandardOutput.ReadToEnd();
     child.WaitForExit();
-    return child.ExitCode == 0
-        ? output
-        : throw new InvalidOperationException($"The benchmark's child process ({string.Join(' ', childArguments)}) exited with {child.ExitCode}: {output}");
+    if (child.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"The native binary-trees process exited with {child.ExitCode}: {output}");
+    }
+
+    using var line = JsonDocument.Parse(output);
+    return (line.RootElement.GetProperty("seconds").GetDouble(), line.RootElement.GetProperty("checksum").GetInt64());
 }
 
 // One seeded workload on every plan, side by side: a Markdown table of what each collector did.
@@ -616,22 +584,4 @@ internal sealed class Arguments
 
     public int Int(string name, int fallback) =>
         _options.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
-
-    /// <summary>The named options that were given, as '--name value' pairs, to pass to a child process.</summary>
-    public IEnumerable<string> Forward(params string[] names)
-    {
-        foreach (var name in names)
-        {
-            if (_options.TryGetValue(name, out var value))
-            {
-                yield return "--" + name;
-                yield return value;
-            }
-        }
-    }
 }
-
-/// <summary>What one process's timed binary-trees runs on the simulator measured (the best times) and did (the last run).</summary>
-internal sealed record SimulatorRound(
-    double Seconds, double CpuSeconds, long Checksum, long Allocations, int GcCycles, long PeakLiveObjects, double VirtualSeconds,
-    long PauseTotalNs, double GcCpuFraction, string[] Gctrace, long PeakProcessMemoryBytes, long ManagedBytesAllocated, int RuntimeGen0Collections);
