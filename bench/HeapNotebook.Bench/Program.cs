@@ -7,17 +7,19 @@ using HeapNotebook.Heap.Collectors;
 using HeapNotebook.Heap.Objects;
 using HeapNotebook.Heap.Workloads;
 
-// Benchmarks print figures; they assert nothing. Usage:
-//   binary-trees [--depth 16] [--collector marksweep] [--gogc 100|off] [--procs 4] [--trace 5] [--native false] [--min-heap-kib 4096]
-//                [--memory-limit-mib 0] [--runtime-overhead-kib 0] [--runs 1] [--floor false|true]
-//   native-binary-trees [--depth 16] [--runs 1]   (the native side of binary-trees, which runs it in a child process)
-//   mark [--objects 10000000] [--presize true|false]
-//   ops [--count 5000000] [--journal false|true] [--collector generational] [--min-heap-kib 4096]
-//   compare [--seed 7]
-//   map [--objects 1000000] [--by all|color|generation|space|age|occupancy|class] [--collector marksweep] [--width 800] [--out DIR]
-var arguments = new Arguments(args);
+// Benchmarks print figures; they assert nothing. The commands and their options (defaults in each one's code):
+const string Usage = """
+    usage: bench binary-trees [--depth N] [--collector NAME] [--gogc N|off] [--procs N] [--runs N] [--rounds N] [--native true|false]
+                              [--floor true|false] [--trace N] [--min-heap-kib N] [--memory-limit-mib N] [--runtime-overhead-kib N]
+           bench native-binary-trees [--depth N] [--runs N]
+           bench mark [--objects N] [--presize true|false]
+           bench ops [--count N] [--journal true|false] [--collector NAME] [--min-heap-kib N]
+           bench compare [--seed N]
+           bench map [--objects N] [--by all|color|generation|space|age|occupancy|class] [--collector NAME] [--width N] [--out DIR]
+    """;
 try
 {
+    var arguments = new Arguments(args);
     switch (arguments.Command)
     {
         case "binary-trees":
@@ -39,13 +41,14 @@ try
             MapBenchmark(arguments);
             break;
         default:
-            Console.Error.WriteLine("usage: bench binary-trees [--depth N] [--collector NAME] [--gogc N|off] [--procs N] [--runs N] [--rounds N] [--native true|false] [--floor true|false] [--trace N] [--memory-limit-mib N] [--runtime-overhead-kib N]\n       bench mark [--objects N]");
+            Console.Error.WriteLine(arguments.Command == "" ? Usage : $"There is no benchmark named '{arguments.Command}'.\n{Usage}");
             return 2;
     }
 }
 catch (Exception error) when (error is ArgumentException or HeapNotebook.Heap.Errors.InvalidHeapOptionException)
 {
     Console.Error.WriteLine(error.Message);
+    Console.Error.WriteLine(Usage);
     return 2;
 }
 
@@ -583,5 +586,7 @@ internal sealed class Arguments
     public string Text(string name, string fallback) => _options.GetValueOrDefault(name, fallback);
 
     public int Int(string name, int fallback) =>
-        _options.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+        !_options.TryGetValue(name, out var text) ? fallback
+        : int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value
+        : throw new ArgumentException($"--{name} takes a whole number, not '{text}'.");
 }
