@@ -380,7 +380,11 @@ internal struct ObjectExtent(int size, uint addressUnits)
     }
 }
 
-/// <summary>One simulated object's hot fields (16 bytes): what allocating, reading, marking and sweeping it touch.</summary>
+/// <summary>
+/// One simulated object's hot fields (16 bytes): what allocating, reading, marking and sweeping it
+/// touch. Its byte layout is relied on by <see cref="FlagWord"/>, <see cref="Fill"/> and the sweep of
+/// a whole bitmap word (Collectors.Sweeper.TrySweepWord).
+/// </summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct ObjectRecord
 {
