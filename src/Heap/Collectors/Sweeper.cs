@@ -217,6 +217,9 @@ internal sealed class Sweeper(SimulatedHeap heap)
     /// (each freed) or none is (each turned white, aged and stamped); <paramref name="dead"/> is the
     /// word of freed objects. False, and nothing changed, when they are mixed.
     /// </summary>
+    // Compiled optimised from the first call (it gains nothing from a profile), so the tests, which
+    // call it too few times for tiered compilation to reach it, check the same code the sweeps run.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool TrySweepWord(Span<ObjectRecord> records, byte survivorEpoch, out ulong dead)
     {
         if (records.Length != 64 || Unsafe.SizeOf<ObjectRecord>() != 16)
